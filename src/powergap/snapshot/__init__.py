@@ -1,0 +1,1 @@
+"""The embedded snapshot: build (raw -> Parquet + catalog), load, verify, cite."""

@@ -1,0 +1,222 @@
+"""Build the snapshot from raw files: read every source, check, combine, write atomically.
+
+Deterministic: rows are sorted, Parquet is written without pandas metadata or timestamps,
+and the catalog holds no dates, so the same raw files (and the same pyarrow version,
+recorded in the catalog) give byte-identical files. Atomic: everything is written to a
+temporary sibling directory that replaces the output only once complete.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+import pandas as pd
+
+from ..errors import DataError
+from ..sources import all_sources
+from ..sources.base import Source, SourceData, sha256_file
+from .precedence import PRECEDENCE
+from .store import CATALOG, DYAD_YEAR, STATE_YEAR, TABLE_PREFIX
+
+FORMAT_VERSION = 1
+Progress = Callable[[str], None]
+
+
+def _validate(src: Source, data: SourceData, known_ccodes: set[int]) -> None:
+    declared = {s.id: s for s in src.series}
+    for kind, frame, key in (("state_year", data.state_year, ["series", "ccode", "year"]),
+                             ("dyad_year", data.dyad_year, ["series", "ccode1", "ccode2", "year"])):
+        if frame is None or frame.empty:
+            continue
+        missing = [c for c in key + ["value"] if c not in frame.columns]
+        if missing:
+            raise DataError(f"{src.key}: reader produced {kind} without {missing}")
+        ids = set(frame["series"].unique())
+        undeclared = ids - set(declared)
+        if undeclared:
+            raise DataError(f"{src.key}: series {sorted(undeclared)} not declared in the catalog")
+        for sid in ids:
+            if declared[sid].dyadic != (kind == "dyad_year"):
+                raise DataError(f"{src.key}: series {sid} is in {kind} but declared otherwise")
+        if frame["value"].isna().any():
+            raise DataError(f"{src.key}: {kind} holds missing values; drop them (absence means missing)")
+        if not np.isfinite(frame["value"].to_numpy(dtype=float)).all():
+            raise DataError(f"{src.key}: {kind} holds infinite values")
+        dup = frame.duplicated(key)
+        if dup.any():
+            raise DataError(f"{src.key}: {kind} key not unique, e.g. {frame.loc[dup, key].iloc[0].to_dict()}")
+        codes = [c for c in key if c.startswith("ccode")]
+        for c in codes:
+            unknown = set(frame[c].astype(int).unique()) - known_ccodes
+            if unknown:
+                raise DataError(f"{src.key}: unknown COW codes {sorted(unknown)[:5]}")
+        if kind == "dyad_year":
+            if (frame["ccode1"] == frame["ccode2"]).any():
+                raise DataError(f"{src.key}: dyadic series with self-pairs")
+            sym = [sid for sid in ids if declared[sid].symmetric]
+            if sym and (frame.loc[frame["series"].isin(sym), "ccode1"] >= frame.loc[frame["series"].isin(sym), "ccode2"]).any():
+                raise DataError(f"{src.key}: symmetric series must be stored with ccode1 < ccode2")
+    for name in data.tables:
+        if name not in src.tables:
+            raise DataError(f"{src.key}: table {name!r} not declared")
+
+
+def _combine(frames: list[pd.DataFrame], key: list[str]) -> pd.DataFrame:
+    df = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=key + ["value", "source"])
+    for c in key[1:]:
+        df[c] = df[c].astype("int16")
+    df["value"] = df["value"].astype("float64")
+    df["series"] = df["series"].astype(str)
+    df["source"] = df["source"].astype(str)
+    return df
+
+
+def _apply_precedence(sy: pd.DataFrame) -> pd.DataFrame:
+    for target, chain in PRECEDENCE.items():
+        parts = [sy[sy["series"] == sid] for sid in chain]
+        parts = [p for p in parts if not p.empty]
+        if not parts:
+            continue
+        merged = pd.concat(parts, ignore_index=True)  # earlier in chain first
+        merged = merged.drop_duplicates(["ccode", "year"], keep="first").assign(series=target)
+        sy = pd.concat([sy[sy["series"] != target], merged], ignore_index=True)
+    return sy
+
+
+def _write_parquet(df: pd.DataFrame, path: Path, sort: list[str]) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    df = df.sort_values(sort, kind="mergesort").reset_index(drop=True)
+    table = pa.Table.from_pandas(df, preserve_index=False)
+    table = table.replace_schema_metadata(None)
+    for i, field in enumerate(table.schema):
+        if pa.types.is_string(field.type) or pa.types.is_large_string(field.type):
+            table = table.set_column(i, field.name, table.column(i).cast(pa.string()))
+    pq.write_table(table, path, compression="zstd", compression_level=9, use_dictionary=True,
+                   write_statistics=True, row_group_size=2_000_000)
+
+
+def _coverage(df: pd.DataFrame) -> dict[str, dict]:
+    if df.empty:
+        return {}
+    g = df.groupby("series", sort=True)
+    out = {}
+    code = "ccode" if "ccode" in df.columns else "ccode1"
+    for sid, part in g:
+        out[sid] = {"first_year": int(part["year"].min()), "last_year": int(part["year"].max()),
+                    "n_obs": int(len(part)), "n_states": int(part[code].nunique()),
+                    "sources": sorted(part["source"].unique().tolist())}
+    return out
+
+
+def build(raw: Path | str, out: Path | str, *, include_restricted: bool = False,
+          progress: Progress | None = None, sources: tuple[Source, ...] | None = None) -> dict:
+    """Build a snapshot from the raw directory into ``out``; returns the catalog.
+
+    ``include_restricted`` also reads sources whose licence keeps them out of the shipped
+    snapshot (a user's own build may include them).
+    """
+    import pyarrow
+
+    from ..states import all_states
+
+    raw, out = Path(raw), Path(out)
+    say = progress or (lambda msg: None)
+    if not raw.is_dir():
+        raise DataError(f"raw directory not found: {raw}")
+    sources = sources if sources is not None else all_sources()
+    known = {s.ccode for s in all_states()}
+    sy_frames, dy_frames, tables, series_meta, source_meta = [], [], {}, {}, []
+    for src in sources:
+        if not src.embed and not include_restricted:
+            continue
+        files = []
+        for p in src.paths(raw):
+            if not p.is_file():
+                raise DataError(f"{src.key}: raw file missing: {p}")
+            files.append({"path": str(p.relative_to(raw)), "sha256": sha256_file(p), "bytes": p.stat().st_size})
+        say(f"reading {src.key}")
+        try:
+            data = src.read(raw)
+        except DataError:
+            raise
+        except Exception as exc:  # a reader bug or a format we did not foresee
+            raise DataError(f"{src.key}: cannot read raw files ({type(exc).__name__}: {str(exc).splitlines()[0][:200] if str(exc) else ''})") from exc
+        _validate(src, data, known)
+        if data.state_year is not None and not data.state_year.empty:
+            sy_frames.append(data.state_year.assign(source=src.key)[["series", "ccode", "year", "value", "source"]])
+        if data.dyad_year is not None and not data.dyad_year.empty:
+            dy_frames.append(data.dyad_year.assign(source=src.key)[["series", "ccode1", "ccode2", "year", "value", "source"]])
+        for name, t in data.tables.items():
+            if name in tables:
+                raise DataError(f"table {name!r} produced by two sources")
+            tables[name] = (src.key, t)
+        for s in src.series:
+            if s.id in series_meta:
+                raise DataError(f"series {s.id!r} declared by two sources")
+            series_meta[s.id] = {"id": s.id, "description": s.description, "unit": s.unit,
+                                 "dimension": s.dimension, "source": src.key, "dyadic": s.dyadic,
+                                 "symmetric": s.symmetric}
+        source_meta.append({"key": src.key, "title": src.title, "producer": src.producer,
+                            "version": src.version, "citation": src.citation, "licence": src.licence,
+                            "url": src.url, "embedded": src.embed, "note": src.note, "files": files})
+
+    sy = _apply_precedence(_combine(sy_frames, ["series", "ccode", "year"]))
+    dy = _combine(dy_frames, ["series", "ccode1", "ccode2", "year"])
+    cov = {**_coverage(sy), **_coverage(dy)}
+    series = []
+    for sid in sorted(series_meta):
+        meta = dict(series_meta[sid])
+        c = cov.get(sid)
+        if c is None:
+            continue  # declared but empty (e.g. restricted source skipped): not listed
+        meta.update(c)
+        series.append(meta)
+    last_years = [s["last_year"] for s in series if not s["dyadic"]]
+    end_year = max(last_years) if last_years else 2016
+
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.building-", dir=out.parent))
+    try:
+        say("writing snapshot")
+        _write_parquet(sy, tmp / STATE_YEAR, ["series", "ccode", "year"])
+        _write_parquet(dy, tmp / DYAD_YEAR, ["series", "ccode1", "ccode2", "year"])
+        table_meta = {}
+        for name in sorted(tables):
+            key, t = tables[name]
+            _write_parquet(t, tmp / f"{TABLE_PREFIX}{name}.parquet", list(t.columns))
+            table_meta[name] = {"source": key, "rows": int(len(t)), "columns": list(map(str, t.columns))}
+        files = {p.name: sha256_file(p) for p in sorted(tmp.iterdir())}
+        catalog = {"format": FORMAT_VERSION, "writer": f"pyarrow {pyarrow.__version__}",
+                   "end_year": int(end_year), "series": series, "tables": table_meta,
+                   "sources": source_meta, "files": files}
+        (tmp / CATALOG).write_text(json.dumps(catalog, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+        _swap_into_place(tmp, out)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    say(f"snapshot written to {out}")
+    return catalog
+
+
+def _swap_into_place(tmp: Path, out: Path) -> None:
+    """Replace ``out`` by ``tmp`` so that a crash at any point leaves one complete copy."""
+    os.chmod(tmp, 0o755)
+    if not out.exists():
+        os.replace(tmp, out)
+        return
+    old = out.parent / f".{out.name}.old-{os.getpid()}"
+    os.replace(out, old)
+    try:
+        os.replace(tmp, out)
+    except BaseException:
+        os.replace(old, out)
+        raise
+    shutil.rmtree(old, ignore_errors=True)

@@ -1,0 +1,153 @@
+"""Load the snapshot: series by id, dyadic series, tables, and the catalog.
+
+The default snapshot is the one committed inside the package (``powergap/data/snapshot``);
+``POWERGAP_SNAPSHOT`` points at another directory (for example one made by
+``powergap data build``).
+"""
+
+from __future__ import annotations
+
+import difflib
+import functools
+import json
+import os
+from pathlib import Path
+
+import pandas as pd
+
+from ..errors import DataError, InputError
+
+CATALOG = "catalog.json"
+STATE_YEAR = "state_year.parquet"
+DYAD_YEAR = "dyad_year.parquet"
+TABLE_PREFIX = "table_"
+
+
+def package_snapshot_dir() -> Path:
+    return Path(__file__).resolve().parent.parent / "data" / "snapshot"
+
+
+def snapshot_dir() -> Path:
+    env = os.environ.get("POWERGAP_SNAPSHOT")
+    return Path(env) if env else package_snapshot_dir()
+
+
+class Snapshot:
+    """Read access to one snapshot directory."""
+
+    def __init__(self, path: Path | str):
+        self.path = Path(path)
+        self._cache: dict[str, pd.DataFrame] = {}
+
+    # -- catalog --------------------------------------------------------------------
+    @functools.cached_property
+    def catalog(self) -> dict:
+        p = self.path / CATALOG
+        if not p.is_file():
+            raise DataError(f"no snapshot at {self.path} (missing {CATALOG}); run 'powergap data build'")
+        try:
+            return json.loads(p.read_text(encoding="utf-8"))
+        except json.JSONDecodeError as exc:
+            raise DataError(f"{p}: catalog is not valid JSON ({exc.msg} at line {exc.lineno})") from None
+
+    @property
+    def end_year(self) -> int:
+        return int(self.catalog["end_year"])
+
+    @functools.cached_property
+    def series_index(self) -> dict[str, dict]:
+        return {s["id"]: s for s in self.catalog["series"]}
+
+    @functools.cached_property
+    def source_index(self) -> dict[str, dict]:
+        return {s["key"]: s for s in self.catalog["sources"]}
+
+    def series_meta(self, series_id: str) -> dict:
+        try:
+            return self.series_index[series_id]
+        except KeyError:
+            close = difflib.get_close_matches(series_id, list(self.series_index), n=4)
+            hint = f"; closest: {', '.join(close)}" if close else "; 'powergap data info' lists them"
+            raise InputError(f"unknown series {series_id!r}{hint}") from None
+
+    # -- data -------------------------------------------------------------------------
+    def _read(self, name: str) -> pd.DataFrame:
+        if name not in self._cache:
+            p = self.path / name
+            if not p.is_file():
+                raise DataError(f"snapshot file missing: {p}")
+            import pyarrow.parquet as pq
+
+            try:
+                self._cache[name] = pq.read_table(p).to_pandas()
+            except Exception as exc:  # corrupt parquet raises ArrowInvalid/OSError
+                raise DataError(f"{p}: cannot be read ({type(exc).__name__}); run 'powergap data verify'") from None
+        return self._cache[name]
+
+    def state_year_all(self) -> pd.DataFrame:
+        """Every state-year observation: ``series, ccode, year, value, source``."""
+        return self._read(STATE_YEAR)
+
+    def dyad_year_all(self) -> pd.DataFrame:
+        return self._read(DYAD_YEAR)
+
+    @functools.lru_cache(maxsize=256)
+    def _series_frame(self, series_id: str) -> pd.DataFrame:
+        meta = self.series_meta(series_id)
+        df = self.dyad_year_all() if meta.get("dyadic") else self.state_year_all()
+        out = df[df["series"] == series_id].drop(columns="series").reset_index(drop=True)
+        out["source"] = out["source"].astype(str)
+        return out
+
+    def series(self, series_id: str, *, directed: bool = True) -> pd.DataFrame:
+        """One series as a tidy frame.
+
+        State-year series: ``ccode, year, value, source``. Dyadic series: ``ccode1, ccode2,
+        year, value, source``; a symmetric series (stored once per pair) is returned in both
+        directions when ``directed`` is true.
+        """
+        meta = self.series_meta(series_id)
+        out = self._series_frame(series_id)
+        if meta.get("dyadic") and meta.get("symmetric") and directed:
+            flipped = out.rename(columns={"ccode1": "ccode2", "ccode2": "ccode1"})
+            out = pd.concat([out, flipped[out.columns]], ignore_index=True)
+        return out.copy()
+
+    def value(self, series_id: str, ccode: int, year: int) -> float | None:
+        df = self._series_frame(series_id)
+        hit = df[(df["ccode"] == ccode) & (df["year"] == year)]
+        return None if hit.empty else float(hit["value"].iloc[0])
+
+    def table(self, name: str) -> pd.DataFrame:
+        tables = self.catalog.get("tables", {})
+        if name not in tables:
+            raise DataError(f"snapshot has no table {name!r}")
+        return self._read(f"{TABLE_PREFIX}{name}.parquet").copy()
+
+    # -- provenance ---------------------------------------------------------------------
+    def verify(self) -> list[str]:
+        """Problems found comparing the snapshot's files with the catalog's checksums."""
+        from ..sources.base import sha256_file
+
+        problems = []
+        files = self.catalog.get("files", {})
+        for name, digest in sorted(files.items()):
+            p = self.path / name
+            if not p.is_file():
+                problems.append(f"{name}: missing")
+            elif sha256_file(p) != digest:
+                problems.append(f"{name}: checksum differs from the catalog")
+        listed = set(files) | {CATALOG}
+        for p in sorted(self.path.iterdir()):
+            if p.is_file() and p.name not in listed and not p.name.startswith("."):
+                problems.append(f"{p.name}: not in the catalog")
+        return problems
+
+
+@functools.lru_cache(maxsize=4)
+def _store_for(path: str) -> Snapshot:
+    return Snapshot(path)
+
+
+def default_store() -> Snapshot:
+    return _store_for(str(snapshot_dir()))
