@@ -77,16 +77,17 @@ def _combine(frames: list[pd.DataFrame], key: list[str]) -> pd.DataFrame:
     return df
 
 
-def _apply_precedence(sy: pd.DataFrame) -> pd.DataFrame:
-    for target, chain in PRECEDENCE.items():
-        parts = [sy[sy["series"] == sid] for sid in chain]
+def _apply_precedence(df: pd.DataFrame, key: list[str]) -> pd.DataFrame:
+    """Combine series per PRECEDENCE: the first series in the chain with a value wins."""
+    for target, (chain, _spec) in PRECEDENCE.items():
+        parts = [df[df["series"] == sid] for sid in chain]
         parts = [p for p in parts if not p.empty]
         if not parts:
             continue
         merged = pd.concat(parts, ignore_index=True)  # earlier in chain first
-        merged = merged.drop_duplicates(["ccode", "year"], keep="first").assign(series=target)
-        sy = pd.concat([sy[sy["series"] != target], merged], ignore_index=True)
-    return sy
+        merged = merged.drop_duplicates(key, keep="first").assign(series=target)
+        df = pd.concat([df[df["series"] != target], merged], ignore_index=True)
+    return df
 
 
 def _write_parquet(df: pd.DataFrame, path: Path, sort: list[str]) -> None:
@@ -114,6 +115,12 @@ def _coverage(df: pd.DataFrame) -> dict[str, dict]:
                     "n_obs": int(len(part)), "n_states": int(part[code].nunique()),
                     "sources": sorted(part["source"].unique().tolist())}
     return out
+
+
+def _spec_meta(s, source_key: str) -> dict:
+    return {"id": s.id, "description": s.description, "unit": s.unit, "dimension": s.dimension,
+            "source": source_key, "dyadic": s.dyadic, "symmetric": s.symmetric,
+            "zero_within_coverage": s.zero_within_coverage}
 
 
 def build(raw: Path | str, out: Path | str, *, include_restricted: bool = False,
@@ -161,15 +168,16 @@ def build(raw: Path | str, out: Path | str, *, include_restricted: bool = False,
         for s in src.series:
             if s.id in series_meta:
                 raise DataError(f"series {s.id!r} declared by two sources")
-            series_meta[s.id] = {"id": s.id, "description": s.description, "unit": s.unit,
-                                 "dimension": s.dimension, "source": src.key, "dyadic": s.dyadic,
-                                 "symmetric": s.symmetric}
+            series_meta[s.id] = _spec_meta(s, src.key)
         source_meta.append({"key": src.key, "title": src.title, "producer": src.producer,
                             "version": src.version, "citation": src.citation, "licence": src.licence,
                             "url": src.url, "embedded": src.embed, "note": src.note, "files": files})
 
-    sy = _apply_precedence(_combine(sy_frames, ["series", "ccode", "year"]))
-    dy = _combine(dy_frames, ["series", "ccode1", "ccode2", "year"])
+    for target, (chain, spec) in PRECEDENCE.items():
+        if spec is not None and target not in series_meta and any(c in series_meta for c in chain):
+            series_meta[target] = _spec_meta(spec, series_meta[next(c for c in chain if c in series_meta)]["source"])
+    sy = _apply_precedence(_combine(sy_frames, ["series", "ccode", "year"]), ["ccode", "year"])
+    dy = _apply_precedence(_combine(dy_frames, ["series", "ccode1", "ccode2", "year"]), ["ccode1", "ccode2", "year"])
     cov = {**_coverage(sy), **_coverage(dy)}
     series = []
     for sid in sorted(series_meta):

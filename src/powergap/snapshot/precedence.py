@@ -14,6 +14,10 @@ combined; every value keeps the source it came from (the ``source`` column).
 
 from __future__ import annotations
 
-PRECEDENCE: dict[str, list[str]] = {
-    "gdp_usd": ["gdp_usd", "gdp_usd_weo"],
+from ..sources.base import SeriesSpec
+
+# target series id -> (chain of series ids, highest precedence first; metadata for the
+# target when no source declares it itself)
+PRECEDENCE: dict[str, tuple[list[str], SeriesSpec | None]] = {
+    "gdp_usd": (["gdp_usd", "gdp_usd_weo"], None),
 }

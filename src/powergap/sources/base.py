@@ -40,6 +40,11 @@ class SeriesSpec:
     dimension: str
     dyadic: bool = False
     symmetric: bool = False  # dyadic and the same both ways (stored once, ccode1 < ccode2)
+    # True for event-like series stored sparsely (alliances, joint vetoes, rivalries): a
+    # state-year or dyad-year absent from the table but inside the source's coverage years
+    # means zero; outside those years it is missing. Consumers must apply this rule (the
+    # store's ``series(..., coverage=...)`` helpers do).
+    zero_within_coverage: bool = False
 
 
 @dataclass
