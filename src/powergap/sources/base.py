@@ -109,7 +109,28 @@ def read_csv(path: Path, *, columns: Iterable[str], name: str | None = None, **k
     except (EOFError, OSError, UnicodeDecodeError, pd.errors.ParserError, ValueError) as exc:
         raise DataError(f"{label}: cannot be parsed ({type(exc).__name__}: {first_line(exc)})") from None
     check_columns(df, columns, label)
+    if path.suffix.lower() == ".csv" and kwargs.get("skiprows") is None and kwargs.get("sep", ",") == ",":
+        check_not_truncated(path, label)
     return df
+
+
+def check_not_truncated(path: Path, label: str) -> None:
+    """A plain CSV whose last line has fewer fields than its header was cut short."""
+    import csv
+
+    with open(path, "rb") as fh:
+        head = fh.readline().decode("utf-8-sig", "replace")
+        fh.seek(0, 2)
+        size = fh.tell()
+        fh.seek(max(0, size - 65536))
+        tail = fh.read().decode("utf-8", "replace")
+    last = [ln for ln in tail.splitlines() if ln.strip()]
+    if not last:
+        return
+    n_head = len(next(csv.reader([head])))
+    n_last = len(next(csv.reader([last[-1]])))
+    if n_last < n_head:
+        raise DataError(f"{label}: last row has {n_last} of {n_head} fields (file truncated?)")
 
 
 def read_excel(path: Path, *, columns: Iterable[str] = (), name: str | None = None, **kwargs) -> pd.DataFrame:
