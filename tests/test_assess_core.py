@@ -45,6 +45,7 @@ def test_ladder_cases(cap, dep, sub, stage, reach):
 def test_any_channel():
     assert any_channel([None, True, False]) is True
     assert any_channel([False, None]) is False
+    assert any_channel([None, False]) is None
     assert any_channel([None, None]) is None
 
 

@@ -140,12 +140,12 @@ class YearAssessment:
 
 
 def any_channel(flags: list[bool | None]) -> bool | None:
-    """Dependence through any channel: True if one channel is met; False if none is met
-    but at least one could be measured (unmeasured channels are reported as "no data");
-    None if no channel could be measured."""
+    """Dependence through any channel (the first, trade, is the main one): True if one
+    channel is met; False if none is met and the main channel could be measured; None
+    (no data) otherwise, since an unmeasured main channel might show dependence."""
     if any(f is True for f in flags):
         return True
-    if any(f is False for f in flags):
+    if flags and flags[0] is False:
         return False
     return None
 

@@ -101,7 +101,7 @@ def _write_parquet(df: pd.DataFrame, path: Path, sort: list[str]) -> None:
         if pa.types.is_string(field.type) or pa.types.is_large_string(field.type):
             table = table.set_column(i, field.name, table.column(i).cast(pa.string()))
     pq.write_table(table, path, compression="zstd", compression_level=9, use_dictionary=True,
-                   write_statistics=True, row_group_size=2_000_000)
+                   write_statistics=True, row_group_size=131_072)
 
 
 def _coverage(df: pd.DataFrame) -> dict[str, dict]:

@@ -13,6 +13,7 @@ import json
 import os
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from ..errors import DataError, InputError
@@ -84,6 +85,16 @@ class Snapshot:
                 raise DataError(f"{p}: cannot be read ({type(exc).__name__}); run 'powergap data verify'") from None
         return self._cache[name]
 
+    @functools.lru_cache(maxsize=2)
+    def _blocks(self, name: str) -> tuple[pd.DataFrame, dict[str, tuple[int, int]]]:
+        df = self._read(name)
+        codes = pd.Categorical(df["series"])
+        c = codes.codes
+        starts = np.flatnonzero(np.r_[True, c[1:] != c[:-1]])
+        ends = np.r_[starts[1:], len(c)]
+        bounds = {str(codes.categories[c[s]]): (int(s), int(e)) for s, e in zip(starts, ends)}
+        return df, bounds
+
     def state_year_all(self) -> pd.DataFrame:
         """Every state-year observation: ``series, ccode, year, value, source``."""
         return self._read(STATE_YEAR)
@@ -93,9 +104,30 @@ class Snapshot:
 
     @functools.lru_cache(maxsize=256)
     def _series_frame(self, series_id: str) -> pd.DataFrame:
+        """One series' rows, read with a pushed-down filter: the files are sorted by series
+        and written in small row groups, so only the groups holding it are decoded."""
         meta = self.series_meta(series_id)
-        df = self.dyad_year_all() if meta.get("dyadic") else self.state_year_all()
-        out = df[df["series"] == series_id].drop(columns="series").reset_index(drop=True)
+        dyadic = bool(meta.get("dyadic"))
+        name = DYAD_YEAR if dyadic else STATE_YEAR
+        if not dyadic or name in self._cache:
+            # the state-year file is small: load it once, then slice (it is sorted by series)
+            df, bounds = self._blocks(name)
+            lo, hi = bounds.get(series_id, (0, 0))
+            out = df.iloc[lo:hi].drop(columns="series").reset_index(drop=True)
+        else:
+            import pyarrow.parquet as pq
+
+            p = self.path / name
+            if not p.is_file():
+                raise DataError(f"snapshot file missing: {p}")
+            cols = (["ccode1", "ccode2"] if dyadic else ["ccode"]) + ["year", "value", "source"]
+            try:
+                out = pq.read_table(p, columns=cols, filters=[("series", "=", series_id)]).to_pandas()
+            except Exception as exc:  # corrupt parquet raises ArrowInvalid/OSError
+                raise DataError(f"{p}: cannot be read ({type(exc).__name__}); run 'powergap data verify'") from None
+        for k in ("ccode1", "ccode2", "ccode", "year"):
+            if k in out.columns:
+                out[k] = out[k].astype("int64")
         out["source"] = out["source"].astype(str)
         return out
 

@@ -1,0 +1,113 @@
+"""Benchmark: all directed dyad-years 1816-2022 with add_nmc for both sides.
+
+Targets (issue 3): at most 1.0 s in-process after import, at most 2 s for the whole CLI
+process writing Parquet, peak memory at most 1 GB. For scale, peacesciencer needs about
+11 s in R for ``create_dyadyears(directed = TRUE) %>% add_nmc()`` (1816-2016).
+
+Run: ``python benchmarks/bench_panels.py [--repeat N] [--verbs]``. Prints figures; it is not
+a test. Each in-process measurement runs in a fresh interpreter, so the first call pays
+every cold cost (reading the snapshot, building the membership year sets); the warm
+figure is a second call in the same process. ``--verbs`` also times every add_* verb whose
+series the snapshot holds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+IN_PROCESS = r"""
+import json, resource, time
+t0 = time.perf_counter()
+import powergap
+from powergap.panels import add_nmc, dyad_years
+t1 = time.perf_counter()
+d = add_nmc(dyad_years(directed=True, start=1816, end=2022))
+t2 = time.perf_counter()
+d = add_nmc(dyad_years(directed=True, start=1816, end=2022))
+t3 = time.perf_counter()
+row = d[(d.ccode1 == 710) & (d.ccode2 == 365) & (d.year == 2022)]
+print(json.dumps({"import": t1 - t0, "cold": t2 - t1, "warm": t3 - t2, "rows": len(d), "columns": d.shape[1],
+                  "chn_rus_2022_complete": bool(row.iloc[:, 3:].notna().all(axis=None)),
+                  "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+"""
+
+VERBS = r"""
+import json, sys, time
+from powergap.panels import VERBS, dyad_years
+from powergap.snapshot.store import default_store
+store = default_store()
+d = dyad_years(directed=True, start=1816, end=2022)
+out = {}
+for name, verb in VERBS.items():
+    t = time.perf_counter()
+    try:
+        verb(d, store=store)
+        out[name] = time.perf_counter() - t
+    except Exception as exc:
+        out[name] = f"{type(exc).__name__}: {str(exc)[:80]}"
+print(json.dumps(out))
+"""
+
+
+def _child(code: str) -> dict:
+    res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    return json.loads(res.stdout.strip().splitlines()[-1])
+
+
+def _cli_run(out: Path) -> tuple[float, float]:
+    """Wall time and peak RSS (MB) of one CLI process."""
+    import resource
+
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    t = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "powergap", "panel", "dyad-years", "--start", "1816", "--end", "2022",
+                    "--add", "nmc", "-o", str(out)], check=True, capture_output=True)
+    wall = time.perf_counter() - t
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return wall, max(peak, before) / 1024
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--repeat", type=int, default=5, help="runs of each measurement (default 5)")
+    ap.add_argument("--verbs", action="store_true", help="also time every add_* verb on the same panel")
+    args = ap.parse_args()
+
+    print(f"python {sys.version.split()[0]}, {os.cpu_count()} cores, load average "
+          f"{', '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    runs = [_child(IN_PROCESS) for _ in range(args.repeat)]
+    r0 = runs[0]
+    print(f"panel: {r0['rows']:,} directed dyad-years 1816-2022 x {r0['columns']} columns; "
+          f"China-Russia 2022 NMC complete: {r0['chn_rus_2022_complete']}")
+    for key, label in (("import", "import powergap.panels"), ("cold", "dyad_years + add_nmc, first call"),
+                       ("warm", "dyad_years + add_nmc, second call"), ("peak_rss_mb", "peak memory (MB, RSS)")):
+        vals = [r[key] for r in runs]
+        unit = "" if key == "peak_rss_mb" else " s"
+        print(f"  {label:40s} min {min(vals):8.3f}{unit}  median {statistics.median(vals):8.3f}{unit}")
+
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "d.parquet"
+        cli = [_cli_run(out) for _ in range(args.repeat)]
+        size = out.stat().st_size / 1e6
+    walls = [w for w, _ in cli]
+    print(f"CLI 'powergap panel dyad-years --start 1816 --end 2022 --add nmc -o d.parquet' ({size:.1f} MB file)")
+    print(f"  {'whole process, wall time':40s} min {min(walls):8.3f} s  median {statistics.median(walls):8.3f} s")
+    print(f"  {'peak memory of the CLI processes (MB)':40s} max {max(p for _, p in cli):8.1f}")
+
+    if args.verbs:
+        times = _child(VERBS)
+        print("add_* verbs on the same panel (one call each, cold):")
+        for name, v in times.items():
+            print(f"  add_{name:18s} {v:8.3f} s" if isinstance(v, float) else f"  add_{name:18s} {v}")
+
+
+if __name__ == "__main__":
+    main()

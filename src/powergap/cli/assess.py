@@ -1,0 +1,134 @@
+"""``powergap assess A B`` (one pair, year by year) and ``powergap assess --all --year Y``."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+STAGE_STYLE = {"none": "dim", "potential": "yellow", "emerging": "dark_orange", "actual": "red"}
+
+
+def _fmt(v) -> str:
+    if v is None:
+        return "no data"
+    if isinstance(v, bool):
+        return "yes" if v else "no"
+    if isinstance(v, float):
+        return f"{v:.3g}"
+    return str(v)
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("assess")
+    def assess_cmd(
+        a: Optional[str] = typer.Argument(None, help="First state (name, ISO3/ISO2, COW abbreviation or number)."),
+        b: Optional[str] = typer.Argument(None, help="Second state."),
+        start: Optional[int] = typer.Option(None, "--start", help="First year (default: 30 years before the end)."),
+        end: Optional[int] = typer.Option(None, "--end", help="Last year (default: the snapshot's last year)."),
+        config: Optional[Path] = typer.Option(None, "--config", help="YAML file overriding the thresholds."),
+        as_json: bool = typer.Option(False, "--json", help="Print the documented JSON instead of tables."),
+        all_dyads: bool = typer.Option(False, "--all", help="Assess every non-directed dyad of the system in --year."),
+        year: Optional[int] = typer.Option(None, "--year", help="With --all: the year to assess."),
+        out: Optional[Path] = typer.Option(None, "-o", "--out", help="With --all: output file (.parquet, .csv, .feather, .json)."),
+    ) -> None:
+        """Wong's stages of asymmetry (none, potential, emerging, actual) year by year, with evidence."""
+        from ..errors import InputError
+
+        if all_dyads:
+            if a or b:
+                raise InputError("--all assesses every dyad; do not name states with it")
+            if year is None or out is None:
+                raise InputError("--all needs --year Y and -o FILE")
+            _run_all(year, config, out)
+            return
+        if not a or not b:
+            raise InputError("name two states, e.g. 'powergap assess CHN RUS' (or use --all --year Y -o FILE)")
+        from ..assess import assess
+
+        result = assess(a, b, start=start, end=end, config=config)
+        if as_json:
+            typer.echo(result.to_json())
+            return
+        _print_timeline(result)
+
+
+def _print_timeline(result) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    con = Console()
+    con.print(f"[bold]{result.state_a.name} ({result.a}) and {result.state_b.name} ({result.b}), "
+              f"{result.start}-{result.end}[/bold]")
+    con.print(result.summary())
+    t = Table(title="Stage of asymmetrical relations by year (Wong: potential -> emerging -> actual)")
+    for col in ("year", "stronger", "stage", "evidence reaches", "military ratio", "Korolev's checks"):
+        t.add_column(col)
+    for y in result.years:
+        prim = next((c for c in y.criteria if c.name.startswith("disparity")), None)
+        style = STAGE_STYLE.get(y.stage, "")
+        t.add_row(str(y.year), y.stronger or "-", f"[{style}]{y.stage}[/{style}]", y.evidence_reach,
+                  _fmt(prim.value if prim else None), (y.korolev or "").split(", confirmed by ")[-1]
+                  if y.korolev and "confirmed" in y.korolev else (y.korolev or ""))
+    con.print(t)
+    con.print("[bold]Evidence behind each change of stage[/bold]")
+    for ch in result.changes():
+        con.print(f"[bold]{ch['year']}[/bold]: {ch['from'] or 'start'} -> {ch['to']}"
+                  f" ({ch['stronger'] or 'no stronger side'}; evidence reaches {ch['evidence_reach']})")
+        ct = Table(show_header=True, box=None, pad_edge=False)
+        for col in ("criterion", "value", "threshold", "met", "years", "sources"):
+            ct.add_column(col)
+        for c in ch["criteria"]:
+            met = "no data" if c["met"] is None else ("yes" if c["met"] else "no")
+            yrs = f"{min(c['years'])}-{max(c['years'])}" if len(c["years"]) > 1 else (str(c["years"][0]) if c["years"] else "")
+            ct.add_row(c["name"], _fmt(c["value"]), _fmt(c["threshold"]), met, yrs, ", ".join(c["sources"]))
+        con.print(ct)
+    con.print(f"[dim]Sources: {', '.join(result.sources())}. Thresholds: powergap/data/assess_config.yaml "
+              f"(override with --config). Cite with: powergap cite.[/dim]")
+
+
+def _run_all(year: int, config: Optional[Path], out: Path) -> None:
+    import os
+    import tempfile
+
+    from rich.console import Console
+
+    from ..assess import assess_all
+    from ..errors import InputError
+
+    suffix = out.suffix.lower()
+    if suffix not in (".parquet", ".csv", ".feather", ".json"):
+        raise InputError(f"{out}: unknown output format {suffix or '(none)'}; use .parquet, .csv, .feather or .json")
+    parent = out.resolve().parent
+    if not parent.is_dir():
+        raise InputError(f"{out}: directory {parent} does not exist")
+    console = Console(stderr=True)
+    with console.status(f"assessing every dyad in {year}") as status:
+        df = assess_all(year, config=config, progress=lambda m: status.update(m))
+        cfg = df.attrs.get("config")
+        fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", dir=parent)
+        os.close(fd)
+        try:
+            if suffix == ".parquet":
+                import pyarrow as pa
+                import pyarrow.parquet as pq
+
+                table = pa.Table.from_pandas(df, preserve_index=False).replace_schema_metadata(
+                    {"powergap_config": json.dumps(cfg, sort_keys=True)})
+                pq.write_table(table, tmp)
+            elif suffix == ".csv":
+                df.to_csv(tmp, index=False)
+            elif suffix == ".feather":
+                df.reset_index(drop=True).to_feather(tmp)
+            else:
+                Path(tmp).write_text(json.dumps({"year": year, "config": cfg, "dyads": json.loads(
+                    df.to_json(orient="records"))}, indent=1), encoding="utf-8")
+            os.replace(tmp, out)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+    counts = df["stage"].value_counts().to_dict()
+    typer.echo(f"assessed {len(df):,} dyads in {year}: " + ", ".join(f"{k} {v:,}" for k, v in sorted(counts.items()))
+               + f"; written to {out}")

@@ -1,0 +1,1 @@
+"""Measures computed from the snapshot: capability, composites, weight robustness, dependence, alignment."""

@@ -1,0 +1,941 @@
+"""Who depends on whom: trade, its composition, arms and investment for a pair of states.
+
+Pure formulas (tested on hand-made panels):
+
+* :func:`dependence_share`, :func:`asymmetry`, :func:`barbieri` (salience, symmetry,
+  interdependence), :func:`concentration` / :func:`concentration_by_year` (Herfindahl
+  and Hirschman), :func:`partner_rank`, :func:`trade_intensity`;
+* arms: :func:`sipri_window`, :func:`window_sum`, :func:`arms_import_shares`,
+  :func:`world_export_shares`, :func:`supplier_hhi`.
+
+The snapshot layer picks one trade source per year (IMF DOTS 1960-2020 with mirror
+imports, then COW 1870-2014, then curated figures), so that numerator and denominator of
+every ratio come from the same source, and keeps that source with each value:
+:func:`trade_dependence` (the flat frame other modules use) and the public
+:func:`dependence` (everything, with ``.to_dict()``/``.to_json()`` in the shape of issue 5
+item 8). Missing stays missing: a year without data has NaN and a ``note``, never 0.
+Definitions, precedence and sources: ``docs/relations.md``.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Sequence
+
+import numpy as np
+import pandas as pd
+
+from ..errors import InputError, PowergapError
+from .alignment import (_store, check_years, clean_tree, dyad_frame, has_series, has_table, resolve_states, state_frame,
+                        source_of, state_year_values)
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..snapshot.store import Snapshot
+    from ..states import State
+
+WINDOW = 5  # SIPRI reports arms transfers over five-year periods
+
+
+# ============================================================================ formulas: trade
+
+def dependence_share(trade_ab: Any, total_a: Any) -> np.ndarray:
+    """D_A|B = T_AB / T_A (or T_AB / GDP_A): A's dependence on B.
+
+    Hirschman (1945); Keohane & Nye's "sensitivity" read as a trade share; the GDP form is
+    Oneal and Russett's. NaN where the denominator is missing or not positive.
+    """
+    t, d = np.asarray(trade_ab, dtype=float), np.asarray(total_a, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(d > 0, t / d, np.nan)
+
+
+def asymmetry(d_ab: Any, d_ba: Any) -> tuple[np.ndarray, np.ndarray]:
+    """Asymmetry of dependence: ratio D_A|B / D_B|A and difference D_A|B - D_B|A.
+
+    A ratio above 1 (difference above 0) means A depends more on B than B on A. The ratio
+    is NaN when D_B|A is 0 or missing.
+    """
+    a, b = np.asarray(d_ab, dtype=float), np.asarray(d_ba, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = np.where(b > 0, a / b, np.nan)
+    return ratio, a - b
+
+
+def barbieri(d_ab: Any, d_ba: Any) -> dict[str, np.ndarray]:
+    """Barbieri's (1996, *JPR* 33(1): 29-49) trade salience, symmetry and interdependence.
+
+    salience = sqrt(D_A|B D_B|A); symmetry = 1 - |D_A|B - D_B|A|;
+    interdependence = salience x symmetry (dependence as trade shares).
+    """
+    a, b = np.asarray(d_ab, dtype=float), np.asarray(d_ba, dtype=float)
+    with np.errstate(invalid="ignore"):
+        salience = np.sqrt(a * b)
+    symmetry = 1.0 - np.abs(a - b)
+    return {"salience": salience, "symmetry": symmetry, "interdependence": salience * symmetry}
+
+
+def concentration(values: Sequence[float]) -> dict[str, float]:
+    """Partner (or supplier) concentration of one set of flows.
+
+    With shares s_k = v_k / sum(v): HHI = sum s_k^2 (Herfindahl form, 0..1) and Hirschman's
+    index H = 100 sqrt(sum s_k^2) (Hirschman 1945: 100 = a single partner). Flows that are
+    missing or zero are not partners. NaN for no flows.
+    """
+    v = np.asarray(values, dtype=float)
+    v = v[np.isfinite(v) & (v > 0)]
+    if v.size == 0:
+        return {"hhi": float("nan"), "hirschman": float("nan"), "n_partners": 0}
+    s = v / v.sum()
+    hhi = float(np.sum(s * s))
+    return {"hhi": hhi, "hirschman": 100.0 * float(np.sqrt(hhi)), "n_partners": int(v.size)}
+
+
+def concentration_by_year(flows: pd.DataFrame) -> pd.DataFrame:
+    """:func:`concentration` per year of a ``year, partner, value`` frame (vectorised)."""
+    v = pd.to_numeric(flows["value"], errors="coerce")
+    f = flows[v.notna() & (v > 0)].astype({"value": "float64"})
+    if f.empty:
+        return pd.DataFrame({"year": pd.Series(dtype="int64"), "hhi": pd.Series(dtype=float),
+                             "hirschman": pd.Series(dtype=float), "n_partners": pd.Series(dtype="int64")})
+    tot = f.groupby("year")["value"].transform("sum")
+    s2 = (f["value"] / tot) ** 2
+    g = s2.groupby(f["year"])
+    out = pd.DataFrame({"hhi": g.sum(), "n_partners": g.size()}).reset_index()
+    out["hirschman"] = 100.0 * np.sqrt(out["hhi"])
+    return out[["year", "hhi", "hirschman", "n_partners"]]
+
+
+def partner_rank(flows: pd.DataFrame, partner: int) -> pd.DataFrame:
+    """Rank of ``partner`` among a state's partners per year (1 = largest flow).
+
+    ``flows``: ``year, partner, value``. Ties share the best rank ("min" method). Years
+    where ``partner`` has no positive flow are left out. Columns ``year, rank, n_partners``.
+    """
+    v = pd.to_numeric(flows["value"], errors="coerce")
+    f = flows[v.notna() & (v > 0)].astype({"value": "float64"})
+    if f.empty:
+        return pd.DataFrame({"year": pd.Series(dtype="int64"), "rank": pd.Series(dtype="int64"),
+                             "n_partners": pd.Series(dtype="int64")})
+    f["rank"] = f.groupby("year")["value"].rank(ascending=False, method="min")
+    n = f.groupby("year").size().rename("n_partners")
+    out = f[f["partner"] == partner][["year", "rank"]].merge(n.reset_index(), on="year")
+    out["rank"] = out["rank"].astype("int64")
+    return out.reset_index(drop=True)
+
+
+def trade_intensity(x_ab: Any, x_a: Any, x_wb: Any, x_w: Any) -> np.ndarray:
+    """Trade intensity index TII_AB = (x_AB / X_A) / (x_wB / X_w).
+
+    x_AB: A's exports to B; X_A: A's total exports; x_wB: the world's exports to B; X_w:
+    world exports. Above 1, A exports more to B than B's weight in world imports would
+    predict (WITS/WTO-UNCTAD *Practical Guide to Trade Policy Analysis*, ch. 1).
+    """
+    num = dependence_share(x_ab, x_a)
+    den = dependence_share(x_wb, x_w)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(den > 0, num / den, np.nan)
+
+
+def partner_flows(exports: pd.DataFrame, ccode: int) -> pd.DataFrame:
+    """A state's trade with each partner from a directed export table.
+
+    ``exports``: ``ccode1`` (exporter), ``ccode2`` (importer), ``year``, ``value``. Returns
+    ``year, partner, exports, imports, value`` with imports the partner's exports to the
+    state (mirror) and value = exports + imports, summing the directions that are reported.
+    """
+    out_ = exports.loc[exports["ccode1"] == ccode, ["year", "ccode2", "value"]].rename(
+        columns={"ccode2": "partner", "value": "exports"})
+    in_ = exports.loc[exports["ccode2"] == ccode, ["year", "ccode1", "value"]].rename(
+        columns={"ccode1": "partner", "value": "imports"})
+    f = out_.merge(in_, on=["year", "partner"], how="outer")
+    f["value"] = f[["exports", "imports"]].sum(axis=1, min_count=1)
+    return f.sort_values(["year", "partner"]).reset_index(drop=True)
+
+
+# ============================================================================ formulas: arms
+
+def sipri_window(year: int, *, width: int = WINDOW) -> tuple[int, int]:
+    """The fixed SIPRI period holding ``year``: 2020-2024, 2015-2019, ... (ending in 4 or 9)."""
+    first = year - ((year - 2020) % width)
+    return first, first + width - 1
+
+
+def window_sum(panel: pd.DataFrame, key: str, *, width: int = WINDOW, first_year: int,
+               last_year: int) -> pd.DataFrame:
+    """Rolling ``width``-year sums ending at each year, per ``key`` group.
+
+    ``panel``: ``key, year, value`` with absent years meaning 0 inside
+    [``first_year``, ``last_year``] (the data's coverage). A window reaching outside the
+    coverage is NaN (never a partial sum). Columns ``year, key, value``.
+    """
+    years = np.arange(first_year, last_year + 1)
+    if panel.empty:
+        return pd.DataFrame(columns=["year", key, "value"])
+    wide = panel.pivot_table(index=key, columns="year", values="value", aggfunc="sum")
+    wide = wide.reindex(columns=years).fillna(0.0)
+    roll = wide.T.rolling(width, min_periods=width).sum()
+    roll.index.name = "year"
+    return roll.reset_index().melt(id_vars="year", var_name=key, value_name="value")
+
+
+def arms_import_shares(transfers: pd.DataFrame, recipient: int, supplier: int, *, first_year: int,
+                       last_year: int, total_imports: pd.Series | None = None,
+                       width: int = WINDOW) -> pd.DataFrame:
+    """``supplier``'s share of ``recipient``'s arms imports (SIPRI TIV), yearly and over
+    rolling ``width``-year windows, with the recipient's supplier concentration.
+
+    ``transfers``: ``ccode1`` (supplier), ``ccode2`` (recipient), ``year``, ``value``; a
+    supplier-recipient-year absent inside [``first_year``, ``last_year``] means no recorded
+    delivery (SIPRI lists deliveries). ``total_imports`` (Series by year), when given, is
+    the recipient's total including suppliers without a state code (non-state actors,
+    unknown); otherwise the total is the sum over state suppliers.
+
+    share = sum_{window} TIV(supplier -> recipient) / sum_{window} TIV(all -> recipient);
+    HHI over the recipient's state suppliers in the window. Columns ``year, share,
+    share_5y, supplier_hhi, supplier_hhi_5y, imports, imports_5y`` (NaN when the recipient
+    imported nothing: 0/0 is not a share).
+    """
+    years = np.arange(first_year, last_year + 1)
+    f = transfers[(transfers["ccode2"] == recipient) & transfers["year"].between(first_year, last_year)]
+    by_sup = f.groupby(["ccode1", "year"])["value"].sum().reset_index()
+    from_sup = by_sup[by_sup["ccode1"] == supplier].set_index("year")["value"].reindex(years, fill_value=0.0)
+    state_total = by_sup.groupby("year")["value"].sum().reindex(years, fill_value=0.0)
+    total = state_total
+    if total_imports is not None:
+        ti = total_imports.reindex(years)
+        # a published total below the sum of its own parts would be a vintage mismatch:
+        # never let it push a share above 1
+        total = np.fmax(ti.fillna(state_total), state_total)
+    out = pd.DataFrame({"year": years, "from_supplier": from_sup.to_numpy(), "imports": np.asarray(total)})
+    roll = out.set_index("year")[["from_supplier", "imports"]].rolling(width, min_periods=width).sum()
+    out["from_supplier_5y"] = roll["from_supplier"].to_numpy()
+    out["imports_5y"] = roll["imports"].to_numpy()
+    out["share"] = dependence_share(out["from_supplier"], out["imports"])
+    out["share_5y"] = dependence_share(out["from_supplier_5y"], out["imports_5y"])
+    sup = by_sup.rename(columns={"ccode1": "partner"})
+    hhi1 = concentration_by_year(sup)[["year", "hhi"]].rename(columns={"hhi": "supplier_hhi"})
+    sup5 = window_sum(sup[["partner", "year", "value"]], "partner", width=width, first_year=first_year,
+                      last_year=last_year).dropna(subset=["value"])
+    hhi5 = concentration_by_year(sup5)[["year", "hhi"]].rename(columns={"hhi": "supplier_hhi_5y"})
+    out = out.merge(hhi1, on="year", how="left").merge(hhi5, on="year", how="left")
+    return out[["year", "share", "share_5y", "supplier_hhi", "supplier_hhi_5y", "imports", "imports_5y",
+                "from_supplier", "from_supplier_5y"]]
+
+
+def world_export_shares(exports: pd.DataFrame, world: pd.Series, ccodes: Sequence[int], *,
+                        first_year: int, last_year: int, width: int = WINDOW) -> pd.DataFrame:
+    """Each state's share of world arms exports, yearly and over rolling windows.
+
+    ``exports``: ``ccode, year, value`` (TIV; absent = none delivered inside the coverage);
+    ``world``: world TIV by year (all suppliers, incl. non-state). share =
+    sum_{window} TIV(state) / sum_{window} TIV(world). Columns ``ccode, year, share,
+    share_5y``.
+    """
+    years = np.arange(first_year, last_year + 1)
+    w = world.reindex(years)
+    w5 = w.rolling(width, min_periods=width).sum()
+    rows = []
+    for cc in ccodes:
+        x = exports[exports["ccode"] == cc].groupby("year")["value"].sum().reindex(years, fill_value=0.0)
+        x5 = x.rolling(width, min_periods=width).sum()
+        rows.append(pd.DataFrame({"ccode": cc, "year": years, "share": dependence_share(x, w),
+                                  "share_5y": dependence_share(x5, w5)}))
+    return pd.concat(rows, ignore_index=True) if rows else pd.DataFrame(columns=["ccode", "year", "share", "share_5y"])
+
+
+def supplier_hhi(transfers: pd.DataFrame, recipient: int, years: tuple[int, int]) -> float:
+    """HHI of ``recipient``'s state suppliers over the years ``years`` (inclusive)."""
+    f = transfers[(transfers["ccode2"] == recipient) & transfers["year"].between(*years)]
+    return concentration(f.groupby("ccode1")["value"].sum().to_numpy())["hhi"]
+
+
+# ============================================================================ snapshot layer: trade
+
+@dataclass(frozen=True)
+class TradeSourceSpec:
+    """One trade source in the precedence chain, with the national totals that match it."""
+
+    label: str
+    dyadic: str                # directed exports, ccode1 -> ccode2
+    exports_total: str | None  # national merchandise exports (to the world)
+    imports_total: str | None  # national merchandise imports; None = mirror (partners' exports)
+    description: str
+
+
+TRADE_SOURCES = (
+    TradeSourceSpec("dots", "trade_exports_usd_dots", "merch_exports_usd_dots", "merch_imports_usd_dots_mirror",
+                    "IMF DOTS exports (FOB) as reported by each exporter; imports = the world's exports to the state (mirror)"),
+    TradeSourceSpec("cow", "trade_exports_usd_cow", "merch_exports_usd_cow", "merch_imports_usd_cow",
+                    "COW Trade v4.0 dyadic flows and national totals"),
+)
+COMBINED_TRADE = "trade_exports_usd"
+
+
+@functools.lru_cache(maxsize=8)
+def _trade_frame(store: "Snapshot", label: str) -> pd.DataFrame | None:
+    spec = next(s for s in TRADE_SOURCES if s.label == label)
+    if has_series(store, spec.dyadic):
+        df = dyad_frame(store, spec.dyadic)
+    elif has_series(store, COMBINED_TRADE):
+        # only the combined series: its rows from this source (matched on the source key)
+        df = dyad_frame(store, COMBINED_TRADE)
+        df = df[df["source"].str.contains(label, case=False, regex=False)]
+        if df.empty:
+            return None
+    else:
+        return None
+    return df[["ccode1", "ccode2", "year", "value", "source"]]
+
+
+@functools.lru_cache(maxsize=8)
+def _world_exports(store: "Snapshot", label: str) -> pd.Series:
+    """World exports (sum over every directed pair) by year, in one source."""
+    df = _trade_frame(store, label)
+    return df.groupby("year")["value"].sum()
+
+
+@functools.lru_cache(maxsize=64)
+def _state_sums(store: "Snapshot", label: str, ccode: int) -> tuple[pd.Series, pd.Series, pd.DataFrame]:
+    """A state's summed exports to and imports from (mirror) all partners by year, and its
+    rows of the source (``ccode1 == ccode`` or ``ccode2 == ccode``), in one source."""
+    df = _trade_frame(store, label)
+    rows = df[(df["ccode1"] == ccode) | (df["ccode2"] == ccode)]
+    ex = rows[rows["ccode1"] == ccode].groupby("year")["value"].sum()
+    im = rows[rows["ccode2"] == ccode].groupby("year")["value"].sum()
+    return ex, im, rows
+
+
+def _lookup(s: pd.Series, key: Any) -> float:
+    try:
+        v = s.loc[key]
+    except KeyError:
+        return float("nan")
+    return float(v)
+
+
+def _national_totals(store: "Snapshot", spec: TradeSourceSpec, ccode: int, years: Sequence[int]) -> pd.DataFrame:
+    """Total merchandise trade of a state per year in one source: ``exports, imports, total, source``.
+
+    Each side is the national total where the source reports one (DOTS: exports to the
+    world and the world's exports to the state; COW: national trade), else the sum over
+    the state's partners in the dyadic data; ``source`` names what was used.
+    """
+    yrs = list(years)
+    out = pd.DataFrame({"year": np.asarray(yrs, dtype="int64")})
+    have_dyadic = _trade_frame(store, spec.label) is not None
+    if have_dyadic:
+        s_ex, s_im, rows = _state_sums(store, spec.label, ccode)
+        dy = {"exports": s_ex.reindex(yrs).to_numpy(dtype=float), "imports": s_im.reindex(yrs).to_numpy(dtype=float)}
+        fr = _trade_frame(store, spec.label)
+        dy_src = str(fr["source"].iloc[0]) if len(fr) else None
+    else:
+        dy = {"exports": np.full(len(yrs), np.nan), "imports": np.full(len(yrs), np.nan)}
+        dy_src = None
+    labels: list[list[str]] = [[] for _ in yrs]
+    for side, sid in (("exports", spec.exports_total), ("imports", spec.imports_total)):
+        if sid and has_series(store, sid):
+            nat = state_year_values(store, sid, ccode, yrs)["value"].to_numpy(dtype=float)
+            nat_src = source_of(store, sid)
+        else:
+            nat, nat_src = np.full(len(yrs), np.nan), None
+        use_nat = np.isfinite(nat)
+        out[side] = np.where(use_nat, nat, dy[side])
+        for i in range(len(yrs)):
+            src = nat_src if use_nat[i] else (dy_src if np.isfinite(dy[side][i]) else None)
+            if src and src not in labels[i]:
+                labels[i].append(src)
+    out["total"] = out["exports"] + out["imports"]
+    out["source"] = ["+".join(lab) if lab else None for lab in labels]
+    return out
+
+
+def _fact(series: str, a: str, b: str | None, year: int) -> tuple[float, str, str] | None:
+    """A curated fact (value, id, citation) or None (also when powergap.curated is absent)."""
+    try:
+        from ..curated import fact_value
+    except ImportError:
+        return None
+    try:
+        hit = fact_value(series, a, b, year)
+    except PowergapError:
+        return None
+    except TypeError:  # signature differences between versions
+        return None
+    if hit is None:
+        return None
+    value, fact = hit
+    fid = getattr(fact, "id", None) or (fact.get("id") if isinstance(fact, dict) else None)
+    cite = (getattr(fact, "citation", None) or getattr(fact, "source", None)
+            or (fact.get("source") if isinstance(fact, dict) else None))
+    return float(value), str(fid), str(cite)
+
+
+@functools.lru_cache(maxsize=4)
+def _product_table(store: "Snapshot") -> pd.DataFrame | None:
+    try:
+        from ..sources.products import product_trade
+        df = product_trade(store)
+    except (ImportError, PowergapError):
+        return None
+    if df.empty:
+        return None
+    # one source only (they overlap): BACI HS6 first, then OEC, then WITS
+    for key in ("cepii_baci", "baci"):
+        if (df["source"] == key).any():
+            return df[df["source"] == key]
+    first = sorted(df["source"].unique())[0]
+    return df[df["source"] == first]
+
+
+TRADE_COLUMNS = ["year", "a_on_b_share", "a_on_b_gdp", "b_on_a_share", "b_on_a_gdp", "asymmetry_ratio",
+                 "asymmetry_diff", "source_trade", "source_total"]
+
+
+def _trade_year_rows(store: "Snapshot", sa: "State", sb: "State", years: list[int]) -> pd.DataFrame:
+    """Per year: the chosen source, flows, totals, GDP and all trade measures (both ways)."""
+    a, b = sa.ccode, sb.ccode
+    rows = {y: {"year": y} for y in years}
+    specs = [s for s in TRADE_SOURCES if _trade_frame(store, s.label) is not None]
+    chosen: dict[int, TradeSourceSpec] = {}
+    flows: dict[str, dict[int, dict]] = {}
+    for spec in specs:
+        rows_a = _state_sums(store, spec.label, a)[2]
+        pair = rows_a[(rows_a["ccode1"] == b) | (rows_a["ccode2"] == b)]
+        ab = pair[pair["ccode1"] == a].set_index("year")
+        ba = pair[pair["ccode1"] == b].set_index("year")
+        flows[spec.label] = {}
+        for y in years:
+            if y in chosen:
+                continue
+            if y in ab.index and y in ba.index:
+                chosen[y] = spec
+                flows[spec.label][y] = {"x_ab": float(ab.at[y, "value"]), "x_ba": float(ba.at[y, "value"]),
+                                        "src": str(ab.at[y, "source"])}
+    # national totals per source, only for the years that source was chosen in
+    totals: dict[tuple[str, int], pd.DataFrame] = {}
+    for spec in specs:
+        yrs = sorted(y for y, s in chosen.items() if s is spec)
+        if yrs:
+            for cc in (a, b):
+                totals[(spec.label, cc)] = _national_totals(store, spec, cc, yrs).set_index("year")
+    gdp_a = state_year_values(store, "gdp_usd", a, years).set_index("year")["value"]
+    gdp_b = state_year_values(store, "gdp_usd", b, years).set_index("year")["value"]
+    gdp_src = source_of(store, "gdp_usd")
+    product = None
+
+    for y in years:
+        r = rows[y]
+        r.update({"exports_ab_usd": np.nan, "exports_ba_usd": np.nan, "trade_usd": np.nan,
+                  "total_a_usd": np.nan, "total_b_usd": np.nan, "source_trade": None, "source_total": None,
+                  "source_total_b": None, "curated": False, "citation": None, "fact_ids": None,
+                  "gdp_a_usd": gdp_a.get(y, np.nan), "gdp_b_usd": gdp_b.get(y, np.nan), "source_gdp": gdp_src,
+                  "intensity_ab": np.nan, "intensity_ba": np.nan, "note": ""})
+        spec = chosen.get(y)
+        if spec is not None:
+            f = flows[spec.label][y]
+            r["exports_ab_usd"], r["exports_ba_usd"] = f["x_ab"], f["x_ba"]
+            r["trade_usd"] = f["x_ab"] + f["x_ba"]
+            r["source_trade"] = f["src"]
+            ta, tb = totals[(spec.label, a)].loc[y], totals[(spec.label, b)].loc[y]
+            r["total_a_usd"], r["total_b_usd"] = ta["total"], tb["total"]
+            r["source_total"], r["source_total_b"] = ta["source"], tb["source"]
+            world = _lookup(_world_exports(store, spec.label), y)
+            (ex_a, im_a), (ex_b, im_b) = [(_lookup(_state_sums(store, spec.label, c)[0], y),
+                                           _lookup(_state_sums(store, spec.label, c)[1], y)) for c in (a, b)]
+            r["intensity_ab"] = float(trade_intensity(f["x_ab"], ex_a, im_b, world))
+            r["intensity_ba"] = float(trade_intensity(f["x_ba"], ex_b, im_a, world))
+            continue
+        # no dyadic source: curated figures (official customs data as reported), else the
+        # product table's totals for the numerator only
+        fact_ids, cites = [], []
+        fx = _fact("trade_total", sa.label, sb.label, y)
+        if fx is None:
+            e1, e2 = _fact("exports", sa.label, sb.label, y), _fact("exports", sb.label, sa.label, y)
+            if e1 and e2:
+                r["exports_ab_usd"], r["exports_ba_usd"] = e1[0], e2[0]
+                r["trade_usd"] = e1[0] + e2[0]
+                fact_ids += [e1[1], e2[1]]
+                cites += [e1[2], e2[2]]
+        else:
+            r["trade_usd"] = fx[0]
+            fact_ids.append(fx[1])
+            cites.append(fx[2])
+            for key, (p, q) in (("exports_ab_usd", (sa, sb)), ("exports_ba_usd", (sb, sa))):
+                e = _fact("exports", p.label, q.label, y)
+                if e:
+                    r[key] = e[0]
+                    fact_ids.append(e[1])
+                    cites.append(e[2])
+        if fact_ids:
+            r["curated"] = True
+            r["source_trade"] = "curated"
+        else:
+            if product is None:
+                product = _product_table(store)
+            if product is not None:
+                p = product[product["year"] == y]
+                x_ab = p.loc[(p["exporter"] == a) & (p["importer"] == b), "value_usd"]
+                x_ba = p.loc[(p["exporter"] == b) & (p["importer"] == a), "value_usd"]
+                if len(x_ab) and len(x_ba):
+                    r["exports_ab_usd"], r["exports_ba_usd"] = float(x_ab.sum()), float(x_ba.sum())
+                    r["trade_usd"] = r["exports_ab_usd"] + r["exports_ba_usd"]
+                    r["source_trade"] = f"{p['source'].iloc[0]} (sum of product flows)"
+        for key, st, skey in (("total_a_usd", sa, "source_total"), ("total_b_usd", sb, "source_total_b")):
+            t = _fact("trade_total_all_partners", st.label, None, y)
+            if t:
+                r[key] = t[0]
+                r[skey] = "curated"
+                r["curated"] = True
+                fact_ids.append(t[1])
+                cites.append(t[2])
+        if fact_ids:
+            r["fact_ids"] = ", ".join(dict.fromkeys(fact_ids))
+            r["citation"] = "; ".join(dict.fromkeys(cites))
+        if not np.isfinite(r["trade_usd"]):
+            r["note"] = "no bilateral trade figure (IMF DOTS ends 2020, COW 2014; no curated figure)"
+        elif not np.isfinite(r["total_a_usd"]) or not np.isfinite(r["total_b_usd"]):
+            who = [s.label for s, k in ((sa, "total_a_usd"), (sb, "total_b_usd")) if not np.isfinite(r[k])]
+            r["note"] = f"no total-trade figure for {' and '.join(who)} in this year: trade share unavailable"
+    out = pd.DataFrame([rows[y] for y in years])
+    out["a_on_b_share"] = dependence_share(out["trade_usd"], out["total_a_usd"])
+    out["b_on_a_share"] = dependence_share(out["trade_usd"], out["total_b_usd"])
+    out["a_on_b_gdp"] = dependence_share(out["trade_usd"], out["gdp_a_usd"])
+    out["b_on_a_gdp"] = dependence_share(out["trade_usd"], out["gdp_b_usd"])
+    out["asymmetry_ratio"], out["asymmetry_diff"] = asymmetry(out["a_on_b_share"], out["b_on_a_share"])
+    bb = barbieri(out["a_on_b_share"], out["b_on_a_share"])
+    for k, v in bb.items():
+        out[k] = v
+    return out
+
+
+def _partner_measures(store: "Snapshot", ccode: int, partner: int, chosen: pd.Series) -> pd.DataFrame:
+    """Rank of ``partner`` and the state's partner concentration, in each year's chosen source."""
+    parts = []
+    for spec in TRADE_SOURCES:
+        yrs = chosen[chosen == spec.label].index
+        if len(yrs) == 0 or _trade_frame(store, spec.label) is None:
+            continue
+        rows = _state_sums(store, spec.label, ccode)[2]
+        pf = partner_flows(rows[rows["year"].isin(yrs)], ccode)[["year", "partner", "value"]]
+        conc = concentration_by_year(pf)
+        rank = partner_rank(pf, partner)[["year", "rank"]]
+        parts.append(conc.merge(rank, on="year", how="left"))
+    if not parts:
+        return pd.DataFrame(columns=["year", "hhi", "hirschman", "n_partners", "rank"])
+    return pd.concat(parts, ignore_index=True)
+
+
+def trade_dependence(a: "str | int | State", b: "str | int | State", *, start: int | None = None,
+                     end: int | None = None, store: "Snapshot | None" = None) -> pd.DataFrame:
+    """Trade dependence of ``a`` on ``b`` and of ``b`` on ``a``, year by year.
+
+    Columns (NaN where missing, never 0): ``year``; ``a_on_b_share`` = T_AB / T_A;
+    ``a_on_b_gdp`` = T_AB / GDP_A; ``b_on_a_share``, ``b_on_a_gdp``; ``asymmetry_ratio`` =
+    a_on_b_share / b_on_a_share; ``asymmetry_diff`` = a_on_b_share - b_on_a_share;
+    ``source_trade`` (source of T_AB) and ``source_total`` (source of T_A); then
+    ``source_total_b``, ``exports_ab_usd``, ``exports_ba_usd``, ``trade_usd``,
+    ``total_a_usd``, ``total_b_usd``, ``gdp_a_usd``, ``gdp_b_usd``, Barbieri's
+    ``salience``, ``symmetry``, ``interdependence``, ``intensity_ab``/``intensity_ba``
+    (trade intensity of A's exports to B and B's to A), ``curated`` (bool), ``citation``,
+    ``fact_ids``, ``note``.
+
+    T_AB = exports A->B + exports B->A (imports of A from B taken as B's exports to A:
+    mirror). Per year, the first source in (IMF DOTS, COW) with both directions is used for
+    the flows, both states' totals and the intensity aggregates. DOTS totals: exports to
+    the world as reported + the partners' exports to the state; COW: national totals.
+    Years no dataset covers use curated figures (``curated`` = True, with the citation).
+    """
+    store = _store(store)
+    sa, sb = resolve_states(a, b)
+    start, end = check_years(start, end, store)
+    years = list(range(start, end + 1))
+    out = _trade_year_rows(store, sa, sb, years)
+    first = ["year", "a_on_b_share", "a_on_b_gdp", "b_on_a_share", "b_on_a_gdp", "asymmetry_ratio",
+             "asymmetry_diff", "source_trade", "source_total"]
+    return out[first + [c for c in out.columns if c not in first]]
+
+
+# ============================================================================ snapshot layer: the rest
+
+ARMS_DYADIC = "arms_transfers_tiv"
+ARMS_IMPORTS = ("arms_imports_tiv_sipri", "arms_imports_tiv")
+ARMS_EXPORTS = ("arms_exports_tiv_sipri", "arms_exports_tiv")
+
+
+def _first_series(store: "Snapshot", ids: Sequence[str]) -> str | None:
+    return next((s for s in ids if has_series(store, s)), None)
+
+
+def _coverage(store: "Snapshot", sid: str) -> tuple[int, int]:
+    meta = store.series_meta(sid)
+    return int(meta.get("coverage_first_year", meta["first_year"])), int(meta.get("coverage_last_year", meta["last_year"]))
+
+
+@functools.lru_cache(maxsize=4)
+def world_arms_exports(store: "Snapshot") -> tuple[pd.Series, str] | None:
+    """World arms exports (TIV) by year and where they come from.
+
+    The ``arms_world_totals`` table (all suppliers incl. non-state and unknown) when the
+    snapshot has it; else the sum of the state-year export series over states (a slight
+    undercount: non-state suppliers are left out)."""
+    if has_table(store, "arms_world_totals"):
+        t = store.table("arms_world_totals")
+        col = "world_tiv" if "world_tiv" in t.columns else [c for c in t.columns if c != "year"][0]
+        return t.set_index("year")[col].astype(float).sort_index(), "table arms_world_totals"
+    sid = _first_series(store, ARMS_EXPORTS)
+    if sid is None:
+        return None
+    df = state_frame(store, sid)
+    return df.groupby("year")["value"].sum().astype(float), f"sum of {sid} over states"
+
+
+def arms_export_shares(ccodes: Sequence["str | int | State"], *, start: int, end: int,
+                       store: "Snapshot | None" = None) -> pd.DataFrame:
+    """Shares of world arms exports (SIPRI TIV) per year and over the rolling five years
+    ending in each year: columns ``ccode, state, year, share, share_5y``."""
+    store = _store(store)
+    states = resolve_states(*ccodes)
+    start, end = check_years(start, end, store)
+    sid = _first_series(store, ARMS_EXPORTS)
+    world = world_arms_exports(store)
+    if sid is None or world is None:
+        from ..errors import CoverageError
+
+        raise CoverageError("the snapshot has no arms-export series (arms_exports_tiv_sipri)")
+    lo, hi = _coverage(store, sid)
+    first, last = max(lo, start - WINDOW + 1), min(hi, end)
+    if first > last:
+        return pd.DataFrame(columns=["ccode", "state", "year", "share", "share_5y"])
+    ex = state_frame(store, sid)
+    res = world_export_shares(ex, world[0], [s.ccode for s in states], first_year=first, last_year=last)
+    res = res[res["year"].between(start, end)]
+    res.insert(1, "state", res["ccode"].map({s.ccode: s.label for s in states}))
+    return res.reset_index(drop=True)
+
+
+def arms_window_shares(ccodes: Sequence["str | int | State"], window: tuple[int, int], *,
+                       store: "Snapshot | None" = None) -> dict[str, float]:
+    """Shares of world arms exports over one period (e.g. SIPRI's 2020-2024), by state label."""
+    store = _store(store)
+    states = resolve_states(*ccodes)
+    sid = _first_series(store, ARMS_EXPORTS)
+    world = world_arms_exports(store)
+    if sid is None or world is None:
+        from ..errors import CoverageError
+
+        raise CoverageError("the snapshot has no arms-export series (arms_exports_tiv_sipri)")
+    lo, hi = window
+    w = world[0].reindex(range(lo, hi + 1))
+    if w.isna().any():
+        from ..errors import CoverageError
+
+        raise CoverageError(f"world arms exports are not available for every year {lo}-{hi}")
+    ex = state_frame(store, sid)
+    ex = ex[ex["year"].between(lo, hi)]
+    tot = float(w.sum())
+    return {s.label: float(ex.loc[ex["ccode"] == s.ccode, "value"].sum()) / tot for s in states}
+
+
+@functools.lru_cache(maxsize=32)
+def _arms_side(store: "Snapshot", recipient: int, supplier: int) -> pd.DataFrame | None:
+    """:func:`arms_import_shares` over the whole coverage of the arms data (cached)."""
+    if not has_series(store, ARMS_DYADIC):
+        return None
+    first, last = _coverage(store, ARMS_DYADIC)
+    tr = dyad_frame(store, ARMS_DYADIC)
+    tot_id = _first_series(store, ARMS_IMPORTS)
+    tot = None
+    if tot_id is not None:
+        t = state_frame(store, tot_id)
+        tot = t[t["ccode"] == recipient].set_index("year")["value"]
+    return arms_import_shares(tr, recipient, supplier, first_year=first, last_year=last, total_imports=tot)
+
+
+@functools.lru_cache(maxsize=32)
+def _arms_export_side(store: "Snapshot", ccode: int) -> pd.DataFrame | None:
+    """:func:`world_export_shares` of one state over the whole coverage (cached)."""
+    sid = _first_series(store, ARMS_EXPORTS)
+    world = world_arms_exports(store)
+    if sid is None or world is None:
+        return None
+    lo, hi = _coverage(store, sid)
+    first, last = max(lo, int(world[0].index.min())), min(hi, int(world[0].index.max()))
+    if first > last:
+        return None
+    return world_export_shares(state_frame(store, sid), world[0], [ccode], first_year=first, last_year=last)
+
+
+def _arms_windows(store: "Snapshot", sa: "State", sb: "State", start: int, end: int) -> list[dict]:
+    """Fixed SIPRI periods overlapping [start, end] that the arms data cover entirely."""
+    if not has_series(store, ARMS_DYADIC):
+        return []
+    lo, hi = _coverage(store, ARMS_DYADIC)
+    out = []
+    first = sipri_window(max(start, lo))[0]
+    while first <= end:
+        w = (first, first + WINDOW - 1)
+        first += WINDOW
+        if w[0] < lo or w[1] > hi:
+            continue
+        rec: dict[str, Any] = {"window": list(w)}
+        for tag, (rcp, sup) in (("a_on_b", (sa.ccode, sb.ccode)), ("b_on_a", (sb.ccode, sa.ccode))):
+            res = _arms_side(store, rcp, sup)
+            row = res[res["year"] == w[1]].iloc[0] if res is not None and (res["year"] == w[1]).any() else None
+            exp = _arms_export_side(store, rcp)
+            erow = exp[exp["year"] == w[1]] if exp is not None else None
+            rec[tag] = {
+                "arms_import_share": None if row is None else row["share_5y"],
+                "arms_supplier_hhi": None if row is None else row["supplier_hhi_5y"],
+                "arms_imports_tiv": None if row is None else row["imports_5y"],
+                "arms_imports_from_other_tiv": None if row is None else row["from_supplier_5y"],
+                "arms_world_export_share": None if erow is None or erow.empty else erow["share_5y"].iloc[0],
+            }
+        out.append(rec)
+    return out
+
+
+def _composition(store: "Snapshot", sa: "State", sb: "State", years: list[int]) -> pd.DataFrame:
+    """Raw-material share of each side's exports to the other and machinery shares of its
+    imports from the other, from the product table (one source); NaN where none."""
+    out = pd.DataFrame({"year": years})
+    cols = ["exports_raw_material_share", "imports_machinery_share_84_85", "imports_machinery_share_84_90"]
+    for side in ("a", "b"):
+        for c in cols:
+            out[f"{side}_{c}"] = np.nan
+    out["product_source"] = None
+    product = _product_table(store)
+    if product is None:
+        return out
+    try:
+        from ..sources.products import hs_group_shares
+    except ImportError:  # pragma: no cover - products module ships with the package
+        return out
+    p = product[product["year"].isin(years)]
+    pair = p[((p["exporter"] == sa.ccode) & (p["importer"] == sb.ccode))
+             | ((p["exporter"] == sb.ccode) & (p["importer"] == sa.ccode))]
+    if pair.empty:
+        return out
+    shares = {}
+    for group in ("raw_materials", "machinery", "machinery_instruments"):
+        shares[group] = hs_group_shares(pair.drop(columns=["source"]), group).set_index(["exporter", "importer", "year"])["share"]
+    for side, (me, other) in (("a", (sa.ccode, sb.ccode)), ("b", (sb.ccode, sa.ccode))):
+        out[f"{side}_exports_raw_material_share"] = [shares["raw_materials"].get((me, other, y), np.nan) for y in years]
+        out[f"{side}_imports_machinery_share_84_85"] = [shares["machinery"].get((other, me, y), np.nan) for y in years]
+        out[f"{side}_imports_machinery_share_84_90"] = [shares["machinery_instruments"].get((other, me, y), np.nan)
+                                                         for y in years]
+    have = pair.groupby("year").size()
+    out["product_source"] = [pair["source"].iloc[0] if y in have.index else None for y in years]
+    return out
+
+
+def _investment(store: "Snapshot", host: "State", investor: "State", years: list[int], gdp_host: pd.Series) -> pd.DataFrame:
+    out = pd.DataFrame({"year": years})
+    pos = state_pos = None
+    pos = _dyad_values(store, "fdi_position_usd", investor.ccode, host.ccode, years)
+    out["fdi_position_usd"] = pos
+    out["fdi_position_gdp"] = dependence_share(pos, gdp_host.reindex(years).to_numpy())
+    state_pos = state_year_values(store, "fdi_inward_stock_usd", host.ccode, years)["value"].to_numpy()
+    out["fdi_position_inward_share"] = dependence_share(pos, state_pos)
+    out["cgit_investment_usd"] = _dyad_values(store, "cgit_investment_usd", investor.ccode, host.ccode, years)
+    return out
+
+
+def _dyad_values(store: "Snapshot", sid: str, c1: int, c2: int, years: list[int]) -> np.ndarray:
+    from .alignment import dyad_year_values
+
+    return dyad_year_values(store, sid, c1, c2, years)["value"].to_numpy()
+
+
+@dataclass
+class DependenceResult:
+    """Dependence of ``a`` on ``b`` and of ``b`` on ``a``, year by year.
+
+    ``frame``: one row per year, flat columns (trade from :func:`trade_dependence`, partner
+    rank and concentration, composition, arms, investment); ``arms_windows``: fixed SIPRI
+    periods; ``to_dict()`` nests them per issue 5 item 8.
+    """
+
+    a: "State"
+    b: "State"
+    start: int
+    end: int
+    frame: pd.DataFrame
+    arms_windows: list[dict] = field(default_factory=list)
+    sources: dict[str, str] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+    def _side(self, r: dict, side: str) -> dict:
+        o = "b" if side == "a" else "a"
+        d = "ab" if side == "a" else "ba"
+        share = "a_on_b" if side == "a" else "b_on_a"
+        return {
+            "trade_share": r[f"{share}_share"], "trade_gdp": r[f"{share}_gdp"],
+            "source": r["source_trade"], "source_total": r["source_total" if side == "a" else "source_total_b"],
+            "exports_usd": r[f"exports_{d}_usd"], "imports_usd": r[f"exports_{d[::-1]}_usd"],
+            "total_trade_usd": r[f"total_{side}_usd"], "gdp_usd": r[f"gdp_{side}_usd"],
+            "partner_rank": r[f"rank_{o}_in_{side}"], "n_partners": r[f"n_partners_{side}"],
+            "partner_hhi": r[f"hhi_{side}"], "partner_hirschman": r[f"hirschman_{side}"],
+            "trade_intensity": r[f"intensity_{d}"],
+            "exports_raw_material_share": r[f"{side}_exports_raw_material_share"],
+            "imports_machinery_share_84_85": r[f"{side}_imports_machinery_share_84_85"],
+            "imports_machinery_share_84_90": r[f"{side}_imports_machinery_share_84_90"],
+            "composition_proxy_wdi": {"fuel_exports_pct": r[f"{side}_fuel_exports_pct"],
+                                      "ores_metals_exports_pct": r[f"{side}_ores_metals_exports_pct"]},
+            "arms_import_share": r[f"{side}_arms_import_share"],
+            "arms_import_share_5y": r[f"{side}_arms_import_share_5y"],
+            "arms_supplier_hhi_5y": r[f"{side}_arms_supplier_hhi_5y"],
+            "arms_world_export_share": r[f"{side}_arms_world_export_share"],
+            "arms_world_export_share_5y": r[f"{side}_arms_world_export_share_5y"],
+            "fdi_position_usd": r[f"{side}_fdi_position_usd"],
+            "fdi_position_gdp": r[f"{side}_fdi_position_gdp"],
+            "fdi_position_inward_share": r[f"{side}_fdi_position_inward_share"],
+            "cgit_investment_usd": r[f"{side}_cgit_investment_usd"],
+        }
+
+    def to_dict(self) -> dict:
+        years = []
+        for r in self.frame.to_dict("records"):
+            years.append({
+                "year": int(r["year"]),
+                "a_on_b": self._side(r, "a"),
+                "b_on_a": self._side(r, "b"),
+                "asymmetry_ratio": r["asymmetry_ratio"], "asymmetry_diff": r["asymmetry_diff"],
+                "salience": r["salience"], "symmetry": r["symmetry"], "interdependence": r["interdependence"],
+                "trade_usd": r["trade_usd"],
+                "arms_import_share_5y": r["a_arms_import_share_5y"],
+                "product_source": r["product_source"],
+                "curated": bool(r["curated"]), "citation": r["citation"], "fact_ids": r["fact_ids"],
+                "note": r["note"] or None,
+            })
+        return clean_tree({
+            "a": self.a.label, "b": self.b.label, "a_name": self.a.name, "b_name": self.b.name,
+            "start": self.start, "end": self.end,
+            "definitions": {
+                "trade_share": "T_AB / T_A: trade with the partner (exports + imports, imports = partner's "
+                               "exports: mirror) over own total merchandise trade",
+                "trade_gdp": "T_AB / GDP (current US$)",
+                "asymmetry_ratio": "a_on_b.trade_share / b_on_a.trade_share",
+                "asymmetry_diff": "a_on_b.trade_share - b_on_a.trade_share",
+                "salience": "Barbieri: sqrt(D_AB * D_BA)", "symmetry": "Barbieri: 1 - |D_AB - D_BA|",
+                "interdependence": "Barbieri: salience * symmetry",
+                "partner_rank": "rank of the other state among this state's partners by total trade (1 = first)",
+                "partner_hhi": "Herfindahl of this state's partner shares of total trade (0..1)",
+                "partner_hirschman": "Hirschman: 100 * sqrt(HHI)",
+                "trade_intensity": "(x_AB / X_A) / (x_wB / X_w) for this state's exports to the other",
+                "exports_raw_material_share": "share of HS 25-27, 44, 47, 72, 74-76, 78-81 in exports to the other "
+                                              "(product data)",
+                "imports_machinery_share_84_85": "share of HS 84-85 in imports from the other (product data)",
+                "imports_machinery_share_84_90": "share of HS 84-90 in imports from the other (product data)",
+                "composition_proxy_wdi": "proxy: WDI fuel and ores-and-metals shares of ALL merchandise exports "
+                                         "(0-100), not of exports to the other",
+                "arms_import_share": "the other state's share of this state's arms imports (SIPRI TIV), year",
+                "arms_import_share_5y": "the same over the five years ending in the year",
+                "arms_supplier_hhi_5y": "Herfindahl of this state's arms suppliers over the five years",
+                "arms_world_export_share": "this state's share of world arms exports (TIV), year",
+                "arms_world_export_share_5y": "the same over the five years ending in the year",
+                "fdi_position_usd": "direct-investment position of the other state in this one (IMF DIP)",
+                "fdi_position_gdp": "fdi_position_usd / this state's GDP",
+                "fdi_position_inward_share": "fdi_position_usd / this state's inward FDI stock",
+                "cgit_investment_usd": "AEI China Global Investment Tracker flows from the other state (China only)",
+                "year.arms_import_share_5y": "the same as a_on_b.arms_import_share_5y",
+            },
+            "years": years,
+            "arms_windows": self.arms_windows,
+            "sources": self.sources,
+            "notes": self.notes,
+        })
+
+    def to_json(self, **kwargs: Any) -> str:
+        kwargs.setdefault("indent", 1)
+        return json.dumps(self.to_dict(), **kwargs)
+
+
+def dependence(a: "str | int | State", b: "str | int | State", *, start: int | None = None,
+               end: int | None = None, store: "Snapshot | None" = None) -> DependenceResult:
+    """Every dependence indicator for ``a`` on ``b`` and ``b`` on ``a``, year by year.
+
+    Trade (:func:`trade_dependence`), partner rank and concentration, trade intensity,
+    composition (product data where they exist, else the WDI proxy), arms (SIPRI TIV:
+    shares of imports from the other yearly and over five years, supplier concentration,
+    shares of world exports), investment (IMF direct-investment positions, AEI CGIT).
+    ``start`` defaults to 1946 and ``end`` to the snapshot's end year.
+    """
+    store = _store(store)
+    sa, sb = resolve_states(a, b)
+    start, end = check_years(start, end, store)
+    years = list(range(start, end + 1))
+    frame = _trade_year_rows(store, sa, sb, years)
+    notes: list[str] = []
+    sources: dict[str, str] = {}
+
+    # partner rank and concentration in the year's chosen source
+    src_label = pd.Series({r["year"]: _label_of(r["source_trade"], store) for r in frame.to_dict("records")})
+    for side, me, other in (("a", sa, sb), ("b", sb, sa)):
+        pm = _partner_measures(store, me.ccode, other.ccode, src_label)
+        pm = pm.rename(columns={"hhi": f"hhi_{side}", "hirschman": f"hirschman_{side}",
+                                "n_partners": f"n_partners_{side}", "rank": f"rank_{'b' if side == 'a' else 'a'}_in_{side}"})
+        frame = frame.merge(pm, on="year", how="left")
+
+    frame = frame.merge(_composition(store, sa, sb, years), on="year", how="left")
+    for side, st in (("a", sa), ("b", sb)):
+        for sid in ("fuel_exports_pct", "ores_metals_exports_pct"):
+            frame[f"{side}_{sid}"] = state_year_values(store, sid, st.ccode, years)["value"].to_numpy()
+
+    # arms
+    for side, (rcp, sup) in (("a", (sa, sb)), ("b", (sb, sa))):
+        res = _arms_side(store, rcp.ccode, sup.ccode)
+        cols = {"share": f"{side}_arms_import_share", "share_5y": f"{side}_arms_import_share_5y",
+                "supplier_hhi_5y": f"{side}_arms_supplier_hhi_5y"}
+        if res is None:
+            for c in cols.values():
+                frame[c] = np.nan
+        else:
+            frame = frame.merge(res[["year", *cols]].rename(columns=cols), on="year", how="left")
+        exp = _arms_export_side(store, rcp.ccode)
+        ecols = {"share": f"{side}_arms_world_export_share", "share_5y": f"{side}_arms_world_export_share_5y"}
+        if exp is None:
+            for c in ecols.values():
+                frame[c] = np.nan
+        else:
+            frame = frame.merge(exp[["year", *ecols]].rename(columns=ecols), on="year", how="left")
+
+    # investment: the other state's position in this one
+    for side, (host, inv) in (("a", (sa, sb)), ("b", (sb, sa))):
+        gdp = frame.set_index("year")[f"gdp_{side}_usd"]
+        inv_df = _investment(store, host, inv, years, gdp)
+        inv_df = inv_df.rename(columns={c: f"{side}_{c}" for c in inv_df.columns if c != "year"})
+        frame = frame.merge(inv_df, on="year", how="left")
+
+    for sid in ("trade_exports_usd_dots", "trade_exports_usd_cow", "merch_exports_usd_dots", "merch_exports_usd_cow",
+                "merch_imports_usd_cow", "gdp_usd", ARMS_DYADIC, *ARMS_IMPORTS, *ARMS_EXPORTS, "fdi_position_usd",
+                "fdi_inward_stock_usd", "cgit_investment_usd", "fuel_exports_pct", "ores_metals_exports_pct"):
+        if has_series(store, sid):
+            sources[sid] = source_of(store, sid)
+    w = world_arms_exports(store)
+    if w is not None:
+        sources["world_arms_exports"] = w[1]
+    missing = [s for s in ("trade_exports_usd_dots", "trade_exports_usd_cow", "gdp_usd", ARMS_DYADIC,
+                           "fdi_position_usd") if not has_series(store, s)]
+    if missing:
+        notes.append(f"series not in this snapshot: {', '.join(missing)}")
+    if _product_table(store) is None:
+        notes.append("no product-level trade table: composition shares unavailable (WDI proxy only)")
+    return DependenceResult(sa, sb, start, end, frame, _arms_windows(store, sa, sb, start, end), sources, notes)
+
+
+@functools.lru_cache(maxsize=8)
+def _source_keys(store: "Snapshot", label: str) -> frozenset[str]:
+    fr = _trade_frame(store, label)
+    return frozenset() if fr is None else frozenset(fr["source"].unique())
+
+
+def _label_of(source_trade: str | None, store: "Snapshot") -> str | None:
+    """Which TRADE_SOURCES entry a row's source key belongs to (None: curated or none)."""
+    if not source_trade:
+        return None
+    for spec in TRADE_SOURCES:
+        if source_trade in _source_keys(store, spec.label):
+            return spec.label
+    return None

@@ -1,0 +1,133 @@
+"""Write panels to Parquet, CSV or Feather (chosen by the file's extension), atomically.
+
+A panel is written to a temporary file in the target's directory and renamed over the
+target only once complete, so an interrupted or failed write never leaves a half-written
+file. Parquet and Feather files keep the panel's attrs (unit, years, sources) in their
+schema metadata, so :func:`read_panel` (or ``pandas.read_parquet``) gets them back.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Callable, Iterator
+
+import pandas as pd
+
+from ..errors import InputError
+
+FORMATS = {".parquet": "parquet", ".pq": "parquet", ".csv": "csv", ".feather": "feather", ".arrow": "feather"}
+ATTRS_KEY = b"PANDAS_ATTRS"  # the key pandas itself uses for DataFrame.attrs in Parquet
+
+
+def panel_format(path: str | Path) -> str:
+    """"parquet", "csv" or "feather" from the file name; :class:`InputError` otherwise."""
+    suffix = Path(path).suffix.lower()
+    if suffix not in FORMATS:
+        raise InputError(f"cannot tell the output format of {str(path)!r}: use a file name ending in "
+                         f"{', '.join(FORMATS)}")
+    return FORMATS[suffix]
+
+
+CHUNK_ROWS = 1 << 18  # rows converted to Arrow at a time: bounds the extra memory of a write
+
+
+def _chunks(panel: pd.DataFrame, *, text_categories: bool = False) -> Iterator:
+    """The panel as Arrow tables of at most CHUNK_ROWS rows, sharing one schema that carries
+    the panel's attrs. Converting slice by slice keeps a write's extra memory to one chunk
+    instead of a second copy of the whole panel."""
+    import pyarrow as pa
+
+    meta = None
+    for lo in range(0, max(len(panel), 1), CHUNK_ROWS):
+        table = pa.Table.from_pandas(panel.iloc[lo:lo + CHUNK_ROWS], preserve_index=False)  # NaN -> null
+        if text_categories:  # CSV has no dictionary type: write categories (source keys) as text
+            for i, field in enumerate(table.schema):
+                if pa.types.is_dictionary(field.type):
+                    table = table.set_column(i, field.name, table.column(i).cast(pa.string()))
+        if meta is None:
+            meta = dict(table.schema.metadata or {})
+            if panel.attrs:
+                meta[ATTRS_KEY] = json.dumps(panel.attrs, sort_keys=True).encode()
+        yield table.replace_schema_metadata(meta)
+
+
+def write_panel(panel: pd.DataFrame, path: str | Path, *,
+                progress: Callable[[float], None] | None = None) -> Path:
+    """Write ``panel`` to ``path`` (format from the extension), replacing it atomically.
+
+    Parquet (zstd), Feather (Arrow IPC, lz4) and CSV (nulls as empty fields) are supported;
+    ``progress`` is called with the fraction of rows written so far.
+    """
+    path = Path(path)
+    fmt = panel_format(path)
+    parent = path.parent if str(path.parent) else Path(".")
+    if not parent.is_dir():
+        raise InputError(f"output directory does not exist: {parent}")
+    if path.is_dir():
+        raise InputError(f"output path is a directory: {path}")
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=parent)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    writer = None
+    try:
+        done = 0
+        for table in _chunks(panel, text_categories=fmt == "csv"):
+            if writer is None:
+                writer = _open_writer(fmt, tmp, table.schema)
+            writer.write_table(table)
+            done += table.num_rows
+            if progress:
+                progress(done / max(len(panel), 1))
+        writer.close()
+        writer = None
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        if writer is not None:
+            try:
+                writer.close()
+            except Exception:  # already failing: the original error matters
+                pass
+        tmp.unlink(missing_ok=True)
+        raise
+    return path
+
+
+def _open_writer(fmt: str, path: Path, schema):
+    import pyarrow as pa
+
+    if fmt == "parquet":
+        import pyarrow.parquet as pq
+
+        return pq.ParquetWriter(path, schema, compression="zstd")
+    if fmt == "feather":
+        return pa.ipc.new_file(str(path), schema, options=pa.ipc.IpcWriteOptions(compression="lz4"))
+    import pyarrow.csv as pacsv
+
+    return pacsv.CSVWriter(str(path), schema)
+
+
+def read_panel(path: str | Path) -> pd.DataFrame:
+    """Read a panel written by :func:`write_panel` (Parquet or Feather) with its attrs."""
+    path = Path(path)
+    fmt = panel_format(path)
+    if fmt == "csv":
+        raise InputError(f"{path}: CSV keeps no panel metadata; read it with pandas.read_csv, or write Parquet")
+    if not path.is_file():
+        raise InputError(f"no such file: {path}")
+    if fmt == "parquet":
+        import pyarrow.parquet as pq
+
+        table = pq.read_table(path)
+    else:
+        import pyarrow.feather as feather
+
+        table = feather.read_table(path)
+    df = table.to_pandas()
+    raw = (table.schema.metadata or {}).get(ATTRS_KEY)
+    if raw:
+        df.attrs = json.loads(raw)
+    return df

@@ -1,0 +1,457 @@
+"""``add_*`` verbs: join snapshot series onto a panel, one dataset family per verb.
+
+Every verb
+
+* checks the panel's unit and raises :class:`InputError` for the wrong kind of panel;
+* adds columns for the state (state-year panels) or for both sides of a dyad (suffixes
+  ``_1`` and ``_2`` for ``ccode1`` and ``ccode2``); directed dyadic series give the flow
+  from ``ccode1`` to ``ccode2`` (suffix ``_12``) and the reverse flow (suffix ``_21``);
+  symmetric dyadic series give one column named after the series;
+* leaves values missing outside a series' coverage years, and inside them too unless the
+  series is declared ``zero_within_coverage`` (then an absent row is zero);
+* records the catalog keys of the sources it joined in ``attrs["sources"]``;
+* returns a new frame (the input panel is not modified), with the panel's attrs;
+* raises one :class:`DataError` naming the series it needs that the snapshot lacks.
+
+Column names are the snapshot's series ids (``powergap data info`` lists their units).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Callable, Iterable, Literal, Sequence
+
+import numpy as np
+import pandas as pd
+
+from ..errors import InputError
+from .core import UNIT_LABEL, PanelInfo, panel_info, with_info
+from .join import (DyadLocator, Locator, chain_state, dense_state_series, dyad_values, gather_state, require_series,
+                   series_info, state_totals_from_dyads)
+
+DYADIC = ("dyad_year_directed", "dyad_year_nondirected")
+ANY = ("state_year",) + DYADIC
+
+NMC_SERIES = ("nmc_milex", "milper", "irst", "pec", "tpop", "upop", "cinc")
+MILEX_SERIES = ("milex_usd", "milex_const_usd", "milex_gdp_pct")
+TECH_SERIES = ("rd_gdp_pct", "researchers_per_million", "patents_resident", "hightech_exports_pct")
+REGIME_SERIES = ("polyarchy", "polity2")
+ALLIANCE_SERIES = ("alliance_defense", "alliance_offense", "alliance_neutral", "alliance_nonagg", "alliance_consult")
+EVENT_SERIES = ("icews_verbal_coop", "icews_material_coop", "icews_verbal_conflict", "icews_material_conflict")
+
+# GDP precedence (docs/panels.md): a value comes from the first series in its chain that
+# has one; ``<column>_source`` names the source. Only series measuring the same concept in
+# the same unit are chained; PWT and Maddison GDP (other price bases) stay side by side.
+GDP_USD_CHAIN = ("gdp_usd", "gdp_usd_weo")  # WDI, then IMF WEO (the build already combines them)
+POPULATION_CHAIN = ("population", "population_pwt", "population_maddison")  # WDI, PWT, Maddison
+GDP_HISTORICAL = ("gdp_ppp_pwt", "gdp_maddison", "gdp_pc_maddison")
+PEW_SERIES = {2: "pew_fav_usa", 710: "pew_fav_china", 365: "pew_fav_russia"}
+
+
+# ----------------------------------------------------------------------------- plumbing
+
+def _store(store):
+    if store is None:
+        from ..snapshot.store import default_store
+
+        return default_store()
+    return store
+
+
+def _check(verb: str, panel: pd.DataFrame, allowed: Sequence[str]) -> PanelInfo:
+    info = panel_info(panel)
+    if info.unit not in allowed:
+        want = "a dyad-year panel" if set(allowed) == set(DYADIC) else \
+            " or ".join(UNIT_LABEL[u] for u in allowed)
+        raise InputError(f"{verb} needs {want}, got {UNIT_LABEL[info.unit]}")
+    return info
+
+
+def _attach(panel: pd.DataFrame, info: PanelInfo, columns: dict[str, object] | pd.DataFrame,
+            sources: Iterable[str]) -> pd.DataFrame:
+    """A new frame: the panel's columns (minus any being replaced) plus ``columns``."""
+    added = columns if isinstance(columns, pd.DataFrame) else pd.DataFrame(columns, index=panel.index)
+    base = panel.drop(columns=[c for c in added.columns if c in panel.columns])
+    out = pd.concat([base, added], axis=1, copy=False)
+    return with_info(out, info, add_sources=list(sources))
+
+
+def _float_block(names: list[str], fill: Callable[[int, np.ndarray], None], index: pd.Index) -> pd.DataFrame:
+    """A float frame built in one preallocated (columns x rows) block: each column is
+    gathered straight into its row, and pandas takes the block without copying."""
+    block = np.empty((len(names), len(index)), dtype=np.float64)
+    for i in range(len(names)):
+        fill(i, block[i])
+    return pd.DataFrame(block.T, columns=names, index=index, copy=False)
+
+
+def _sources_of(store, series_ids: Iterable[str]) -> list[str]:
+    keys: list[str] = []
+    for sid in series_ids:
+        for k in series_info(store, sid).sources:
+            if k not in keys:
+                keys.append(k)
+    return keys
+
+
+def _keys(panel: pd.DataFrame, info: PanelInfo) -> tuple[np.ndarray, ...]:
+    """The panel's key columns as numpy arrays (views, not copies, for the usual int16)."""
+    names = ("ccode1", "ccode2", "year") if info.dyadic else ("ccode", "year")
+    out = []
+    for name in names:
+        arr = panel[name].to_numpy()
+        if not np.issubdtype(arr.dtype, np.integer):
+            try:
+                arr = arr.astype(np.int64)
+            except (TypeError, ValueError):
+                raise InputError(f"panel column {name} must hold integers") from None
+        out.append(arr)
+    return tuple(out)
+
+
+def _sides(info: PanelInfo, keys) -> list[tuple[str, Locator]]:
+    """("", state) for a state-year panel; ("_1", ccode1) and ("_2", ccode2) for dyads."""
+    if not info.dyadic:
+        return [("", Locator(keys[0], keys[1]))]
+    return [("_1", Locator(keys[0], keys[2])), ("_2", Locator(keys[1], keys[2]))]
+
+
+def _state_columns(store, info: PanelInfo, keys, series_ids: Sequence[str], index: pd.Index) -> pd.DataFrame:
+    """Each state-year series for the state, or for both sides of a dyad (all ``_1``
+    columns, then all ``_2`` columns, as peacesciencer orders them)."""
+    dense = [dense_state_series(store, sid) for sid in series_ids]
+    plan = [(f"{sid}{suffix}", d, loc) for suffix, loc in _sides(info, keys) for sid, d in zip(series_ids, dense)]
+
+    def fill(i: int, row: np.ndarray) -> None:
+        gather_state(plan[i][1], plan[i][2], out=row)
+
+    return _float_block([p[0] for p in plan], fill, index)
+
+
+def _dyad_columns(store, loc: DyadLocator, series_ids: Sequence[str], *, both_directions: bool = True
+                  ) -> dict[str, np.ndarray]:
+    cols: dict[str, np.ndarray] = {}
+    for sid in series_ids:
+        if series_info(store, sid).symmetric:
+            cols[sid] = dyad_values(store, sid, loc)
+        else:
+            cols[f"{sid}_12"] = dyad_values(store, sid, loc)
+            if both_directions:
+                cols[f"{sid}_21"] = dyad_values(store, sid, loc, reverse=True)
+    return cols
+
+
+def _state_verb(verb: str, panel: pd.DataFrame, series_ids: Sequence[str], store) -> pd.DataFrame:
+    store = _store(store)
+    info = _check(verb, panel, ANY)
+    require_series(store, verb, series_ids)
+    cols = _state_columns(store, info, _keys(panel, info), series_ids, panel.index)
+    return _attach(panel, info, cols, _sources_of(store, series_ids))
+
+
+# ----------------------------------------------------------------------------- generic
+
+def add_series(panel: pd.DataFrame, series_ids: str | Sequence[str], *, both_directions: bool = True,
+               store=None) -> pd.DataFrame:
+    """Join any snapshot series by id.
+
+    State-year series give a column per series on a state-year panel and ``<id>_1``,
+    ``<id>_2`` on a dyad-year panel. Dyadic series (dyad-year panels only) give ``<id>_12``
+    (``ccode1`` to ``ccode2``) and, with ``both_directions``, ``<id>_21``; symmetric dyadic
+    series give one column ``<id>``. Coverage rules as for every verb.
+    """
+    store = _store(store)
+    ids = [series_ids] if isinstance(series_ids, str) else list(series_ids)
+    info = _check("add_series", panel, ANY)
+    for sid in ids:
+        store.series_meta(sid)  # unknown ids: InputError with the closest matches
+    state_ids = [s for s in ids if not series_info(store, s).dyadic]
+    dyad_ids = [s for s in ids if series_info(store, s).dyadic]
+    if dyad_ids and not info.dyadic:
+        raise InputError(f"dyadic series {', '.join(dyad_ids)} need a dyad-year panel, got {UNIT_LABEL[info.unit]}")
+    keys = _keys(panel, info)
+    cols = _state_columns(store, info, keys, state_ids, panel.index)
+    if dyad_ids:
+        dyad_cols = _dyad_columns(store, DyadLocator(*keys), dyad_ids, both_directions=both_directions)
+        cols = pd.concat([cols, pd.DataFrame(dyad_cols, index=panel.index)], axis=1, copy=False)
+    return _attach(panel, info, cols, _sources_of(store, ids))
+
+
+# ----------------------------------------------------------------------------- state-level verbs
+
+def add_nmc(panel: pd.DataFrame, *, store=None) -> pd.DataFrame:
+    """COW National Material Capabilities v7.0: the six components and the published CINC.
+
+    Columns (``_1``/``_2`` on dyads): ``nmc_milex`` (thousands; GBP to 1913, current US$
+    from 1914), ``milper`` (thousands), ``irst`` (thousand tons), ``pec`` (thousand
+    coal-ton equivalents), ``tpop``, ``upop`` (thousands), ``cinc`` (share of the system,
+    as published: CINC = mean of the state's shares of the six system totals; Singer,
+    Bremer and Stuckey 1972). Source: ``cow_nmc``.
+    """
+    return _state_verb("add_nmc", panel, NMC_SERIES, store)
+
+
+def _unit_scale(unit: str) -> float | None:
+    """Persons per unit of a population series, or None when the unit is not recognised
+    (such a series is not chained: a wrong scale would be worse than a gap)."""
+    u = unit.strip().lower()
+    for word, scale in (("million", 1e6), ("thousand", 1e3), ("person", 1.0), ("people", 1.0), ("count", 1.0)):
+        if re.match(rf"^(number of )?{word}", u):
+            return scale
+    return None
+
+
+def add_gdp(panel: pd.DataFrame, *, historical: bool = False, store=None) -> pd.DataFrame:
+    """GDP and population, with the source of each chained value.
+
+    Columns (``_1``/``_2`` on dyads): ``gdp_usd`` (current US$; World Bank WDI, then IMF
+    WEO where WDI has no value) with ``gdp_usd_source``; ``gdp_const_usd`` (constant 2015
+    US$, WDI); ``gdp_ppp`` (constant 2021 international $, WDI); ``gdp_pc_usd`` (current
+    US$ per person, WDI); ``population`` (persons; WDI, then PWT, then Maddison) with
+    ``population_source``. With ``historical=True`` also ``gdp_ppp_pwt`` (PWT, 2017 US$),
+    ``gdp_maddison`` and ``gdp_pc_maddison`` (Maddison Project, 2011 US$), which reach
+    back before 1960 but use other price bases and so are never spliced into ``gdp_ppp``.
+    The precedence is documented in docs/panels.md.
+    """
+    verb = "add_gdp"
+    store = _store(store)
+    info = _check(verb, panel, ANY)
+    required = ["gdp_usd", "gdp_const_usd", "gdp_ppp", "gdp_pc_usd", "population"]
+    if historical:
+        required += list(GDP_HISTORICAL)
+    require_series(store, verb, required)
+    pop_chain = [s for s in POPULATION_CHAIN if s in store.series_index and _unit_scale(store.series_meta(s)["unit"])]
+    pop_scales = [_unit_scale(store.series_meta(s)["unit"]) for s in pop_chain]
+    used: list[str] = []
+    cols: dict[str, object] = {}
+    for suffix, loc in _sides(info, _keys(panel, info)):
+        vals, src, chain_used = chain_state(store, GDP_USD_CHAIN, loc)
+        cols[f"gdp_usd{suffix}"], cols[f"gdp_usd_source{suffix}"] = vals, src
+        used += chain_used
+        for sid in ("gdp_const_usd", "gdp_ppp", "gdp_pc_usd"):
+            cols[f"{sid}{suffix}"] = gather_state(dense_state_series(store, sid), loc)[0]
+        cols[f"population{suffix}"], cols[f"population_source{suffix}"], _ = \
+            chain_state(store, pop_chain, loc, scales=pop_scales)
+        if historical:
+            for sid in GDP_HISTORICAL:
+                cols[f"{sid}{suffix}"] = gather_state(dense_state_series(store, sid), loc)[0]
+    if info.dyadic:  # all _1 columns, then all _2 columns
+        cols = {k: cols[k] for k in [c for c in cols if c.endswith("_1")] + [c for c in cols if c.endswith("_2")]}
+    series = list(dict.fromkeys(used + ["gdp_const_usd", "gdp_ppp", "gdp_pc_usd"] + pop_chain
+                                + (list(GDP_HISTORICAL) if historical else [])))
+    return _attach(panel, info, cols, _sources_of(store, series))
+
+
+def add_milex(panel: pd.DataFrame, *, store=None) -> pd.DataFrame:
+    """SIPRI military expenditure: ``milex_usd`` (current US$), ``milex_const_usd``
+    (constant US$), ``milex_gdp_pct`` (share of GDP, 0-100). Source: SIPRI Military
+    Expenditure Database."""
+    return _state_verb("add_milex", panel, MILEX_SERIES, store)
+
+
+def add_nuclear(panel: pd.DataFrame, *, store=None) -> pd.DataFrame:
+    """``nuclear_warheads``: estimated nuclear warhead stockpile (FAS via Our World in Data);
+    zero inside the source's years for states it does not list, missing outside them."""
+    return _state_verb("add_nuclear", panel, ("nuclear_warheads",), store)
+
+
+def add_tech(panel: pd.DataFrame, *, store=None) -> pd.DataFrame:
+    """Technology: ``rd_gdp_pct`` (R&D spending, % of GDP), ``researchers_per_million``,
+    ``patents_resident`` (resident patent applications; all WDI) and
+    ``hightech_exports_pct`` (high-technology exports, % of manufactured exports;
+    Gapminder/WDI)."""
+    return _state_verb("add_tech", panel, TECH_SERIES, store)
+
+
+def add_regime(panel: pd.DataFrame, *, store=None) -> pd.DataFrame:
+    """Regime type: ``polyarchy`` (V-Dem electoral democracy index, 0-1) and ``polity2``
+    (Polity, -10..10)."""
+    return _state_verb("add_regime", panel, REGIME_SERIES, store)
+
+
+def add_ideal_points(panel: pd.DataFrame, *, variant: Literal["all", "fp"] = "all", store=None) -> pd.DataFrame:
+    """UN General Assembly ideal points (Bailey, Strezhnev and Voeten; July 2025 release).
+
+    ``variant="all"`` uses the all-votes estimate (``ideal_point``), ``"fp"`` the
+    foreign-policy one (``ideal_point_fp``). State-year panels get the point; dyad-year
+    panels get ``<id>_1``, ``<id>_2`` and ``<id>_distance`` = ``|<id>_1 - <id>_2|``, the
+    ideal-point distance used as a dyadic (dis)similarity measure.
+    """
+    if variant not in ("all", "fp"):
+        raise InputError(f"variant must be 'all' or 'fp', got {variant!r}")
+    sid = "ideal_point" if variant == "all" else "ideal_point_fp"
+    out = _state_verb("add_ideal_points", panel, (sid,), store)
+    if panel_info(out).dyadic:
+        out[f"{sid}_distance"] = (out[f"{sid}_1"] - out[f"{sid}_2"]).abs()
+    return out
+
+
+# ----------------------------------------------------------------------------- dyadic verbs
+
+def _dyad_verb(verb: str, panel: pd.DataFrame, series_ids: Sequence[str], store) -> pd.DataFrame:
+    store = _store(store)
+    info = _check(verb, panel, DYADIC)
+    require_series(store, verb, series_ids)
+    cols = _dyad_columns(store, DyadLocator(*_keys(panel, info)), series_ids)
+    return _attach(panel, info, cols, _sources_of(store, series_ids))
+
+
+def add_trade(panel: pd.DataFrame, *, store=None) -> pd.DataFrame:
+    """Bilateral goods trade (US$) for dyad-years.
+
+    Columns: ``trade_exports_usd_12`` (exports from ``ccode1`` to ``ccode2``; IMF DOTS
+    first, COW Dyadic Trade where DOTS has none), ``trade_exports_usd_21`` (the reverse),
+    ``trade_total_usd`` (exports both ways: the snapshot's ``trade_total_usd`` where it
+    exists, else ``trade_exports_usd_12 + trade_exports_usd_21``, missing if either is),
+    and ``trade_world_usd_1``, ``trade_world_usd_2``: each side's total goods trade with
+    all partners in the same dyadic series, T_A = sum_k (X_Ak + X_kA), so that
+    ``trade_total_usd / trade_world_usd_1`` is ccode1's dependence share D_A|B
+    (Hirschman 1945; methods.md 1.3). Missing where the state has no reported flow.
+    """
+    verb = "add_trade"
+    store = _store(store)
+    info = _check(verb, panel, DYADIC)
+    require_series(store, verb, ["trade_exports_usd"])
+    c1, c2, year = _keys(panel, info)
+    loc = DyadLocator(c1, c2, year)
+    x12 = dyad_values(store, "trade_exports_usd", loc)
+    x21 = dyad_values(store, "trade_exports_usd", loc, reverse=True)
+    used = ["trade_exports_usd"]
+    if "trade_total_usd" in store.series_index:
+        total = dyad_values(store, "trade_total_usd", loc)
+        used.append("trade_total_usd")
+    else:
+        total = x12 + x21
+    cols = {"trade_exports_usd_12": x12, "trade_exports_usd_21": x21, "trade_total_usd": total,
+            "trade_world_usd_1": state_totals_from_dyads(store, "trade_exports_usd", c1, year),
+            "trade_world_usd_2": state_totals_from_dyads(store, "trade_exports_usd", c2, year)}
+    return _attach(panel, info, cols, _sources_of(store, used))
+
+
+def add_arms_transfers(panel: pd.DataFrame, *, store=None) -> pd.DataFrame:
+    """SIPRI arms transfers (TIV, millions): ``arms_transfers_tiv_12`` (supplied by
+    ``ccode1`` to ``ccode2``) and ``arms_transfers_tiv_21`` (the reverse)."""
+    return _dyad_verb("add_arms_transfers", panel, ("arms_transfers_tiv",), store)
+
+
+def add_alliances(panel: pd.DataFrame, *, store=None) -> pd.DataFrame:
+    """ATOP alliance obligations in force (0/1): ``alliance_<type>_12`` (an obligation of
+    ``ccode1`` toward ``ccode2``) and ``alliance_<type>_21`` (the reverse) for type in
+    defense, offense, neutral, nonagg, consult. ATOP's obligations are directed (a few
+    pledges are one-sided). Zero inside ATOP's years where the dyad has no such obligation,
+    missing outside them."""
+    return _dyad_verb("add_alliances", panel, ALLIANCE_SERIES, store)
+
+
+def add_igos(panel: pd.DataFrame, *, store=None) -> pd.DataFrame:
+    """``igo_joint``: number of intergovernmental organisations in which both states are
+    full members (COW IGO data, symmetric)."""
+    return _dyad_verb("add_igos", panel, ("igo_joint",), store)
+
+
+def add_events(panel: pd.DataFrame, *, store=None) -> pd.DataFrame:
+    """ICEWS event counts each way: ``icews_<type>_12`` (events by ``ccode1`` toward
+    ``ccode2``) and ``icews_<type>_21`` for type in verbal_coop, material_coop,
+    verbal_conflict, material_conflict."""
+    return _dyad_verb("add_events", panel, EVENT_SERIES, store)
+
+
+def add_opinion(panel: pd.DataFrame, *, store=None) -> pd.DataFrame:
+    """Pew Global Attitudes favourability of the other side, where surveyed.
+
+    ``pew_fav_12``: share (0-1, survey-weighted) of ``ccode1``'s public with a favourable
+    view of ``ccode2``; ``pew_fav_21``: the reverse. Pew asks about a few countries only,
+    so a value exists only when the other side is the USA (``pew_fav_usa``), China
+    (``pew_fav_china``) or Russia (``pew_fav_russia``) and the first was surveyed that
+    year; it is missing otherwise.
+    """
+    verb = "add_opinion"
+    store = _store(store)
+    info = _check(verb, panel, DYADIC)
+    require_series(store, verb, PEW_SERIES.values())
+    c1, c2, year = _keys(panel, info)
+    cols = {}
+    for name, a, b in (("pew_fav_12", c1, c2), ("pew_fav_21", c2, c1)):
+        out = np.full(len(a), np.nan)
+        for target, sid in PEW_SERIES.items():
+            rows = b == target
+            if rows.any():
+                out[rows] = gather_state(dense_state_series(store, sid), Locator(a[rows], year[rows]))[0]
+        cols[name] = out
+    return _attach(panel, info, cols, _sources_of(store, PEW_SERIES.values()))
+
+
+def add_votes(panel: pd.DataFrame, *, store=None) -> pd.DataFrame:
+    """UN General Assembly vote agreement of the dyad in each calendar year.
+
+    Votes coded yes = 1, abstain = 2, no = 3 (unvotes; absences dropped). Over the N roll
+    calls of the year on which both states voted:
+
+    ``un_agreement`` = (1/N) sum_r (1 - |v_Ar - v_Br| / 2)   (abstain vs yes/no counts 0.5;
+    Voeten's convention, un-project.github.io/un-votes);
+    ``un_agreement_exact`` = (1/N) sum_r 1[v_Ar = v_Br];
+    ``un_n_votes`` = N.
+
+    N = 0 gives missing agreement. Outside the years with roll calls all three are missing.
+    """
+    from .votes import vote_agreement
+
+    store = _store(store)
+    info = _check("add_votes", panel, DYADIC)
+    c1, c2, year = _keys(panel, info)
+    agree, exact, n, sources = vote_agreement(store, c1, c2, year)
+    cols = {"un_agreement": agree, "un_agreement_exact": exact, "un_n_votes": n}
+    return _attach(panel, info, cols, sources)
+
+
+# ----------------------------------------------------------------------------- registry
+
+VERBS: dict[str, Callable[..., pd.DataFrame]] = {
+    "nmc": add_nmc, "gdp": add_gdp, "milex": add_milex, "nuclear": add_nuclear, "tech": add_tech,
+    "trade": add_trade, "arms_transfers": add_arms_transfers, "alliances": add_alliances, "igos": add_igos,
+    "votes": add_votes, "ideal_points": add_ideal_points, "events": add_events, "regime": add_regime,
+    "opinion": add_opinion,
+}
+DYAD_ONLY = frozenset({"trade", "arms_transfers", "alliances", "igos", "votes", "events", "opinion"})
+
+
+def verb_names(names: str | Iterable[str]) -> list[str]:
+    """Parse verb names ("nmc,gdp", ["trade", "arms-transfers"]) into registry keys, in order,
+    each once; an unknown name raises :class:`InputError` listing the valid ones."""
+    import difflib
+
+    parts = [names] if isinstance(names, str) else list(names)
+    out: list[str] = []
+    for part in parts:
+        for raw in str(part).split(","):
+            name = raw.strip().lower().replace("-", "_")
+            if name.startswith("add_"):
+                name = name[4:]
+            if not name:
+                continue
+            if name not in VERBS:
+                close = difflib.get_close_matches(name, list(VERBS), n=1)
+                hint = f" (did you mean {close[0]}?)" if close else ""
+                raise InputError(f"unknown panel verb {raw.strip()!r}{hint}; valid: {', '.join(VERBS)}")
+            if name not in out:
+                out.append(name)
+    return out
+
+
+def add(panel: pd.DataFrame, names: str | Iterable[str], *, store=None,
+        progress: Callable[[str], None] | None = None) -> pd.DataFrame:
+    """Apply several verbs by name, in order (``add(panel, "nmc,gdp")``)."""
+    verbs = verb_names(names)
+    info = panel_info(panel)
+    if not info.dyadic:
+        wrong = [v for v in verbs if v in DYAD_ONLY]
+        if wrong:
+            raise InputError(f"add_{wrong[0]} needs a dyad-year panel, got {UNIT_LABEL[info.unit]}")
+    for name in verbs:
+        if progress:
+            progress(f"adding {name}")
+        panel = VERBS[name](panel, store=store)
+    return panel
+
+
+__all__ = ["add", "add_series", "verb_names", "VERBS"] + [f"add_{v}" for v in VERBS]

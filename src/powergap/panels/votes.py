@@ -1,0 +1,134 @@
+"""UN General Assembly vote agreement for every dyad of a year, by matrix products.
+
+For one calendar year, let Y, A and N be 0/1 matrices (states x roll calls) marking yes,
+abstain and no votes. With V = Y + A + N (voted at all):
+
+* both voted:   C = V V'
+* same vote:    S = Y Y' + A A' + N N'
+* one step off: H = Y A' + A Y' + A N' + N A'   (yes/abstain or abstain/no)
+
+and since 1 - |v_a - v_b| / 2 is 1 for the same vote, 0.5 one step apart and 0 for yes
+against no, the agreement of states a and b is (S + H/2) / C and the exact-match share is
+S / C (methods.md 2.1; coding as in unvotes: yes = 1, abstain = 2, no = 3).
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from ..errors import DataError
+from .core import MAX_CCODE
+from .join import _file_key
+
+TABLES = ("un_votes", "un_roll_calls")
+
+
+@dataclass(frozen=True)
+class _Agreement:
+    y0: int  # first year with roll calls
+    y1: int  # last year with roll calls
+    pos: np.ndarray  # int32 (n_years, MAX_CCODE): a state's row in its year's matrices, -1 if it cast no vote
+    size: np.ndarray  # int64 (n_years,): states voting in the year
+    offset: np.ndarray  # int64 (n_years,): start of the year's flattened matrices
+    both: np.ndarray  # int32, flattened C
+    agree: np.ndarray  # float64, flattened (S + H/2) / C
+    exact: np.ndarray  # float64, flattened S / C
+
+
+@functools.lru_cache(maxsize=4)
+def _agreement_cached(votes_key: tuple, rollcalls_key: tuple) -> _Agreement:
+    import pyarrow.parquet as pq
+
+    votes = pq.read_table(votes_key[0], columns=["rcid", "ccode", "vote"])
+    calls = pq.read_table(rollcalls_key[0], columns=["rcid", "year"])
+    rcid = votes.column("rcid").to_numpy().astype(np.int64)
+    ccode = votes.column("ccode").to_numpy().astype(np.int64)
+    vote = votes.column("vote").to_numpy().astype(np.int64)
+    call_id = calls.column("rcid").to_numpy().astype(np.int64)
+    call_year = calls.column("year").to_numpy().astype(np.int64)
+    if len(call_id) == 0:
+        raise DataError("un_roll_calls is empty: no years to compute vote agreement for")
+    order = np.argsort(call_id)
+    call_id, call_year = call_id[order], call_year[order]
+    at = np.minimum(np.searchsorted(call_id, rcid), len(call_id) - 1)
+    ok = (call_id[at] == rcid) & np.isin(vote, (1, 2, 3)) & (ccode >= 0) & (ccode < MAX_CCODE)
+    rcid, ccode, vote, year = rcid[ok], ccode[ok], vote[ok], call_year[at[ok]]
+
+    y0, y1 = int(call_year.min()), int(call_year.max())
+    n_years = y1 - y0 + 1
+    pos = np.full((n_years, MAX_CCODE), -1, dtype=np.int32)
+    size = np.zeros(n_years, dtype=np.int64)
+    both_parts, agree_parts, exact_parts = [], [], []
+    order = np.argsort(year, kind="stable")
+    rcid, ccode, vote, year = rcid[order], ccode[order], vote[order], year[order]
+    bounds = np.searchsorted(year, np.arange(y0, y1 + 2))
+    for i in range(n_years):
+        lo, hi = bounds[i], bounds[i + 1]
+        if lo == hi:
+            continue
+        states, srow = np.unique(ccode[lo:hi], return_inverse=True)
+        _, rcol = np.unique(rcid[lo:hi], return_inverse=True)
+        n_s, n_r = len(states), int(rcol.max()) + 1
+        onehot = np.zeros((3, n_s, n_r), dtype=np.float64)
+        onehot[vote[lo:hi] - 1, srow, rcol] = 1.0
+        yes, abst, no = onehot
+        voted = yes + abst + no
+        both = voted @ voted.T
+        same = yes @ yes.T + abst @ abst.T + no @ no.T
+        step = yes @ abst.T + abst @ no.T
+        step = step + step.T
+        with np.errstate(invalid="ignore", divide="ignore"):
+            agree = np.where(both > 0, (same + 0.5 * step) / both, np.nan)
+            exact = np.where(both > 0, same / both, np.nan)
+        pos[i, states] = np.arange(n_s, dtype=np.int32)
+        size[i] = n_s
+        both_parts.append(np.rint(both).astype(np.int32).ravel())
+        agree_parts.append(agree.ravel())
+        exact_parts.append(exact.ravel())
+    offset = np.concatenate([[0], np.cumsum(size ** 2)[:-1]]).astype(np.int64)
+    cat = (lambda parts, dt: np.concatenate(parts) if parts else np.zeros(0, dtype=dt))
+    return _Agreement(y0, y1, pos, size, offset, cat(both_parts, np.int32), cat(agree_parts, np.float64),
+                      cat(exact_parts, np.float64))
+
+
+def _table_path(store, name: str):
+    from ..snapshot.store import TABLE_PREFIX
+
+    if name not in store.catalog.get("tables", {}):
+        raise DataError(f"add_votes needs table {name}, which the snapshot at {store.path} does not hold; "
+                        f"rebuild it with the unvotes source (powergap data build)")
+    path = store.path / f"{TABLE_PREFIX}{name}.parquet"
+    if not path.is_file():
+        raise DataError(f"snapshot file missing: {path}")
+    return path
+
+
+def vote_agreement(store, ccode1: np.ndarray, ccode2: np.ndarray, year: np.ndarray
+                   ) -> tuple[np.ndarray, np.ndarray, pd.arrays.IntegerArray, list[str]]:
+    """Agreement, exact agreement, number of common votes (nullable integers) and the
+    source keys, for each dyad-year given."""
+    paths = [_table_path(store, t) for t in TABLES]
+    ag = _agreement_cached(_file_key(paths[0]), _file_key(paths[1]))
+    c1, c2 = np.asarray(ccode1, dtype=np.int64), np.asarray(ccode2, dtype=np.int64)
+    yi = np.asarray(year, dtype=np.int64) - ag.y0
+    covered = (yi >= 0) & (yi <= ag.y1 - ag.y0)
+    agree = np.full(len(c1), np.nan)
+    exact = np.full(len(c1), np.nan)
+    n = np.zeros(len(c1), dtype=np.int32)
+    idx = np.flatnonzero(covered)
+    p1, p2 = ag.pos[yi[idx], c1[idx]], ag.pos[yi[idx], c2[idx]]
+    voted = (p1 >= 0) & (p2 >= 0)
+    idx, p1, p2 = idx[voted], p1[voted], p2[voted]
+    flat = ag.offset[yi[idx]] + p1 * ag.size[yi[idx]] + p2
+    agree[idx], exact[idx], n[idx] = ag.agree[flat], ag.exact[flat], ag.both[flat]
+    n_votes = pd.arrays.IntegerArray(n, ~covered)
+    sources = []
+    for t in TABLES:
+        key = store.catalog["tables"][t].get("source")
+        if key and key not in sources:
+            sources.append(key)
+    return agree, exact, n_votes, sources

@@ -1,0 +1,159 @@
+"""The report: one self-contained HTML page per relationship.
+
+* :func:`write_report` writes the page for an :class:`~powergap.assess.Assessment` (or a
+  pair of states) atomically; ``Assessment.report(path)`` calls it.
+* :func:`report_html` returns the page as a string.
+* :func:`assessment_html` is the compact fragment Jupyter shows for an Assessment
+  (``Assessment._repr_html_``): the summary and the stage timeline as a table, without
+  the 0.9 MB chart libraries (a notebook with many assessments stays light); use
+  ``Assessment.report(path)`` for the full page with charts.
+
+The page has no network dependency at view time: the Vega libraries are inlined once, and
+every chart's specification sits in one JSON block (:mod:`powergap.report.page`). Apart
+from one element marked ``data-generated`` (the generation time, the only use of the
+clock), the same inputs on the same snapshot give a byte-identical page.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import os
+import tempfile
+from pathlib import Path
+from typing import Any, Callable
+
+from ..errors import InputError
+
+__all__ = ["write_report", "report_html", "assessment_html", "build_report", "check_writable"]
+
+
+def build_report(*args: Any, **kwargs: Any):
+    """See :func:`powergap.report.build.build_report`."""
+    from .build import build_report as _build
+
+    return _build(*args, **kwargs)
+
+
+def _now() -> str:
+    # The only use of the clock in the report: the labelled generation time.
+    return _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+
+
+def _split_target(assessment_or_pair: Any) -> tuple[Any, Any, Any]:
+    """(assessment, a, b) from an Assessment or a pair of states."""
+    from .build import _is_assessment
+
+    if _is_assessment(assessment_or_pair):
+        return assessment_or_pair, None, None
+    if isinstance(assessment_or_pair, (tuple, list)) and len(assessment_or_pair) == 2:
+        return None, assessment_or_pair[0], assessment_or_pair[1]
+    raise InputError("write_report needs an Assessment or a pair of states such as ('CHN', 'RUS')")
+
+
+def report_html(assessment_or_pair: Any, *, third: Any = "USA", generated: str | None = None,
+                start: int | None = None, end: int | None = None, config: Any = None,
+                extra_claims: str | os.PathLike | None = None, seeds: bool = True, store: Any = None,
+                progress: Callable[[str], None] | None = None) -> str:
+    """The report page for an Assessment or a pair of states, as a string."""
+    from .build import build_report as _build
+
+    assessment, a, b = _split_target(assessment_or_pair)
+    rep = _build(a, b, start=start, end=end, third=third, config=config, assessment=assessment,
+                 extra_claims=extra_claims, seeds=seeds, store=store, progress=progress)
+    if progress:
+        progress("writing the page")
+    return rep.render(generated=generated if generated is not None else _now(), store=store)
+
+
+def check_writable(path: str | os.PathLike) -> Path:
+    """Fail early (one clear line) when ``path`` cannot receive the report."""
+    p = Path(path)
+    if p.is_dir():
+        raise InputError(f"cannot write the report to {p}: it is a directory")
+    parent = p.parent if str(p.parent) else Path(".")
+    if not parent.is_dir():
+        raise InputError(f"cannot write the report to {p}: directory {parent} does not exist")
+    if not os.access(parent, os.W_OK | os.X_OK):
+        raise InputError(f"cannot write the report to {p}: directory {parent} is not writable")
+    if p.exists() and not os.access(p, os.W_OK):
+        raise InputError(f"cannot write the report to {p}: the file is not writable")
+    return p
+
+
+def write_atomic(path: str | os.PathLike, text: str) -> Path:
+    """Write ``text`` to ``path`` through a temporary file in the same directory and
+    ``os.replace``: readers never see half a page, and a failure leaves nothing behind."""
+    p = check_writable(path)
+    parent = p.parent if str(p.parent) else Path(".")
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".tmp", dir=parent)
+    except OSError as exc:
+        raise InputError(f"cannot write the report to {p}: {exc.strerror or exc}") from None
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, p)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise InputError(f"cannot write the report to {p}: {exc.strerror or exc}") from None
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return p
+
+
+def write_report(assessment_or_pair: Any, path: str | os.PathLike, *, third: Any = "USA",
+                 generated: str | None = None, start: int | None = None, end: int | None = None,
+                 config: Any = None, extra_claims: str | os.PathLike | None = None, seeds: bool = True,
+                 store: Any = None, progress: Callable[[str], None] | None = None) -> Path:
+    """Write the report page for an Assessment (or a pair of states) to ``path``.
+
+    Parameters
+    ----------
+    assessment_or_pair : an :class:`~powergap.assess.Assessment` (its pair, years and
+        config are used, nothing is recomputed) or a pair such as ``("CHN", "RUS")``.
+    path : the HTML file to write (atomically; the directory must exist).
+    third : the third state of the triangle (default the USA).
+    generated : the text of the generation-time element (default: the current UTC time).
+        Fix it to get byte-identical pages from the same snapshot.
+    start, end, config : for a pair: passed to :func:`powergap.assess`.
+    extra_claims : a claim file checked in addition to the seed claims that apply.
+
+    Returns
+    -------
+    Path
+        The file written.
+    """
+    check_writable(path)  # before minutes of work, not after
+    html = report_html(assessment_or_pair, third=third, generated=generated, start=start, end=end, config=config,
+                       extra_claims=extra_claims, seeds=seeds, store=store, progress=progress)
+    return write_atomic(path, html)
+
+
+def assessment_html(assessment: Any) -> str:
+    """A compact HTML fragment for Jupyter: the summary and the stage timeline as a table.
+
+    No scripts and no chart libraries (the full page with charts is
+    ``assessment.report(path)``); every text is escaped.
+    """
+    from .page import Markup, esc, table_html
+    import pandas as pd
+
+    rows = []
+    for y in assessment.years:
+        s = y.stage if y.stage in ("none", "potential", "emerging", "actual") else "none"
+        rows.append({"Year": str(y.year), "Stronger": y.stronger or "none",
+                     "Stage": Markup(f"<span class='stage stage-{s}'>{esc(y.stage)}</span>"),
+                     "Evidence reaches": y.evidence_reach, "Korolev's order": y.korolev or "no data"})
+    table = table_html(pd.DataFrame(rows), max_rows=400) if rows else Markup("<p>no years assessed</p>")
+    style = ("<style>.pg-assess .stage-potential{color:#8a5a00}.pg-assess .stage-emerging{color:#a33f00}"
+             ".pg-assess .stage-actual{color:#b3261e}.pg-assess .tablewrap{max-height:24rem;overflow:auto}"
+             ".pg-assess td.num{text-align:right}</style>")
+    return (f"<div class=pg-assess>{style}<p><strong>{esc(assessment.state_a.name)} and "
+            f"{esc(assessment.state_b.name)}, {esc(assessment.start)}-{esc(assessment.end)}</strong></p>"
+            f"<p>{esc(assessment.summary())}</p>{table}"
+            f"<p style='color:#57606a;font-size:.9em'>Full report with charts: "
+            f"<code>assessment.report(&quot;report.html&quot;)</code></p></div>")

@@ -1,0 +1,1129 @@
+"""Gather the content of a relationship report: one section per question, each from the
+library function that answers it.
+
+Order of the page (issue 8):
+
+1. a plain-language summary and the stage timeline (:func:`powergap.assess`);
+2. capability ratios by dimension over time with Womack's threshold
+   (:func:`powergap.capability_profile`);
+3. weight robustness: for each year, the share of all weightings of the dimensions under
+   which the stronger side stays at least the threshold times the other, with the smallest
+   and largest composite ratio (:func:`powergap.measures.robustness.weight_robustness`);
+4. dependence in both directions (:func:`powergap.dependence`);
+5. arms flows (the arms part of the same result);
+6. UN alignment and ideal points (:func:`powergap.alignment`);
+7. the strategic triangle with a third state (:func:`powergap.triangle`);
+8. the claims checked for the pair (:func:`powergap.check_claims`);
+9. citations generated from the snapshot's catalog (only the sources used) and the
+   configuration used.
+
+A section whose data are missing says so in words ("no data for ... in ...") instead of
+drawing an empty chart; a section whose computation fails with a :class:`PowergapError`
+(for example no coverage at all) shows that one-line message, and the rest of the report
+is still written. Every string that comes from data or files reaches the page through
+:func:`powergap.report.page.esc`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import re
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Sequence
+
+from ..errors import InputError, PowergapError
+from .page import Figure, Markup, Section, esc, fmt_number, fmt_ratio, fmt_share, render_page
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+    from ..states import State
+
+Progress = Callable[[str], None]
+
+# The seed claims are about China and Russia: for that pair the report checks all of them.
+SEED_PAIR = frozenset({"CHN", "RUS"})
+FEW_VOTES = 10  # agreement from fewer common roll calls is too noisy to draw (as in triangle)
+
+
+@dataclass
+class Report:
+    """Everything a report page shows, before it is rendered."""
+
+    a: "State"
+    b: "State"
+    third: "State"
+    start: int
+    end: int
+    title: str
+    lede: str
+    summary: list[str]
+    sections: list[Section]
+    sources: list[str]                    # catalog source keys used, sorted
+    config: dict
+    facts: list[dict] = field(default_factory=list)   # curated facts used (claims, trade)
+    timings: dict[str, float] = field(default_factory=dict)
+    snapshot: dict = field(default_factory=dict)
+
+    def footer(self, store) -> list[Markup]:
+        return [citations_html(self.sources, store, facts=self.facts), config_html(self.config)]
+
+    def render(self, *, generated: str, store=None) -> str:
+        from ..snapshot.store import default_store
+
+        st = store if store is not None else default_store()
+        return render_page(title=self.title, lede=self.lede, summary=self.summary, sections=self.sections,
+                           footer=self.footer(st), generated=generated)
+
+
+# ----------------------------------------------------------------------------- helpers
+
+
+class _Ctx:
+    """What every section needs: the pair, the years, the store and the sources used."""
+
+    def __init__(self, a: "State", b: "State", third: "State", start: int, end: int, cfg: dict, store) -> None:
+        self.a, self.b, self.third = a, b, third
+        self.A, self.B, self.C = a.label, b.label, third.label
+        self.start, self.end = start, end
+        self.cfg = cfg
+        self.store = store
+        self.used: set[str] = set()
+        self.facts: dict[str, dict] = {}
+        self.headlines: list[str] = []
+
+    @property
+    def years(self) -> list[int]:
+        return list(range(self.start, self.end + 1))
+
+    @property
+    def span(self) -> str:
+        return f"{self.start}-{self.end}" if self.start != self.end else str(self.start)
+
+    def use(self, keys: Iterable[str | None]) -> list[str]:
+        """Record source keys (those in the catalog) and return their titles for a caption."""
+        index = self.store.source_index
+        titles = []
+        for k in keys:
+            if not k:
+                continue
+            k = str(k)
+            if k.startswith("curated:"):
+                titles.append("curated figure " + k.split(":", 1)[1])
+                continue
+            if k in index:
+                self.used.add(k)
+                titles.append(index[k].get("title") or k)
+        return list(dict.fromkeys(titles))
+
+
+def _num(v: Any) -> float | None:
+    if v is None:
+        return None
+    try:
+        f = float(v)
+    except (TypeError, ValueError):
+        return None
+    return f if math.isfinite(f) else None
+
+
+def _runs(years: Sequence[int]) -> str:
+    """1992, 1993, 1994, 1997 -> '1992-1994, 1997'."""
+    ys = sorted(set(int(y) for y in years))
+    out: list[str] = []
+    i = 0
+    while i < len(ys):
+        j = i
+        while j + 1 < len(ys) and ys[j + 1] == ys[j] + 1:
+            j += 1
+        out.append(str(ys[i]) if i == j else f"{ys[i]}-{ys[j]}")
+        i = j + 1
+    return ", ".join(out)
+
+
+def _no_data_note(what: str, years_missing: Sequence[int], ctx: _Ctx) -> str | None:
+    if not years_missing:
+        return None
+    if len(years_missing) == len(ctx.years):
+        return f"No data for {what} in {ctx.span}."
+    return f"No data for {what} in {_runs(years_missing)}."
+
+
+def _long(frame: "pd.DataFrame", columns: dict[str, str], extra: Sequence[str] = ()) -> "pd.DataFrame":
+    """Wide year frame -> long (year, series, value, extra...) with series named by ``columns``."""
+    import pandas as pd
+
+    parts = []
+    for col, label in columns.items():
+        p = frame[["year", col, *extra]].rename(columns={col: "value"})
+        p.insert(1, "series", label)
+        parts.append(p)
+    return pd.concat(parts, ignore_index=True)
+
+
+def _has_any(frame: "pd.DataFrame", cols: Iterable[str]) -> bool:
+    return any(frame[c].notna().any() for c in cols if c in frame.columns)
+
+
+def _stage_span(stage: str) -> Markup:
+    s = stage if stage in ("none", "potential", "emerging", "actual") else "none"
+    return Markup(f"<span class='stage stage-{s}'>{esc(stage)}</span>")
+
+
+def _safe_section(sid: str, title: str, what: str, ctx: _Ctx, fn: Callable[[], Section],
+                  chart_section: bool = True) -> Section:
+    """Run one section's gatherer; a PowergapError becomes words on the page, not a crash."""
+    try:
+        return fn()
+    except PowergapError as exc:
+        return Section(id=sid, title=title, chart_section=False,
+                       notes=[f"No data for {what} for {ctx.A}-{ctx.B} in {ctx.span}: {exc}"])
+
+
+# ----------------------------------------------------------------------------- 1. timeline
+
+
+def timeline_section(assessment: Any, ctx: _Ctx) -> Section:
+    """The stage of asymmetry per year (Wong's ladder) and the evidence behind each change."""
+    import pandas as pd
+
+    from .charts import stage_chart
+
+    rows = []
+    for y in assessment.years:
+        rows.append({"year": int(y.year), "stage": y.stage, "reach": y.evidence_reach,
+                     "stronger": y.stronger or "", "korolev": y.korolev or ""})
+    frame = pd.DataFrame(rows)
+    ctx.use(assessment.sources())
+    table = pd.DataFrame({
+        "Year": [str(r["year"]) for r in rows],
+        "Stronger": [r["stronger"] or "none" for r in rows],
+        "Stage": [_stage_span(r["stage"]) for r in rows],
+        "Evidence reaches": [r["reach"] for r in rows],
+        "Korolev's order (military first, then checks)": [r["korolev"] or "no data" for r in rows],
+        "In words": [getattr(y, "summary", "") or "" for y in assessment.years],
+    })
+    blocks = [Markup("<h3>The years, one by one</h3>"), Markup(_table_markup(table, table_id="timeline-table"))]
+    changes = assessment.changes()
+    if changes:
+        items = []
+        for ch in changes:
+            head = (f"{ch['year']}: {'starts at' if ch.get('from') is None else 'from ' + str(ch['from']) + ' to'} "
+                    f"{ch['to']}" + (f" ({ch['stronger']} stronger)" if ch.get("stronger") else ""))
+            crit_rows = []
+            for c in ch.get("criteria", []):
+                crit_rows.append({
+                    "Criterion": c.get("name", ""), "Stage": c.get("stage", ""),
+                    "Value": fmt_number(_num(c.get("value"))) if c.get("value") is not None else "no data",
+                    "Threshold": _fmt_threshold(c.get("threshold")),
+                    "Met": {True: "yes", False: "no"}.get(c.get("met"), "no data"),
+                    "Years": _runs(c.get("years") or []) if c.get("years") else "",
+                    "Sources": ", ".join(ctx.use(c.get("sources") or [])),
+                    "Detail": c.get("detail") or "",
+                })
+            inner = _table_markup(pd.DataFrame(crit_rows)) if crit_rows else "<p class=muted>no criteria recorded</p>"
+            items.append(f"<details><summary>{esc(head)}</summary>{inner}</details>")
+        blocks.append(Markup("<h3>Changes of stage, with the evidence</h3>" + "".join(items)))
+    fig = Figure(
+        id="timeline", spec=stage_chart(frame, start=ctx.start, end=ctx.end),
+        alt=f"Stage of asymmetry between {ctx.A} and {ctx.B} per year, {ctx.span}",
+        caption=("Wong's stages, each requiring the one before: potential (a stable disparity of capabilities on "
+                 "the military dimension, Womack's threshold), emerging (the weaker depends asymmetrically on the "
+                 "stronger), actual (the weaker fails the independence standards). 'Evidence reaches' is the highest "
+                 "stage the data could evaluate; where it equals the stage, the next stage could not be tested."),
+        sources=ctx.use(assessment.sources()))
+    last = assessment.years[-1] if assessment.years else None
+    if last is not None:
+        ctx.headlines.append(f"Stage in {last.year}: {last.stage}"
+                             + (f" ({last.stronger} stronger)." if last.stronger else "."))
+    return Section(id="timeline", title="Stage timeline", chart_section=True,
+                   intro=(f"How asymmetric the relationship between {ctx.a.name} and {ctx.b.name} is, year by year, "
+                          f"following Wong's three stages of asymmetrical relations."),
+                   figures=[fig], blocks=blocks)
+
+
+def _fmt_threshold(t: Any) -> str:
+    if t is None:
+        return ""
+    if isinstance(t, (int, float)) and not isinstance(t, bool):
+        return fmt_number(float(t))
+    return str(t)
+
+
+def _table_markup(df: "pd.DataFrame", *, table_id: str | None = None, numeric: Iterable[str] = ()) -> str:
+    from .page import table_html
+
+    html = str(table_html(df, numeric=numeric))
+    if table_id:
+        html = html.replace("<table>", f"<table id='{esc(table_id)}'>", 1)
+    return html
+
+
+# ----------------------------------------------------------------------------- 2. capability
+
+
+def capability_section(ctx: _Ctx) -> tuple[Section, Any]:
+    """Capability ratios by dimension (A over B in strength terms, log scale) with Womack's
+    threshold both ways."""
+    import pandas as pd
+
+    from ..measures.capability import capability_profile
+    from .charts import Rule, line_chart
+
+    cap = ctx.cfg.get("capability", {})
+    t = float(cap.get("threshold", 1.5))
+    k = int(cap.get("stability_years", 5))
+    prof = capability_profile(ctx.a, ctx.b, start=ctx.start, end=ctx.end, threshold=t, stability=k,
+                              store=ctx.store)
+    dims = prof.dimensions()
+    names = list(prof.registry.dimensions)
+    adv = []
+    for r in dims.itertuples(index=False):
+        ratio = _num(r.ratio)
+        if ratio is None or not isinstance(r.stronger, str):
+            adv.append(1.0 if ratio == 1.0 else None)
+        else:
+            adv.append(ratio if r.stronger == ctx.A else 1.0 / ratio)
+    dims = dims.assign(value=adv, series=dims["name"],
+                       stronger_txt=[s if isinstance(s, str) else "equal or no data" for s in dims["stronger"]],
+                       ratio_txt=[fmt_ratio(v) for v in dims["ratio"]],
+                       used=[s if isinstance(s, str) else "no data" for s in dims["series"]],
+                       flag=[_flag_txt(w, s) for w, s in zip(dims["womack"], dims["stable"])])
+    notes = []
+    empty = [d for d in names if not dims.loc[dims["name"] == d, "value"].notna().any()]
+    present = [d for d in names if d not in empty]
+    for d in empty:
+        notes.append(f"No data for the {d} dimension for {ctx.A} and {ctx.B} in {ctx.span}.")
+    sources = ctx.use(prof.sources)
+    fig_missing = f"No capability data for {ctx.A} and {ctx.B} in {ctx.span}." if not present else ""
+    spec = None
+    if present:
+        data = dims[dims["name"].isin(present)][["year", "series", "value", "stronger_txt", "ratio_txt", "used",
+                                                  "flag"]]
+        spec = line_chart(
+            data, start=ctx.start, end=ctx.end, series_order=present, log=True, y_format=".3~g",
+            y_title=f"{ctx.A} ÷ {ctx.B} (log scale)",
+            rules=[Rule(t, f"{ctx.A} ≥ {t:g}× {ctx.B}"), Rule(1 / t, f"{ctx.B} ≥ {t:g}× {ctx.A}")],
+            tooltip=[("stronger_txt", "Stronger", ""), ("ratio_txt", "Stronger ÷ weaker", ""),
+                     ("used", "Series used", ""), ("flag", "Womack", "")])
+    # wide table: one row per year, one column per dimension
+    wide = {"Year": [str(y) for y in ctx.years]}
+    for d in names:
+        sub = dims[dims["name"] == d].set_index("year")
+        col = []
+        for y in ctx.years:
+            if y not in sub.index or _num(sub.at[y, "ratio"]) is None:
+                col.append("no data")
+                continue
+            r = sub.loc[y]
+            side = r["stronger"] if isinstance(r["stronger"], str) else "="
+            mark = " ✓" if r["stable"] is True else (" ·" if r["womack"] is True else "")
+            col.append(f"{side} ×{fmt_ratio(r['ratio'])}{mark}")
+        wide[d] = col
+    table = pd.DataFrame(wide)
+    series_used = sorted({s for s in dims["series"] if isinstance(s, str)})
+    fig = Figure(
+        id="capability", spec=spec, missing=fig_missing,
+        alt=f"Capability ratio of {ctx.A} to {ctx.B} by dimension, {ctx.span}, log scale",
+        caption=(f"Each line is one dimension: {ctx.A}'s value divided by {ctx.B}'s (for lower-is-stronger series, "
+                 f"the inverse), so above 1 means {ctx.A} is stronger. Dashed lines: Womack's threshold "
+                 f"({t:g}× either way). In the table, ✓ marks a disparity that has held for {k} consecutive years "
+                 f"(stable), · one that has not yet. Series used per dimension (first with data for both states): "
+                 f"{', '.join(series_used) or 'none'}."),
+        sources=sources, table=table, numeric=frozenset(names))
+    intro = (f"Who is stronger, and by how much, on each dimension of capability. "
+             f"Korolev's order for {ctx.end}: {prof.korolev(ctx.end).label}.")
+    mil = dims[(dims["name"] == cap.get("primary_dimension", "military")) & dims["value"].notna()]
+    if not mil.empty:
+        last = mil.iloc[-1]
+        ctx.headlines.append(f"Military capability in {int(last['year'])}: {last['stronger_txt']} stronger, "
+                             f"ratio {last['ratio_txt']} (series {last['used']}).")
+    return Section(id="capability", title="Capability by dimension", intro=intro, figures=[fig], notes=notes,
+                   chart_section=True), prof
+
+
+def _flag_txt(w: Any, s: Any) -> str:
+    if w is True and s is True:
+        return f"threshold met, stable"
+    if w is True:
+        return "threshold met, not yet stable"
+    if w is False:
+        return "below threshold"
+    return "no data"
+
+
+# ----------------------------------------------------------------------------- 3. robustness
+
+
+def robustness_section(prof: Any, ctx: _Ctx) -> Section:
+    """Exact share of all weightings of the dimensions under which the stronger side's
+    composite is at least t times the other's, per year, with the extreme ratios."""
+    import numpy as np
+    import pandas as pd
+
+    from ..measures.robustness import weight_robustness
+    from .charts import Rule, band_chart, line_chart
+
+    t = float(prof.threshold)
+    dims = prof.dimensions()
+    names = list(prof.registry.dimensions)
+    years = ctx.years
+    va = np.full((len(years), len(names)), np.nan)
+    vb = np.full_like(va, np.nan)
+    pos = {y: i for i, y in enumerate(years)}
+    col = {d: j for j, d in enumerate(names)}
+    for r in dims.itertuples(index=False):
+        a, b = _num(r.a_value), _num(r.b_value)
+        if a is None or b is None or a < 0 or b < 0 or r.year not in pos:
+            continue
+        # A lower-is-stronger value enters as its counterpart's (the share of reciprocals
+        # equals the other side's share), so every column is higher-is-stronger.
+        if r.direction is not None and r.direction is not pd.NA and int(r.direction) == -1:
+            a, b = b, a
+        va[pos[r.year], col[r.name]] = a
+        vb[pos[r.year], col[r.name]] = b
+    res = weight_robustness(va, vb, threshold=t, normalise="share")
+    stronger = [ctx.A if s == 1 else ctx.B if s == -1 else "equal" for s in res.stronger]
+    n_dim = res.n_dimensions.astype(int)
+    frame = pd.DataFrame({"year": years, "fraction": res.fraction, "either": res.fraction_either,
+                          "ew": res.equal_weight_ratio, "lo": res.min_ratio, "hi": res.max_ratio,
+                          "stronger": stronger, "n": n_dim})
+    frame.loc[frame["n"] == 0, ["fraction", "either", "ew", "lo", "hi"]] = np.nan
+    frame["stronger"] = [s if n > 0 else "no data" for s, n in zip(frame["stronger"], frame["n"])]
+    missing_years = [y for y, n in zip(years, n_dim) if n == 0]
+    notes = []
+    note = _no_data_note("any capability dimension", missing_years, ctx)
+    if note:
+        notes.append(note)
+    sources = ctx.use(prof.sources)
+    figs = []
+    have = frame["fraction"].notna().any()
+    frac = frame[["year", "fraction", "stronger", "n"]].rename(columns={"fraction": "value"}).assign(
+        series=f"share of weightings with the stronger side ≥ {t:g}× the other")
+    figs.append(Figure(
+        id="robustness-fraction", missing="" if have else f"No data for weight robustness of {ctx.A}-{ctx.B} in {ctx.span}.",
+        spec=line_chart(frac, start=ctx.start, end=ctx.end, series_order=[frac["series"].iloc[0]],
+                        y_title="Share of all weightings", y_format=".0%", y_domain=[0, 1],
+                        rules=[Rule(0.5, "half of all weightings")],
+                        tooltip=[("stronger", "Stronger (equal weights)", ""), ("n", "Dimensions with data", "d")])
+        if have else None,
+        alt=f"Share of all weightings of the capability dimensions under which the stronger of {ctx.A} and {ctx.B} "
+            f"is at least {t:g} times the other, per year",
+        caption=(f"Weights drawn uniformly from all possible weightings of the dimensions with data that year "
+                 f"(each dimension scored as its share of the pair's total); the share is computed exactly, not "
+                 f"sampled. 1 means every weighting gives the verdict, 0 none. The stronger side is the one "
+                 f"stronger with equal weights."),
+        sources=sources,
+        table=pd.DataFrame({
+            "Year": [str(y) for y in years], "Stronger (equal weights)": frame["stronger"],
+            "Dimensions with data": [str(n) for n in n_dim],
+            f"Share of weightings, stronger ≥ {t:g}×": [fmt_share(v) for v in frame["fraction"]],
+            f"Either side ≥ {t:g}×": [fmt_share(v) for v in frame["either"]],
+            "Equal-weight ratio": [fmt_ratio(v) for v in frame["ew"]],
+            "Smallest ratio": [fmt_ratio(v) for v in frame["lo"]],
+            "Largest ratio": [fmt_ratio(v) for v in frame["hi"]],
+        }), numeric=frozenset({"Dimensions with data", f"Share of weightings, stronger ≥ {t:g}×",
+                               f"Either side ≥ {t:g}×", "Equal-weight ratio", "Smallest ratio", "Largest ratio"})))
+    band = frame[["year", "lo", "hi", "ew", "stronger"]]
+    have_band = band[["lo", "hi", "ew"]].apply(lambda c: [(_num(v) or 0) > 0 for v in c]).any().any()
+    figs.append(Figure(
+        id="robustness-range", missing="" if have_band else f"No data for composite ratios of {ctx.A}-{ctx.B} in {ctx.span}.",
+        spec=band_chart(band, start=ctx.start, end=ctx.end, lo="lo", hi="hi", mid="ew",
+                        lo_title="smallest ratio", hi_title="largest ratio", mid_title="equal weights",
+                        y_title="Stronger ÷ weaker (log scale)",
+                        rules=[Rule(t, f"threshold {t:g}"), Rule(1.0, "parity")],
+                        tooltip=[("stronger", "Stronger (equal weights)", "")]) if have_band else None,
+        alt=f"Range of composite capability ratios any weighting can give, {ctx.A}-{ctx.B}, per year",
+        caption=("The shaded range runs from the smallest to the largest composite ratio (stronger over weaker) "
+                 "that any weighting can produce; these are attained by putting all weight on one dimension. "
+                 "Below 1 (parity), some weighting reverses the verdict."),
+        sources=sources))
+    last = frame.dropna(subset=["fraction"])
+    if not last.empty:
+        r = last.iloc[-1]
+        ctx.headlines.append(f"Weight robustness in {int(r['year'])}: {fmt_share(r['fraction'], 0)} of all weightings "
+                             f"make {r['stronger']} at least {t:g} times the other.")
+    return Section(id="robustness", title="Does the verdict depend on the weights?",
+                   intro=("Composite measures of power depend on how the dimensions are weighted. Instead of picking "
+                          "weights, this section asks how much of the space of all weightings supports the verdict."),
+                   figures=figs, notes=notes, chart_section=True)
+
+
+# ----------------------------------------------------------------------------- 4-5. dependence and arms
+
+
+def dependence_sections(ctx: _Ctx) -> tuple[Section, Section]:
+    import pandas as pd
+
+    from ..measures.dependence import dependence
+    from .charts import Rule, line_chart
+
+    dep = dependence(ctx.a, ctx.b, start=ctx.start, end=ctx.end, store=ctx.store)
+    fr = dep.frame.copy()
+    A, B = ctx.A, ctx.B
+    src = dep.sources
+
+    # --- trade
+    trade_src = ctx.use([src.get(k) for k in ("trade_exports_usd_dots", "trade_exports_usd_cow",
+                                              "merch_exports_usd_dots", "merch_exports_usd_cow", "gdp_usd")])
+    for fid in fr["fact_ids"].dropna():
+        for f in str(fid).split(","):
+            if f.strip():
+                ctx.facts.setdefault(f.strip(), {"id": f.strip()})
+    labels = {"a_on_b_share": f"{A} on {B}: {B}'s share of {A}'s trade",
+              "b_on_a_share": f"{B} on {A}: {A}'s share of {B}'s trade"}
+    fr["trade_txt"] = [fmt_number(_num(v)) + " US$" if _num(v) is not None else "no data" for v in fr["trade_usd"]]
+    fr["src_txt"] = [s if isinstance(s, str) and s else "none" for s in fr["source_trade"]]
+    data = _long(fr, labels, extra=["trade_txt", "src_txt"])
+    have = _has_any(fr, labels)
+    trade_cfg = ctx.cfg.get("dependence", {}).get("trade", {})
+    rules = [Rule(float(trade_cfg["min_share"]), f"assessment level {float(trade_cfg['min_share']):.0%}")] \
+        if "min_share" in trade_cfg else []
+    notes_trade = []
+    miss = [int(r["year"]) for r in fr.to_dict("records") if _num(r["a_on_b_share"]) is None
+            and _num(r["b_on_a_share"]) is None]
+    reasons = sorted({r["note"] for r in fr.to_dict("records") if r["note"] and int(r["year"]) in miss})
+    n = _no_data_note(f"trade shares of {A} and {B}", miss, ctx)
+    if n:
+        notes_trade.append(n + (f" ({'; '.join(reasons)})" if reasons else ""))
+    table = pd.DataFrame({
+        "Year": [str(y) for y in fr["year"]],
+        f"{B}'s share of {A}'s trade": [fmt_share(v) for v in fr["a_on_b_share"]],
+        f"{A}'s share of {B}'s trade": [fmt_share(v) for v in fr["b_on_a_share"]],
+        f"Trade / {A}'s GDP": [fmt_share(v, 2) for v in fr["a_on_b_gdp"]],
+        f"Trade / {B}'s GDP": [fmt_share(v, 2) for v in fr["b_on_a_gdp"]],
+        "Asymmetry (ratio)": [fmt_ratio(v) for v in fr["asymmetry_ratio"]],
+        "Bilateral trade": fr["trade_txt"],
+        f"{B}'s rank among {A}'s partners": [fmt_number(_num(v)) if _num(v) is not None else "no data"
+                                             for v in fr.get(f"rank_b_in_a", [None] * len(fr))],
+        f"{A}'s rank among {B}'s partners": [fmt_number(_num(v)) if _num(v) is not None else "no data"
+                                             for v in fr.get(f"rank_a_in_b", [None] * len(fr))],
+        "Source": fr["src_txt"],
+        "Note": [n or "" for n in fr["note"]],
+    })
+    figs = [Figure(
+        id="trade", missing="" if have else f"No data for trade between {A} and {B} in {ctx.span}.",
+        spec=line_chart(data, start=ctx.start, end=ctx.end, series_order=list(labels.values()),
+                        y_title="Share of own total trade", y_format=".0%", rules=rules,
+                        tooltip=[("trade_txt", "Bilateral trade", ""), ("src_txt", "Source", "")]) if have else None,
+        alt=f"Trade dependence of {A} on {B} and of {B} on {A}, {ctx.span}",
+        caption=("Trade with the partner (exports plus imports, imports measured as the partner's exports) over "
+                 "the state's total merchandise trade; each year uses one source for numerator and denominator "
+                 "(IMF DOTS, then COW). The dashed line is the level the assessment asks of the weaker side."),
+        sources=trade_src, table=table,
+        numeric=frozenset(c for c in table.columns if c not in ("Year", "Source", "Note")))]
+
+    # composition: product data where they exist, else the WDI proxy
+    comp_cols = {"a_exports_raw_material_share": f"raw materials in {A}'s exports to {B}",
+                 "b_exports_raw_material_share": f"raw materials in {B}'s exports to {A}",
+                 "a_imports_machinery_share_84_85": f"machinery (HS 84-85) in {A}'s imports from {B}",
+                 "b_imports_machinery_share_84_85": f"machinery (HS 84-85) in {B}'s imports from {A}"}
+    proxy_cols = {"a_fuel_exports_pct": f"fuel in all of {A}'s exports (WDI proxy)",
+                  "b_fuel_exports_pct": f"fuel in all of {B}'s exports (WDI proxy)",
+                  "a_ores_metals_exports_pct": f"ores and metals in all of {A}'s exports (WDI proxy)",
+                  "b_ores_metals_exports_pct": f"ores and metals in all of {B}'s exports (WDI proxy)"}
+    if _has_any(fr, comp_cols):
+        comp = {c: lab for c, lab in comp_cols.items() if fr[c].notna().any()}
+        cdata = _long(fr, comp)
+        prod_src = sorted({s for s in fr["product_source"].dropna()})
+        comp_sources = ctx.use(prod_src)
+        cap = ("Shares by HS chapter from product-level trade data: raw materials are HS 25-27, 44, 47, 72, "
+               "74-76, 78-81 (fuels, ores, metals, wood and pulp); machinery HS 84-85. Years without product data "
+               "are gaps.")
+        comp_table = pd.DataFrame({"Year": [str(y) for y in fr["year"]],
+                                   **{lab: [fmt_share(v) for v in fr[c]] for c, lab in comp.items()}})
+        comp_missing = ""
+        comp_spec = line_chart(cdata, start=ctx.start, end=ctx.end, series_order=list(comp.values()),
+                               y_title="Share of the flow", y_format=".0%", y_domain=[0, 1])
+    elif _has_any(fr, proxy_cols):
+        comp = {c: lab for c, lab in proxy_cols.items() if fr[c].notna().any()}
+        fr2 = fr.assign(**{c: fr[c] / 100.0 for c in comp})
+        cdata = _long(fr2, comp)
+        comp_sources = ctx.use([src.get("fuel_exports_pct"), src.get("ores_metals_exports_pct")])
+        cap = ("No product-level trade data for this pair: as a labelled proxy, the fuel and ores-and-metals "
+               "shares of each state's merchandise exports to all partners (World Bank WDI).")
+        comp_table = pd.DataFrame({"Year": [str(y) for y in fr["year"]],
+                                   **{lab: [fmt_share(v) for v in fr2[c]] for c, lab in comp.items()}})
+        comp_missing = ""
+        comp_spec = line_chart(cdata, start=ctx.start, end=ctx.end, series_order=list(comp.values()),
+                               y_title="Share of exports", y_format=".0%", y_domain=[0, 1])
+    else:
+        comp_spec, comp_table, comp_sources, cap = None, None, [], ""
+        comp_missing = f"No data for the composition of trade between {A} and {B} in {ctx.span}."
+    figs.append(Figure(id="composition", spec=comp_spec, missing=comp_missing,
+                       alt=f"Composition of trade between {A} and {B}", caption=cap, sources=comp_sources,
+                       table=comp_table,
+                       numeric=frozenset(c for c in (comp_table.columns if comp_table is not None else [])
+                                         if c != "Year")))
+    # investment: a table of the years with any figure
+    inv_cols = {"a_fdi_position_usd": f"{B}'s direct investment in {A} (US$)",
+                "a_fdi_position_gdp": f"... as share of {A}'s GDP",
+                "b_fdi_position_usd": f"{A}'s direct investment in {B} (US$)",
+                "b_fdi_position_gdp": f"... as share of {B}'s GDP",
+                "a_cgit_investment_usd": f"{B} -> {A} investment, AEI CGIT (US$)",
+                "b_cgit_investment_usd": f"{A} -> {B} investment, AEI CGIT (US$)"}
+    inv_rows = fr[[c for c in inv_cols if c in fr.columns]].notna().any(axis=1)
+    blocks = [Markup("<h3>Investment</h3>")]
+    if inv_rows.any():
+        sub = fr[inv_rows]
+        inv_table = pd.DataFrame({"Year": [str(y) for y in sub["year"]],
+                                  **{lab: [(fmt_share(v, 2) if c.endswith("_gdp") else fmt_number(_num(v)))
+                                           if _num(v) is not None else "no data" for v in sub[c]]
+                                     for c, lab in inv_cols.items() if c in sub.columns}})
+        inv_src = ctx.use([src.get("fdi_position_usd"), src.get("cgit_investment_usd")])
+        blocks.append(Markup(_table_markup(inv_table, numeric=[c for c in inv_table.columns if c != "Year"])))
+        blocks.append(Markup(f"<p class=meta>Direct-investment positions as reported (IMF); AEI CGIT covers Chinese "
+                             f"investment only.{' Sources: ' + esc('; '.join(inv_src)) + '.' if inv_src else ''}</p>"))
+    else:
+        blocks.append(Markup(f"<p class=note>{esc(f'No data for direct investment between {A} and {B} in {ctx.span}.')}</p>"))
+    for nt in dep.notes:
+        notes_trade.append(nt)
+    trade_sec = Section(id="dependence", title="Dependence in both directions",
+                        intro=(f"How much each side's trade depends on the other: {A} on {B}, and {B} on {A}."),
+                        figures=figs, notes=notes_trade, blocks=blocks, chart_section=True)
+    tr = fr.dropna(subset=["a_on_b_share", "b_on_a_share"])
+    if not tr.empty:
+        r = tr.iloc[-1]
+        ctx.headlines.append(f"Trade in {int(r['year'])}: {B} took {fmt_share(r['a_on_b_share'])} of {A}'s trade; "
+                             f"{A} took {fmt_share(r['b_on_a_share'])} of {B}'s.")
+
+    # --- arms
+    arms_src = ctx.use([src.get("arms_transfers_tiv"), src.get("arms_imports_tiv_sipri"),
+                        src.get("arms_exports_tiv_sipri"), src.get("arms_imports_tiv"), src.get("arms_exports_tiv")])
+    imp = {"a_arms_import_share_5y": f"{A}'s arms imports from {B} (share, 5 years)",
+           "b_arms_import_share_5y": f"{B}'s arms imports from {A} (share, 5 years)"}
+    exp = {"a_arms_world_export_share_5y": f"{A}'s share of world arms exports (5 years)",
+           "b_arms_world_export_share_5y": f"{B}'s share of world arms exports (5 years)",
+           "a_arms_world_export_share": f"{A}'s share of world arms exports (year)",
+           "b_arms_world_export_share": f"{B}'s share of world arms exports (year)"}
+    arms_notes = []
+    for cols, what in ((imp, f"arms imports of {A} or {B}"), (exp, "arms exports")):
+        miss = [int(r["year"]) for r in fr.to_dict("records") if all(_num(r[c]) is None for c in cols)]
+        n = _no_data_note(what, miss, ctx)
+        if n:
+            arms_notes.append(n)
+    for c, lab in imp.items():
+        miss = [int(r["year"]) for r in fr.to_dict("records") if _num(r[c]) is None]
+        if miss and len(miss) < len(fr):
+            arms_notes.append(f"{lab.split(' (')[0]}: no share in {_runs(miss)} (no arms imports recorded in the "
+                              f"five years, so no share can be formed).")
+    arms_cfg = ctx.cfg.get("dependence", {}).get("arms", {})
+    arms_rules = [Rule(float(arms_cfg["min_share"]), f"assessment level {float(arms_cfg['min_share']):.0%}")] \
+        if "min_share" in arms_cfg else []
+    figs = []
+    have = _has_any(fr, imp)
+    figs.append(Figure(
+        id="arms-imports", missing="" if have else f"No data for arms transfers between {A} and {B} in {ctx.span}.",
+        spec=line_chart(_long(fr, imp), start=ctx.start, end=ctx.end, series_order=list(imp.values()),
+                        y_title="Share of own arms imports", y_format=".0%", y_domain=[0, 1], rules=arms_rules)
+        if have else None,
+        alt=f"Share of each side's arms imports supplied by the other, {ctx.span}",
+        caption=("SIPRI trend-indicator values (TIV) summed over the five years ending in each year (SIPRI's "
+                 "convention): the partner's share of the state's arms imports."),
+        sources=arms_src,
+        table=pd.DataFrame({"Year": [str(y) for y in fr["year"]],
+                            **{lab: [fmt_share(v) for v in fr[c]] for c, lab in imp.items()},
+                            f"{A}'s arms imports from {B} (year)": [fmt_share(v) for v in fr["a_arms_import_share"]],
+                            f"{B}'s arms imports from {A} (year)": [fmt_share(v) for v in fr["b_arms_import_share"]]}),
+        numeric=frozenset(list(imp.values()) + [f"{A}'s arms imports from {B} (year)",
+                                                 f"{B}'s arms imports from {A} (year)"])))
+    have = _has_any(fr, exp)
+    figs.append(Figure(
+        id="arms-exports", missing="" if have else f"No data for arms exports of {A} and {B} in {ctx.span}.",
+        spec=line_chart(_long(fr, exp), start=ctx.start, end=ctx.end, series_order=list(exp.values()),
+                        y_title="Share of world arms exports", y_format=".0%") if have else None,
+        alt=f"Shares of world arms exports of {A} and {B}, {ctx.span}",
+        caption="Each state's arms exports (SIPRI TIV) over world arms exports, per year and over five years.",
+        sources=arms_src,
+        table=pd.DataFrame({"Year": [str(y) for y in fr["year"]],
+                            **{lab: [fmt_share(v) for v in fr[c]] for c, lab in exp.items()}}),
+        numeric=frozenset(exp.values())))
+    blocks = []
+    if dep.arms_windows:
+        rows = []
+        for w in dep.arms_windows:
+            lo, hi = w["window"]
+            rows.append({"Period": f"{lo}-{hi}",
+                         f"{B}'s share of {A}'s arms imports": fmt_share(_num(w["a_on_b"]["arms_import_share"])),
+                         f"{A}'s share of {B}'s arms imports": fmt_share(_num(w["b_on_a"]["arms_import_share"])),
+                         f"{A}'s share of world exports": fmt_share(_num(w["a_on_b"]["arms_world_export_share"])),
+                         f"{B}'s share of world exports": fmt_share(_num(w["b_on_a"]["arms_world_export_share"]))})
+        wt = pd.DataFrame(rows)
+        blocks.append(Markup("<h3>SIPRI's five-year periods</h3>" + _table_markup(
+            wt, numeric=[c for c in wt.columns if c != "Period"])))
+    arms_sec = Section(id="arms", title="Arms flows",
+                       intro=f"Who arms whom: each side's arms imports from the other, and both sides' weight in the "
+                             f"world arms market.",
+                       figures=figs, notes=arms_notes, blocks=blocks, chart_section=True)
+    ar = fr.dropna(subset=["a_arms_import_share_5y"])
+    if not ar.empty:
+        r = ar.iloc[-1]
+        ctx.headlines.append(f"Arms: in the five years to {int(r['year'])}, {B} supplied "
+                             f"{fmt_share(r['a_arms_import_share_5y'])} of {A}'s arms imports.")
+    return trade_sec, arms_sec
+
+
+# ----------------------------------------------------------------------------- 6. alignment
+
+
+def alignment_section(ctx: _Ctx) -> Section:
+    import pandas as pd
+
+    from ..measures.alignment import alignment, state_year_values
+    from .charts import line_chart
+
+    al = alignment(ctx.a, ctx.b, start=ctx.start, end=ctx.end, store=ctx.store)
+    fr = al.frame.copy()
+    A, B, C = ctx.A, ctx.B, ctx.C
+    sources = ctx.use(al.sources.values())
+    fr["agreement_drawn"] = fr["agreement"].where(fr["n_votes"] >= FEW_VOTES)
+    ag = {"agreement_drawn": "UN General Assembly agreement (roll calls)",
+          "agreement_voeten": "Voeten's published agreement score"}
+    fr["n_txt"] = [str(int(n)) for n in fr["n_votes"]]
+    have = _has_any(fr, ag)
+    notes = []
+    miss = [int(r["year"]) for r in fr.to_dict("records") if _num(r["agreement_drawn"]) is None
+            and _num(r["agreement_voeten"]) is None]
+    n = _no_data_note(f"UN vote agreement of {A} and {B}", miss, ctx)
+    if n:
+        notes.append(n)
+    few = [int(r["year"]) for r in fr.to_dict("records") if 0 < r["n_votes"] < FEW_VOTES]
+    if few:
+        notes.append(f"Fewer than {FEW_VOTES} roll calls both voted on in {_runs(few)}: agreement from the roll "
+                     f"calls is not drawn for those years (too noisy); the table shows it.")
+    figs = [Figure(
+        id="un-agreement", missing="" if have else f"No data for UN vote agreement of {A} and {B} in {ctx.span}.",
+        spec=line_chart(_long(fr, ag, extra=["n_txt"]), start=ctx.start, end=ctx.end, series_order=list(ag.values()),
+                        y_title="Agreement (0-1)", y_format=".2f", y_domain=[0, 1],
+                        tooltip=[("n_txt", "Roll calls both voted on", "")]) if have else None,
+        alt=f"UN General Assembly voting agreement of {A} and {B}, {ctx.span}",
+        caption=("Share of roll calls on which the two voted alike (yes/abstain/no; an abstention against a yes or a "
+                 "no counts as half agreement), calendar year of the vote; Voeten's published score extends the "
+                 "series where the roll-call data stop."),
+        sources=sources,
+        table=pd.DataFrame({
+            "Year": [str(y) for y in fr["year"]],
+            "Agreement": [fmt_ratio(v) for v in fr["agreement"]],
+            "S score": [fmt_ratio(v) for v in fr["s_score"]],
+            "Kappa": [fmt_ratio(v) for v in fr["kappa"]],
+            "Roll calls": fr["n_txt"],
+            "Voeten agreement": [fmt_ratio(v) for v in fr["agreement_voeten"]],
+            "Joint UNSC vetoes": [fmt_number(_num(v)) if _num(v) is not None else "no data" for v in fr["joint_vetoes"]],
+            "Alliance (ATOP)": [_alliance_txt(r) for r in fr.to_dict("records")],
+            "Joint IGOs": [fmt_number(_num(v)) if _num(v) is not None else "no data" for v in fr["igo_joint"]],
+            f"ICEWS coop/conflict {A}->{B}": [fmt_ratio(v) for v in fr["icews_a_to_b_ratio"]],
+            f"ICEWS coop/conflict {B}->{A}": [fmt_ratio(v) for v in fr["icews_b_to_a_ratio"]],
+            "Note": [n or "" for n in fr["note"]],
+        }), numeric=frozenset({"Agreement", "S score", "Kappa", "Roll calls", "Voeten agreement", "Joint UNSC vetoes",
+                               "Joint IGOs", f"ICEWS coop/conflict {A}->{B}", f"ICEWS coop/conflict {B}->{A}"}))]
+    # ideal points of the two and the third state
+    ip_rows = []
+    for st in (ctx.a, ctx.b, ctx.third):
+        v = state_year_values(ctx.store, "ideal_point", st.ccode, ctx.years)
+        lo = state_year_values(ctx.store, "ideal_point_q5", st.ccode, ctx.years)["value"]
+        hi = state_year_values(ctx.store, "ideal_point_q95", st.ccode, ctx.years)["value"]
+        ip_rows.append(v.assign(series=f"{st.label} ({st.name})", lo=lo.to_numpy(), hi=hi.to_numpy()))
+    ip = pd.concat(ip_rows, ignore_index=True)
+    ip["interval"] = [f"{fmt_ratio(l)} to {fmt_ratio(h)}" if _num(l) is not None else "no data"
+                      for l, h in zip(ip["lo"], ip["hi"])]
+    order = list(dict.fromkeys(ip["series"]))
+    have_ip = ip["value"].notna().any()
+    ip_src = ctx.use([ctx.store.series_index.get("ideal_point", {}).get("source")])
+    ipt = ip.pivot(index="year", columns="series", values="value").reindex(ctx.years)
+    figs.append(Figure(
+        id="ideal-points", missing="" if have_ip else f"No data for UN ideal points of {A}, {B} or {C} in {ctx.span}.",
+        spec=line_chart(ip[["year", "series", "value", "interval"]], start=ctx.start, end=ctx.end, series_order=order,
+                        y_title="Ideal point (UN votes)", y_format=".2f",
+                        tooltip=[("interval", "90% interval", "")]) if have_ip else None,
+        alt=f"UN ideal points of {A}, {B} and {C}, {ctx.span}",
+        caption=(f"Bailey-Strezhnev-Voeten ideal points from all UN General Assembly votes: states whose points are "
+                 f"close vote alike. {C} is shown for reference. The table gives the distance of {A} and {B} with its "
+                 f"interval from the posterior 5%-95% quantiles."),
+        sources=ip_src,
+        table=pd.DataFrame({
+            "Year": [str(y) for y in ctx.years],
+            **{s: [fmt_ratio(v) for v in ipt[s]] for s in order},
+            f"Distance {A}-{B}": [fmt_ratio(v) for v in fr["ideal_point_distance"]],
+            "Interval": [f"{fmt_ratio(l)} to {fmt_ratio(h)}" if _num(l) is not None else "no data"
+                         for l, h in zip(fr["ideal_point_distance_lo"], fr["ideal_point_distance_hi"])],
+        }), numeric=frozenset(order + [f"Distance {A}-{B}"])))
+    for nt in al.notes:
+        notes.append(nt)
+    last = fr.dropna(subset=["agreement_drawn"])
+    if not last.empty:
+        r = last.iloc[-1]
+        ctx.headlines.append(f"UN votes in {int(r['year'])}: {A} and {B} agreed on {fmt_share(r['agreement'], 0)} of "
+                             f"{int(r['n_votes'])} roll calls.")
+    return Section(id="alignment", title="UN alignment and ideal points",
+                   intro=f"Do {A} and {B} vote alike in the UN General Assembly, and are their positions converging?",
+                   figures=figs, notes=notes, chart_section=True)
+
+
+def _alliance_txt(r: dict) -> str:
+    kinds = [k for k in ("defense", "offense", "neutral", "nonagg", "consult") if _num(r.get(f"alliance_{k}"))]
+    if kinds:
+        return ", ".join({"nonagg": "non-aggression"}.get(k, k) for k in kinds)
+    if all(_num(r.get(f"alliance_{k}")) is None for k in ("defense", "offense", "neutral", "nonagg", "consult")):
+        return "no data"
+    return "none"
+
+
+# ----------------------------------------------------------------------------- 7. triangle
+
+
+def triangle_section(ctx: _Ctx) -> Section:
+    import pandas as pd
+
+    from ..measures.triangle import triangle
+    from .charts import Rule, line_chart
+
+    tr = triangle(ctx.a, ctx.b, ctx.third, start=ctx.start, end=ctx.end, store=ctx.store)
+    pairs = tr.pair_labels
+    fr = tr.frame
+    thr = tr.threshold
+    rows = []
+    for r in fr.to_dict("records"):
+        for i, p in enumerate(pairs):
+            v = r["values"][i] if r["values"] is not None else None
+            rows.append({"year": int(r["year"]), "series": p, "value": _num(v),
+                         "tie": r["ties"][i] if r["ties"] and r["ties"][i] else "no data",
+                         "pattern": r["pattern"] or "no data"})
+    data = pd.DataFrame(rows)
+    have = data["value"].notna().any()
+    sources = ctx.use(tr.sources.values())
+    rules = [Rule(float(thr), f"threshold {float(thr):g}: above is amity (+)")] if isinstance(thr, (int, float)) else []
+    notes = []
+    miss = [int(r["year"]) for r in fr.to_dict("records") if r["pattern"] is None]
+    if miss:
+        reasons = sorted({r["note"] for r in fr.to_dict("records") if r["note"]})
+        n = _no_data_note(f"the triangle of {ctx.A}, {ctx.B} and {ctx.C}", miss, ctx)
+        notes.append(n + (f" ({'; '.join(reasons)})" if reasons else ""))
+    notes.extend(tr.notes)
+
+    def roles(r: dict) -> str:
+        if r["pattern"] == "romantic triangle" and r.get("pivot"):
+            return f"pivot {r['pivot']}, wings {', '.join(r.get('wings') or [])}"
+        if r["pattern"] == "stable marriage" and r.get("partners"):
+            return f"partners {', '.join(r['partners'])}, outcast {r.get('outcast')}"
+        return ""
+
+    table = pd.DataFrame({
+        "Year": [str(int(y)) for y in fr["year"]],
+        "Pattern": [p or "no data" for p in fr["pattern"]],
+        "Roles": [roles(r) for r in fr.to_dict("records")],
+        **{p: [f"{t or '?'} {fmt_ratio(_num(v[i]) if v is not None else None)}"
+               for t, v in zip([ties[i] if ties else None for ties in fr["ties"]], fr["values"])]
+           for i, p in enumerate(pairs)},
+        "Pattern holds for thresholds": [f"{fmt_ratio(lo)} to {fmt_ratio(hi)}" if r["pattern"] else ""
+                                         for lo, hi, r in zip(fr["threshold_lo"], fr["threshold_hi"],
+                                                              fr.to_dict("records"))],
+        "Note": [n or "" for n in fr["note"]],
+    })
+    eras = tr.eras()
+    items = []
+    for e in eras:
+        yrs = f"{e['from']}" if e["from"] == e["to"] else f"{e['from']}-{e['to']}"
+        txt = e["pattern"] or "no data"
+        if e["pattern"] == "romantic triangle" and e.get("pivot"):
+            txt += f": {e['pivot']} is the pivot, courted by {' and '.join(e.get('wings') or [])}"
+        elif e["pattern"] == "stable marriage" and e.get("partners"):
+            txt += f": {' and '.join(e['partners'])} are partners, {e.get('outcast')} the outcast"
+        items.append(f"<li>{esc(yrs)}: {esc(txt)}</li>")
+    blocks = [Markup("<h3>Eras</h3><ul>" + "".join(items) + "</ul>")] if items else []
+    fig = Figure(
+        id="triangle", missing="" if have else f"No data for the triangle of {ctx.A}, {ctx.B} and {ctx.C} in {ctx.span}.",
+        spec=line_chart(data, start=ctx.start, end=ctx.end, series_order=pairs, y_title="UN agreement (0-1)",
+                        y_format=".2f", y_domain=[0, 1], rules=rules,
+                        tooltip=[("tie", "Tie", ""), ("pattern", "Pattern that year", "")]) if have else None,
+        alt=f"UN agreement of each pair among {ctx.A}, {ctx.B} and {ctx.C}, {ctx.span}",
+        caption=(f"Dittmer's strategic triangle: each pair is in amity (+) when its UN agreement is above the "
+                 f"threshold ({thr if not isinstance(thr, float) else f'{thr:g}'}), enmity (-) otherwise; three "
+                 f"positive ties make a ménage à trois, two a romantic triangle (the state in both is the pivot), "
+                 f"one a stable marriage (the third state is the outcast), none a unit veto. Years with fewer than "
+                 f"{FEW_VOTES} common roll calls for a pair are left out."),
+        sources=sources, table=table, numeric=frozenset(pairs))
+    if eras:
+        e = eras[-1]
+        ctx.headlines.append(f"Triangle with {ctx.C}, {e['from']}-{e['to']}: {e['pattern'] or 'no data'}.")
+    return Section(id="triangle", title=f"The triangle with {ctx.third.name}",
+                   intro=(f"{ctx.A}, {ctx.B} and {ctx.C}: who is aligned with whom, year by year, by UN voting."),
+                   figures=[fig], notes=notes, blocks=blocks, chart_section=True)
+
+
+# ----------------------------------------------------------------------------- 8. claims
+
+
+def _mentions(expr: str, code: str) -> bool:
+    return re.search(rf"(?<![A-Za-z0-9_]){re.escape(code)}(?![A-Za-z0-9_])", expr) is not None
+
+
+def claims_for_pair(a: str, b: str, claims: Sequence[Any]) -> list[Any]:
+    """The seed claims for a pair: all of them for China-Russia (the essays are about that
+    pair), else those whose value expression names both states' ISO3 codes."""
+    if frozenset({a, b}) == SEED_PAIR:
+        return list(claims)
+    return [c for c in claims if _mentions(c.value, a) and _mentions(c.value, b)]
+
+
+def claims_section(ctx: _Ctx, *, extra_claims: str | Path | None = None, seeds: bool = True) -> Section:
+    import pandas as pd
+
+    from ..claims import check_claims, load_claims, seeds_path
+
+    chosen = []
+    origin = []
+    if seeds:
+        seed_claims = claims_for_pair(ctx.A, ctx.B, load_claims(seeds_path(), store=ctx.store))
+        chosen += seed_claims
+        origin += ["seed"] * len(seed_claims)
+    if extra_claims is not None:
+        extra = load_claims(extra_claims, store=ctx.store)
+        seen = {c.id for c in chosen}
+        for c in extra:
+            if c.id in seen:
+                raise InputError(f"{extra_claims}: claim {c.id!r} has the same id as a seed claim")
+        chosen += extra
+        origin += [Path(extra_claims).name] * len(extra)
+    if not chosen:
+        return Section(id="claims", title="Claims checked",
+                       notes=[f"No seed claim applies to {ctx.A}-{ctx.B} (none names both states), and no claim file "
+                              f"was given."])
+    rep = check_claims(chosen, store=ctx.store)
+    rows = []
+    for res, org in zip(rep.results, origin):
+        c = res.claim
+        ctx.use([s for s in res.sources if not str(s).startswith("curated:")])
+        for f in res.facts:
+            ctx.facts.setdefault(str(f.get("id")), dict(f))
+        missing = "; ".join(
+            ", ".join(str(m.get(k)) for k in ("series", "country", "year") if m.get(k) is not None)
+            + (f": {m.get('reason')}" if m.get("reason") else "") for m in res.missing[:4])
+        if len(res.missing) > 4:
+            missing += f"; and {len(res.missing) - 4} more"
+        rows.append({
+            "Claim": c.id,
+            "Text (as written)": c.text,
+            "Where": c.source,
+            "Verdict": Markup(f"<span class='verdict verdict-{esc(res.verdict)}'>{esc(res.label)}</span>"),
+            "Value": fmt_number(res.value) if res.value is not None else "no value",
+            "Expected": c.expect.describe(),
+            "Expression": c.value,
+            "Data used": ", ".join(ctx.use([s for s in res.sources if not str(s).startswith("curated:")]))
+                         + ("; curated: " + ", ".join(str(f.get("id")) for f in res.facts) if res.facts else ""),
+            "Missing": missing,
+            "Note": c.note or "",
+            "From": org,
+        })
+    table = pd.DataFrame(rows)
+    s = rep.summary
+    line = (f"{len(rep.results)} claims: {s['supported']} supported, {s['contradicted']} contradicted, "
+            f"{s['unverifiable']} unverifiable" + (f" ({rep.curated_count} verdicts rest on curated figures)"
+                                                   if rep.curated_count else "") + ".")
+    ctx.headlines.append(f"Claims: {line}")
+    intro = (f"Quantitative claims about {ctx.A} and {ctx.B} checked against the data: supported, contradicted, or "
+             f"unverifiable (with what is missing). A verdict marked (curated) rests on a published figure kept in "
+             f"powergap's curated facts.")
+    if frozenset({ctx.A, ctx.B}) == SEED_PAIR:
+        intro += " These are the claims of the seed essays on China and Russia."
+    elif seeds:
+        intro += " Seed claims are included when their expression names both states."
+    return Section(id="claims", title="Claims checked", intro=intro, caption=line, table=table, chart_section=False)
+
+
+# ----------------------------------------------------------------------------- footer
+
+
+def _safe_url(url: Any) -> str | None:
+    if isinstance(url, str) and re.match(r"^https?://[^\s\"'<>]+$", url.strip()):
+        return url.strip()
+    return None
+
+
+def citations_html(keys: Sequence[str], store, *, facts: Sequence[dict] = ()) -> Markup:
+    """The sources used, cited from the snapshot's catalog (and the curated facts used)."""
+    index = store.source_index
+    items = []
+    for k in sorted(keys, key=lambda k: (str(index.get(k, {}).get("title") or k).lower(), k)):
+        s = index.get(k, {})
+        parts = [f"<strong>{esc(s.get('title') or k)}</strong>"]
+        meta = ", ".join(str(x) for x in (s.get("producer"), ("version " + str(s["version"])) if s.get("version") else None)
+                         if x)
+        if meta:
+            parts.append(f" ({esc(meta)})")
+        if s.get("citation"):
+            parts.append(f". {esc(s['citation'])}")
+        if s.get("licence"):
+            parts.append(f" <span class=muted>Licence: {esc(s['licence'])}.</span>")
+        url = _safe_url(s.get("url"))
+        if url:
+            parts.append(f" <a href='{esc(url)}' rel=noreferrer>{esc(url)}</a>")
+        parts.append(f" <span class=muted>[{esc(k)}]</span>")
+        items.append(f"<li>{''.join(parts)}</li>")
+    html = ["<section id=sources><h2>Sources</h2>"]
+    if items:
+        html.append(f"<p class=meta>Generated from the snapshot's catalog: only the sources this page used.</p>"
+                    f"<ol class=sources>{''.join(items)}</ol>")
+    else:
+        html.append("<p class=note>No catalogued source was used.</p>")
+    if facts:
+        fitems = []
+        for f in sorted(facts, key=lambda f: str(f.get("id"))):
+            txt = str(f.get("id"))
+            if f.get("source"):
+                txt += f": {f['source']}"
+            fitems.append(f"<li>{esc(txt)}</li>")
+        html.append("<h3>Curated figures used</h3><ul>" + "".join(fitems) + "</ul>")
+    html.append("</section>")
+    return Markup("".join(html))
+
+
+def config_html(config: dict) -> Markup:
+    import yaml
+
+    text = yaml.safe_dump(config, sort_keys=False, allow_unicode=True, default_flow_style=False, width=100)
+    return Markup(f"<section id=config><h2>Configuration used</h2><p class=meta>Everything that decided what this "
+                  f"page shows: the pair, the years, the assessment thresholds, the snapshot.</p>"
+                  f"<pre>{esc(text)}</pre></section>")
+
+
+def snapshot_identity(store) -> dict:
+    """The snapshot's end year and a fingerprint of its files (from the catalog checksums)."""
+    files = store.catalog.get("files", {})
+    h = hashlib.sha256("\n".join(f"{k}:{v}" for k, v in sorted(files.items())).encode()).hexdigest()[:16]
+    return {"end_year": store.end_year, "fingerprint": h,
+            "sources": len(store.catalog.get("sources", [])), "series": len(store.catalog.get("series", []))}
+
+
+# ----------------------------------------------------------------------------- the whole report
+
+
+def _is_assessment(obj: Any) -> bool:
+    return all(hasattr(obj, k) for k in ("years", "changes", "sources", "summary", "config", "state_a", "state_b"))
+
+
+def build_report(a: Any = None, b: Any = None, *, start: int | None = None, end: int | None = None,
+                 third: Any = "USA", config: dict | str | Path | None = None, assessment: Any = None,
+                 extra_claims: str | Path | None = None, seeds: bool = True, store=None,
+                 progress: Progress | None = None) -> Report:
+    """Gather every section of the report for ``a`` and ``b``.
+
+    Parameters
+    ----------
+    a, b : the two states (any form :func:`powergap.resolve` accepts); optional when
+        ``assessment`` is given (its pair, years and config are used).
+    start, end : years (default: those of :func:`powergap.assess`, the last 31 years).
+    third : the third state of the triangle (default the USA).
+    config : assessment configuration overrides (mapping or YAML file).
+    assessment : an :class:`~powergap.assess.Assessment` already computed (not recomputed).
+    extra_claims : a claim file (YAML) whose claims are checked in addition to the seed
+        claims that apply to the pair; all text in it is shown escaped.
+    seeds : include the seed claims (default True).
+    progress : called with a short message before each step (for a progress display).
+
+    Returns
+    -------
+    Report
+        Render it with :meth:`Report.render` (or use :func:`powergap.report.write_report`).
+    """
+    from ..snapshot.store import default_store
+    from ..states import resolve
+
+    say = progress or (lambda m: None)
+    st = store if store is not None else default_store()
+    timings: dict[str, float] = {}
+
+    def timed(name: str, fn: Callable[[], Any]) -> Any:
+        t0 = time.perf_counter()
+        try:
+            return fn()
+        finally:
+            timings[name] = round(time.perf_counter() - t0, 3)
+
+    if assessment is None:
+        if a is None or b is None:
+            raise InputError("give two states (or an assessment) for the report")
+        from ..assess import assess
+
+        say("assessing the stages, year by year")
+        assessment = timed("assessment", lambda: assess(a, b, start=start, end=end, config=config, store=st))
+    elif not _is_assessment(assessment):
+        raise InputError("assessment= must be a powergap Assessment")
+    sa, sb = assessment.state_a, assessment.state_b
+    if a is not None and resolve(a).ccode != sa.ccode or b is not None and resolve(b).ccode != sb.ccode:
+        raise InputError("the assessment given is for another pair of states")
+    sc = resolve(third)
+    if sc.ccode in (sa.ccode, sb.ccode):
+        raise InputError(f"the third state of the triangle must differ from {sa.label} and {sb.label} (got {sc.label})")
+    cfg = dict(assessment.config)
+    ctx = _Ctx(sa, sb, sc, int(assessment.start), int(assessment.end), cfg, st)
+
+    sections: list[Section] = []
+    say("stage timeline")
+    sections.append(timed("timeline", lambda: _safe_section(
+        "timeline", "Stage timeline", "the stage timeline", ctx, lambda: timeline_section(assessment, ctx))))
+    say("capability by dimension")
+    prof_box: list[Any] = []
+
+    def cap() -> Section:
+        sec, prof = capability_section(ctx)
+        prof_box.append(prof)
+        return sec
+
+    sections.append(timed("capability", lambda: _safe_section(
+        "capability", "Capability by dimension", "capabilities", ctx, cap)))
+    say("weight robustness")
+    if prof_box:
+        sections.append(timed("robustness", lambda: _safe_section(
+            "robustness", "Does the verdict depend on the weights?", "weight robustness", ctx,
+            lambda: robustness_section(prof_box[0], ctx))))
+    else:
+        sections.append(Section(id="robustness", title="Does the verdict depend on the weights?",
+                                notes=[f"No data for weight robustness for {ctx.A}-{ctx.B} in {ctx.span}: "
+                                       f"there is no capability profile."]))
+    say("dependence and arms flows")
+    try:
+        trade_sec, arms_sec = timed("dependence", lambda: dependence_sections(ctx))
+    except PowergapError as exc:
+        trade_sec = Section(id="dependence", title="Dependence in both directions",
+                            notes=[f"No data for dependence for {ctx.A}-{ctx.B} in {ctx.span}: {exc}"])
+        arms_sec = Section(id="arms", title="Arms flows",
+                           notes=[f"No data for arms flows for {ctx.A}-{ctx.B} in {ctx.span}: {exc}"])
+    sections += [trade_sec, arms_sec]
+    say("UN alignment and ideal points")
+    sections.append(timed("alignment", lambda: _safe_section(
+        "alignment", "UN alignment and ideal points", "UN alignment", ctx, lambda: alignment_section(ctx))))
+    say(f"the triangle with {sc.label}")
+    sections.append(timed("triangle", lambda: _safe_section(
+        "triangle", f"The triangle with {sc.name}", "the triangle", ctx, lambda: triangle_section(ctx))))
+    say("checking the claims")
+
+    def claims() -> Section:
+        try:
+            return claims_section(ctx, extra_claims=extra_claims, seeds=seeds)
+        except InputError:
+            raise  # a bad claim file is the user's error, not missing data
+        except PowergapError as exc:
+            return Section(id="claims", title="Claims checked",
+                           notes=[f"No data for the claims for {ctx.A}-{ctx.B}: {exc}"])
+
+    sections.append(timed("claims", claims))
+
+    title = f"{sa.name} and {sb.name}: power asymmetry and alignment, {ctx.span}"
+    summary = [assessment.summary()] + ctx.headlines
+    lede = (f"A powergap report on {sa.name} ({sa.label}) and {sb.name} ({sb.label}), {ctx.span}, with "
+            f"{sc.name} ({sc.label}) as the third state. Hover over a chart for values; each chart has its "
+            f"numbers in a table below it and its sources in the caption.")
+    ident = snapshot_identity(st)
+    config_doc = {
+        "pair": [sa.label, sb.label], "names": [sa.name, sb.name], "years": [ctx.start, ctx.end],
+        "third_state": sc.label,
+        "claims": {"seed_claims": bool(seeds), "extra_claim_file": Path(extra_claims).name if extra_claims else None},
+        "snapshot": ident,
+        "assessment_config": cfg,
+    }
+    return Report(a=sa, b=sb, third=sc, start=ctx.start, end=ctx.end, title=title, lede=lede, summary=summary,
+                  sections=sections, sources=sorted(ctx.used), config=config_doc, facts=list(ctx.facts.values()),
+                  timings=timings, snapshot=ident)

@@ -1,0 +1,313 @@
+"""A self-contained HTML page: sections of prose, charts and tables, no network at view time.
+
+Charts are Vega-Lite specifications (built with Altair in :mod:`powergap.report.charts`)
+rendered in the browser by the Vega libraries, which ``vl-convert-python`` bundles; the
+bundle is inlined once per page and every chart's spec sits in one JSON block. Every piece
+of text that comes from data or files is escaped here, in one place: callers pass plain
+strings, never markup, except through :class:`Markup` for the few fragments the report
+itself composes (and those fragments escape their own inputs with :func:`esc`).
+
+The page is deterministic: the same sections give the same bytes, except the one element
+marked ``data-generated`` that holds the generation time.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import html
+import json
+import math
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable
+
+import pandas as pd
+
+
+class Markup(str):
+    """A string of HTML the report composed itself (already escaped)."""
+
+
+def esc(value: Any) -> str:
+    """Escape text for HTML (element content and quoted attributes); Markup passes through."""
+    if isinstance(value, Markup):
+        return str(value)
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "&ndash;"
+    return html.escape(str(value), quote=True)
+
+
+def _missing(v: Any) -> bool:
+    if v is None or v is pd.NA:
+        return True
+    try:
+        return isinstance(v, float) and math.isnan(v)
+    except TypeError:  # pragma: no cover - exotic scalars
+        return False
+
+
+def fmt_number(v: Any, digits: int = 3) -> str:
+    """A number for readers: thousands separators, "bn"/"m" for money-sized values,
+    ``digits`` significant digits otherwise; missing values read "no data"."""
+    if _missing(v):
+        return "no data"
+    if hasattr(v, "item") and not isinstance(v, (str, bytes)):  # numpy scalars
+        v = v.item()
+    if isinstance(v, bool):
+        return "yes" if v else "no"
+    if isinstance(v, float) and math.isinf(v):
+        return "infinite" if v > 0 else "-infinite"
+    if isinstance(v, int) or (isinstance(v, float) and v.is_integer() and 1000 <= abs(v) < 1e6):
+        return f"{int(v):,}"
+    if isinstance(v, float):
+        if abs(v) >= 1e9:
+            return f"{v / 1e9:,.1f} bn"
+        if abs(v) >= 1e6:
+            return f"{v / 1e6:,.1f} m"
+        return f"{v:.{digits}g}"
+    return str(v)
+
+
+def fmt_share(v: Any, digits: int = 1) -> str:
+    """A share in 0..1 as a percentage ("12.3%"); missing reads "no data"."""
+    if _missing(v):
+        return "no data"
+    return f"{float(v) * 100:.{digits}f}%"
+
+
+def fmt_ratio(v: Any) -> str:
+    if _missing(v):
+        return "no data"
+    v = float(v)
+    if math.isinf(v):
+        return "infinite"
+    return f"{v:.2f}"
+
+
+@dataclass
+class Figure:
+    """One chart with its caption, sources and the numbers behind it.
+
+    ``spec`` is a Vega-Lite specification; when it is None the figure shows ``missing``
+    (words such as "no data for ... in ...") instead of an empty chart.
+    """
+
+    id: str
+    spec: dict | None
+    alt: str = ""
+    caption: str = ""
+    sources: list[str] = field(default_factory=list)
+    table: pd.DataFrame | None = None
+    numeric: frozenset[str] = frozenset()  # table columns to right-align
+    missing: str = ""
+
+
+@dataclass
+class Section:
+    id: str
+    title: str
+    intro: str = ""
+    figures: list[Figure] = field(default_factory=list)
+    table: pd.DataFrame | None = None   # a table shown open (sections without charts)
+    numeric: frozenset[str] = frozenset()
+    caption: str = ""
+    sources: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)   # "no data for ..." and other caveats
+    blocks: list[Markup] = field(default_factory=list)  # extra composed HTML (after the figures)
+    chart_section: bool = False  # the section's job is a chart (tests check one is drawn)
+
+    @property
+    def charts(self) -> list[Figure]:
+        return [f for f in self.figures if f.spec is not None]
+
+
+CSS = """
+:root{--fg:#1b1f24;--muted:#57606a;--bg:#fff;--accent:#0b5cad;--line:#d0d7de;--ok:#1a7f37;--warn:#8a5a00;--bad:#b3261e;--soft:#f6f8fa}
+*{box-sizing:border-box}html{-webkit-text-size-adjust:100%}
+body{font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans",sans-serif;color:var(--fg);background:var(--bg);margin:0}
+main{max-width:980px;margin:0 auto;padding:1rem 1.25rem 3rem}
+h1{font-size:1.7rem;line-height:1.25;margin:.6rem 0}h2{font-size:1.3rem;margin:2.2rem 0 .5rem;border-bottom:1px solid var(--line);padding-bottom:.25rem}
+h3{font-size:1.05rem;margin:1.2rem 0 .3rem}
+.lede{color:var(--muted);margin:.2rem 0 1rem}
+.summary{background:var(--soft);border-left:4px solid var(--accent);padding:.75rem 1rem;margin:1rem 0}
+.summary p{margin:.4rem 0}
+.muted,figcaption,.meta{color:var(--muted);font-size:.9rem}
+.note{background:#fff8e5;border-left:4px solid #d4a72c;padding:.4rem .75rem;margin:.5rem 0;font-size:.92rem}
+figure{margin:1rem 0 1.25rem}
+.chart{width:100%;min-height:60px}
+.chart svg{max-width:100%;height:auto}
+table{border-collapse:collapse;width:100%;font-size:.86rem;margin:.5rem 0}
+th,td{border-bottom:1px solid var(--line);padding:.3rem .45rem;text-align:left;vertical-align:top}
+th{background:var(--soft);position:sticky;top:0}td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
+.tablewrap{overflow:auto;max-height:30rem;border:1px solid var(--line);border-radius:4px}
+.tablewrap table{margin:0}
+details{margin:.5rem 0}summary{cursor:pointer;color:var(--accent)}
+.stage{font-weight:600;white-space:nowrap}
+.stage-none{color:var(--muted)}.stage-potential{color:var(--warn)}.stage-emerging{color:#a33f00}.stage-actual{color:var(--bad)}
+.verdict{font-weight:600;white-space:nowrap}
+.verdict-supported{color:var(--ok)}.verdict-contradicted{color:var(--bad)}.verdict-unverifiable{color:var(--muted)}
+.claim-text{max-width:28rem}
+nav ol{columns:2;font-size:.92rem;padding-left:1.4rem}
+pre{background:var(--soft);padding:.75rem;overflow:auto;font-size:.82rem;border-radius:4px;max-height:32rem}
+ol.sources li{margin:.35rem 0}
+footer{margin-top:2.5rem;border-top:1px solid var(--line)}
+a{color:var(--accent)}
+@media (max-width:640px){body{font-size:15px}nav ol{columns:1}main{padding:.5rem .75rem 2rem}h1{font-size:1.4rem}table{font-size:.8rem}}
+@media print{nav,details>summary{display:none}details{display:block}.tablewrap{max-height:none;overflow:visible;border:0}
+th{position:static}h2{break-after:avoid}figure,tr{break-inside:avoid}main{max-width:none;padding:0}}
+"""
+
+EMBED_SNIPPET = """
+const specs = JSON.parse(document.getElementById('pg-chart-specs').textContent);
+for (const [id, spec] of Object.entries(specs)) {
+  const el = document.getElementById(id);
+  vegaEmbed(el, spec, {actions: false, renderer: 'svg'})
+    .then(() => el.setAttribute('data-rendered', 'true'))
+    .catch(err => { el.textContent = 'Chart could not be drawn: ' + err; console.error(err); });
+}
+"""
+
+
+def _bundle_cache_dir() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "powergap" / "report"
+
+
+@functools.lru_cache(maxsize=1)
+def vega_bundle() -> str:
+    """The Vega, Vega-Lite and Vega-Embed libraries as one inline ES module (about 0.9 MB).
+
+    ``vl-convert`` compiles the bundle in several seconds, so it is cached per user
+    (``$XDG_CACHE_HOME/powergap/report``), keyed by the vl-convert version and the embed
+    snippet; an unwritable cache only costs the time.
+    """
+    import vl_convert as vlc
+
+    key = hashlib.sha256(f"{vlc.__version__}\n{EMBED_SNIPPET}".encode()).hexdigest()[:16]
+    path = _bundle_cache_dir() / f"vega-bundle-{key}.js"
+    try:
+        text = path.read_text(encoding="utf-8")
+        if text:
+            return text
+    except OSError:
+        pass
+    text = vlc.javascript_bundle(EMBED_SNIPPET)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".vega-", suffix=".tmp", dir=path.parent)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                fh.write(text)
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+    except OSError:
+        pass  # no cache: the next page compiles the bundle again
+    return text
+
+
+def script_json(obj: Any) -> str:
+    """JSON safe inside a <script> element: every ``<``, ``>`` and ``&`` is a JSON
+    escape, so no data value can close the element or open a comment."""
+    text = json.dumps(obj, separators=(",", ":"), allow_nan=False, default=str, sort_keys=False)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def table_html(df: pd.DataFrame, *, max_rows: int = 1000, numeric: Iterable[str] = (),
+               caption: str = "") -> Markup:
+    """An HTML table; every cell is escaped (Markup cells pass through as composed HTML).
+
+    Numbers are formatted with :func:`fmt_number`; columns named in ``numeric`` (and
+    numeric cells) are right-aligned.
+    """
+    num = set(numeric)
+    head = "".join(f"<th scope=col>{esc(c)}</th>" for c in df.columns)
+    rows = []
+    cols = list(df.columns)
+    for rec in df.head(max_rows).itertuples(index=False):
+        cells = []
+        for c, v in zip(cols, rec):
+            if isinstance(v, Markup):
+                cells.append(f"<td>{v}</td>")
+            elif (isinstance(v, (int, float)) or hasattr(v, "dtype")) and not isinstance(v, (bool, str)):
+                cells.append(f"<td class=num>{esc(fmt_number(v))}</td>")
+            elif _missing(v):
+                cells.append(f"<td{' class=num' if c in num else ''}>no data</td>")
+            else:
+                cells.append(f"<td{' class=num' if c in num else ''}>{esc(v)}</td>")
+        rows.append("<tr>" + "".join(cells) + "</tr>")
+    more = f"<p class=muted>{len(df) - max_rows} more rows not shown.</p>" if len(df) > max_rows else ""
+    cap = f"<caption class=muted>{esc(caption)}</caption>" if caption else ""
+    return Markup(f"<div class=tablewrap><table>{cap}<thead><tr>{head}</tr></thead>"
+                  f"<tbody>{''.join(rows)}</tbody></table></div>{more}")
+
+
+def _sources_line(sources: list[str]) -> str:
+    return (" Sources: " + esc("; ".join(sources)) + ".") if sources else ""
+
+
+def _figure_html(fig: Figure) -> str:
+    cap = f"{esc(fig.caption)}{_sources_line(fig.sources)}"
+    if fig.spec is None:
+        body = f"<p class=note>{esc(fig.missing or 'No data for this chart.')}</p>"
+        body += f"<p class=meta>{cap}</p>" if cap else ""
+        if fig.table is not None and not fig.table.empty:
+            body += f"<details><summary>Show the numbers</summary>{table_html(fig.table, numeric=fig.numeric)}</details>"
+        return f"<figure id='fig-{esc(fig.id)}' class=nodata>{body}</figure>"
+    parts = [f"<figure id='fig-{esc(fig.id)}'>",
+             f"<div class=chart id='chart-{esc(fig.id)}' role=img aria-label='{esc(fig.alt or fig.caption)}'></div>",
+             f"<figcaption>{cap}</figcaption>"]
+    if fig.table is not None and not fig.table.empty:
+        parts.append(f"<details><summary>Show the numbers</summary>{table_html(fig.table, numeric=fig.numeric)}</details>")
+    parts.append("</figure>")
+    return "".join(parts)
+
+
+def render_page(*, title: str, summary: Iterable[str], sections: list[Section], footer: list[Markup],
+                generated: str, lede: str = "", lang: str = "en") -> str:
+    """The whole page as one string. ``generated`` is the only part that varies between runs
+    on the same data; it sits in one clearly marked element (``data-generated``)."""
+    specs: dict[str, dict] = {}
+    for s in sections:
+        for f in s.charts:
+            key = f"chart-{f.id}"
+            if key in specs:
+                raise ValueError(f"two figures share the id {f.id!r}")
+            specs[key] = f.spec
+    nav = "".join(f"<li><a href='#{esc(s.id)}'>{esc(s.title)}</a></li>" for s in sections)
+    body = []
+    for s in sections:
+        attrs = " data-chart-section" if s.chart_section else ""
+        parts = [f"<section id='{esc(s.id)}'{attrs}><h2>{esc(s.title)}</h2>"]
+        if s.intro:
+            parts.append(f"<p>{esc(s.intro)}</p>")
+        for n in s.notes:
+            parts.append(f"<p class=note>{esc(n)}</p>")
+        parts.extend(_figure_html(f) for f in s.figures)
+        parts.extend(str(b) for b in s.blocks)
+        if s.table is not None and not s.table.empty:
+            parts.append(table_html(s.table, numeric=s.numeric))
+        if s.caption or s.sources:
+            parts.append(f"<p class=meta>{esc(s.caption)}{_sources_line(s.sources)}</p>")
+        parts.append("</section>")
+        body.append("".join(parts))
+    summary_html = "".join(f"<p>{esc(p)}</p>" for p in summary)
+    scripts = ""
+    if specs:
+        scripts = (f"<script type='application/json' id='pg-chart-specs'>{script_json(specs)}</script>"
+                   f"<script type='module'>{vega_bundle()}</script>")
+    lede_html = f"<p class=lede>{esc(lede)}</p>" if lede else ""
+    return ("<!doctype html>\n"
+            f"<html lang={esc(lang)}><head><meta charset=utf-8>"
+            "<meta name=viewport content='width=device-width,initial-scale=1'>"
+            f"<title>{esc(title)}</title><style>{CSS}</style></head><body><main>"
+            f"<h1>{esc(title)}</h1>{lede_html}<div class=summary id=summary>{summary_html}</div>"
+            f"<nav aria-label='Contents'><ol>{nav}</ol></nav>{''.join(body)}"
+            f"<footer>{''.join(str(f) for f in footer)}"
+            f"<p class=meta id=generated>Generated: <span data-generated>{esc(generated)}</span> "
+            "(the only part of this page that changes between runs on the same data)</p></footer>"
+            f"</main>{scripts}</body></html>\n")

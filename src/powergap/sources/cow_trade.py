@@ -1,0 +1,133 @@
+"""Correlates of War Trade v4.0: dyadic (bilateral) and national merchandise trade, 1870-2014.
+
+The dyadic file is non-directed (one row per pair, ``ccode1 < ccode2``) with two flows:
+``flow1`` = imports of ccode1 FROM ccode2 and ``flow2`` = imports of ccode2 FROM ccode1,
+in millions of current US dollars (Barbieri & Keshk 2016, codebook v4.0). An import of A
+from B is an export of B to A, so the directed export series is::
+
+    exports(ccode2 -> ccode1) = flow1        exports(ccode1 -> ccode2) = flow2
+
+We use ``flow`` and not ``smoothflow``: COW's smoothed flows adjust values that jump from
+year to year, which would hide the very changes the dependence measures look at.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from ..errors import DataError
+from .base import (Source, SeriesSpec, SourceData, check_unique, check_years, empty_dyad_year,
+                   long_state_year, read_csv, to_numeric)
+
+NDY_FILE = "cow_trade_dyadic/cow_trade_ndy.csv.gz"
+SY_FILE = "cow_trade_dyadic/cow_trade_sy.csv"
+
+NDY_COLS = ["ccode1", "ccode2", "year", "flow1", "flow2"]
+SY_COLS = ["ccode", "year", "imports", "exports"]
+MILLION = 1e6
+
+
+def int_columns(df: pd.DataFrame, cols: list[str], label: str) -> pd.DataFrame:
+    """Key columns (codes, years) as int64; a blank or non-numeric key is a malformed file."""
+    for c in cols:
+        v = to_numeric(df[c], label, c)
+        if v.isna().any():
+            raise DataError(f"{label}: column {c!r} has missing values")
+        if (v != v.round()).any():
+            raise DataError(f"{label}: column {c!r} has non-integer value {v[v != v.round()].iloc[0]!r}")
+        df[c] = v.astype("int64")
+    return df
+
+
+def _clean_flows(df: pd.DataFrame, cols: list[str], label: str) -> pd.DataFrame:
+    for c in cols:
+        v = to_numeric(df[c], label, c)
+        # COW codes missing data as -9 in its own releases (NA in the peacesciencer copy);
+        # any negative trade value is a missing-data code, never a real flow.
+        df[c] = v.mask(v < 0)
+    return df
+
+
+def read_dyadic(raw: Path) -> SourceData:
+    path = Path(raw) / NDY_FILE
+    label = path.name
+    df = read_csv(path, columns=NDY_COLS)[NDY_COLS].copy()
+    df = int_columns(df, ["ccode1", "ccode2", "year"], label)
+    check_years(df["year"], label)
+    check_unique(df, ["ccode1", "ccode2", "year"], label)
+    df = _clean_flows(df, ["flow1", "flow2"], label)
+
+    # flow1: imports of ccode1 from ccode2 = exports ccode2 -> ccode1 (and vice versa).
+    exp21 = pd.DataFrame({"ccode1": df["ccode2"], "ccode2": df["ccode1"], "year": df["year"],
+                          "value": df["flow1"] * MILLION})
+    exp12 = pd.DataFrame({"ccode1": df["ccode1"], "ccode2": df["ccode2"], "year": df["year"],
+                          "value": df["flow2"] * MILLION})
+    exports = pd.concat([exp21, exp12], ignore_index=True).assign(series="trade_exports_usd_cow")
+    # Total trade of the pair only where both directions are reported (never half a total).
+    both = df.dropna(subset=["flow1", "flow2"])
+    lo = both[["ccode1", "ccode2"]].min(axis=1)
+    hi = both[["ccode1", "ccode2"]].max(axis=1)
+    total = pd.DataFrame({"series": "trade_total_usd_cow", "ccode1": lo, "ccode2": hi,
+                          "year": both["year"], "value": (both["flow1"] + both["flow2"]) * MILLION})
+    out = pd.concat([exports, total], ignore_index=True).dropna(subset=["value"])
+    out = out[out["ccode1"] != out["ccode2"]]
+    if out.empty:
+        out = empty_dyad_year()
+    return SourceData(dyad_year=out[["series", "ccode1", "ccode2", "year", "value"]].reset_index(drop=True))
+
+
+def read_national(raw: Path) -> SourceData:
+    path = Path(raw) / SY_FILE
+    label = path.name
+    df = read_csv(path, columns=SY_COLS)[SY_COLS].copy()
+    df = int_columns(df, ["ccode", "year"], label)
+    check_years(df["year"], label)
+    check_unique(df, ["ccode", "year"], label)
+    df = _clean_flows(df, ["imports", "exports"], label)
+    sy = long_state_year(df, {"exports": "merch_exports_usd_cow", "imports": "merch_imports_usd_cow"},
+                         scale={"exports": MILLION, "imports": MILLION})
+    return SourceData(state_year=sy)
+
+
+_CITATION = ("Barbieri, Katherine and Omar M.G. Keshk. 2016. Correlates of War Project Trade Data Set "
+             "Codebook, Version 4.0. Online: http://correlatesofwar.org. Barbieri, Katherine, Omar M.G. "
+             "Keshk, and Brian Pollins. 2009. 'Trading Data: Evaluating our Assumptions and Coding Rules.' "
+             "Conflict Management and Peace Science 26(5): 471-491.")
+
+SOURCES = [
+    Source(
+        key="cow_trade_dyadic", title="COW Dyadic Trade v4.0",
+        producer="Correlates of War Project", version="4.0",
+        citation=_CITATION,
+        licence="Free for research use with citation (COW terms)",
+        url="https://correlatesofwar.org/data-sets/bilateral-trade/",
+        files=(NDY_FILE,), read=read_dyadic,
+        series=(
+            SeriesSpec("trade_exports_usd_cow", "Merchandise exports from the first state to the second "
+                       "(COW dyadic trade; = the importer's reported imports, COW flow1/flow2)",
+                       "current US$", "trade", dyadic=True),
+            SeriesSpec("trade_total_usd_cow", "Merchandise trade between the two states, both directions "
+                       "(COW flow1 + flow2, only where both are reported)",
+                       "current US$", "trade", dyadic=True, symmetric=True),
+        ),
+        note=("Copy distributed with peacesciencer (cow_trade_ndy, last committed version). flow1 = imports "
+              "of ccode1 from ccode2, i.e. exports ccode2 -> ccode1; flow2 the reverse. Raw flows are used, "
+              "not COW's smoothed flows. Millions of current US$ converted to US$. Negative (-9) and NA "
+              "flows are missing; reported zeros are kept."),
+    ),
+    Source(
+        key="cow_trade_national", title="COW National Trade v4.0",
+        producer="Correlates of War Project", version="4.0",
+        citation=_CITATION,
+        licence="Free for research use with citation (COW terms)",
+        url="https://correlatesofwar.org/data-sets/bilateral-trade/",
+        files=(SY_FILE,), read=read_national,
+        series=(
+            SeriesSpec("merch_exports_usd_cow", "Total merchandise exports (COW national trade)", "current US$", "trade"),
+            SeriesSpec("merch_imports_usd_cow", "Total merchandise imports (COW national trade)", "current US$", "trade"),
+        ),
+        note="Copy distributed with peacesciencer (cow_trade_sy). Millions of current US$ converted to US$.",
+    ),
+]
