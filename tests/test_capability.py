@@ -38,9 +38,12 @@ def _series_meta(sid, unit, *, dyadic=False, symmetric=False, zwc=False, first=2
 
 def write_snapshot(path: Path, state_rows: list[tuple], dyad_rows: list[tuple], meta: list[dict], end_year=2010):
     path.mkdir(parents=True, exist_ok=True)
-    sy = pd.DataFrame(state_rows, columns=["series", "ccode", "year", "value"])
+    # sorted by series, as the snapshot builder writes them (the store relies on it)
+    sy = pd.DataFrame(state_rows, columns=["series", "ccode", "year", "value"]).sort_values(
+        ["series", "ccode", "year"], kind="stable")
     sy["source"] = "test"
-    dy = pd.DataFrame(dyad_rows, columns=["series", "ccode1", "ccode2", "year", "value"])
+    dy = pd.DataFrame(dyad_rows, columns=["series", "ccode1", "ccode2", "year", "value"]).sort_values(
+        ["series", "ccode1", "ccode2", "year"], kind="stable")
     dy["source"] = "test"
     for df, name in ((sy, "state_year.parquet"), (dy, "dyad_year.parquet")):
         for c in ("ccode", "ccode1", "ccode2", "year"):

@@ -71,6 +71,12 @@ def _sources() -> tuple[Source, ...]:
     trade = [("trade_exports_usd", CHN, RUS, 2020, 50e9), ("trade_exports_usd", RUS, CHN, 2020, 60e9),
              ("trade_exports_usd", USA, CHN, 2020, 400e9), ("trade_exports_usd", CHN, USA, 2020, 100e9),
              ("trade_exports_usd", USA, CAN, 1960, 1e9)]
+    world_dots = [("merch_exports_usd_dots", CHN, 2020, 2.6e12), ("merch_imports_usd_dots_mirror", CHN, 2020, 1.8e12),
+                  ("merch_exports_usd_dots", RUS, 2020, 3.3e11), ("merch_imports_usd_dots_mirror", RUS, 2020, 2.2e11),
+                  ("merch_exports_usd_dots", USA, 2019, 1.6e12)]  # no USA import total: no DOTS world trade
+    world_cow = [("merch_exports_usd_cow", USA, 1960, 2e10), ("merch_imports_usd_cow", USA, 1960, 1.5e10),
+                 ("merch_exports_usd_cow", CHN, 2014, 2.8e12), ("merch_imports_usd_cow", CHN, 2014, 2.5e12),
+                 ("merch_exports_usd_cow", USA, 2019, 1e12), ("merch_imports_usd_cow", USA, 2019, 2e12)]
     arms = [("arms_transfers_tiv", RUS, CHN, 2010, 500.0), ("arms_transfers_tiv", USA, UK, 1950, 10.0),
             ("arms_transfers_tiv", USA, UK, 2024, 20.0)]
     atop = ([(s, UK, FRN, y, 0.0) for s in ("alliance_defense", "alliance_offense", "alliance_neutral",
@@ -104,6 +110,8 @@ def _sources() -> tuple[Source, ...]:
         src("un_ideal_points", lambda raw: SourceData(state_year=sy(ideal)), [S("ideal_point"), S("ideal_point_fp")]),
         src("pew", lambda raw: SourceData(state_year=sy(pew)), [S(s) for s in ("pew_fav_usa", "pew_fav_china", "pew_fav_russia")]),
         src("imf_dots", lambda raw: SourceData(dyad_year=dy(trade)), [S("trade_exports_usd", dyadic=True)]),
+        src("imf_dots_world", lambda raw: SourceData(state_year=sy(world_dots)), [S(s) for s in ids(world_dots)]),
+        src("cow_trade_national", lambda raw: SourceData(state_year=sy(world_cow)), [S(s) for s in ids(world_cow)]),
         src("sipri_arms_transfers", lambda raw: SourceData(dyad_year=dy(arms)), [S("arms_transfers_tiv", dyadic=True)]),
         src("atop_alliance", lambda raw: SourceData(dyad_year=dy(atop)),
             [S(s, dyadic=True, zero_within_coverage=True) for s in ids(atop)]),
@@ -222,20 +230,28 @@ def test_add_tech_and_ideal_points(synth):
 def test_add_trade(synth, dyads):
     d = pg.add_trade(dyads, store=synth)
     assert [c for c in d.columns if c not in dyads.columns] == [
-        "trade_exports_usd_12", "trade_exports_usd_21", "trade_total_usd", "trade_world_usd_1", "trade_world_usd_2"]
+        "trade_exports_usd_12", "trade_exports_usd_21", "trade_total_usd", "trade_world_usd_1",
+        "trade_world_usd_source_1", "trade_world_usd_2", "trade_world_usd_source_2"]
     r = at(d, CHN, RUS, 2020)
     assert (r.trade_exports_usd_12, r.trade_exports_usd_21, r.trade_total_usd) == (50e9, 60e9, 110e9)
-    # China's trade with all partners: exports 50 + 100, imports 60 + 400
-    assert r.trade_world_usd_1 == 610e9 and r.trade_world_usd_2 == 110e9
+    # each side's trade with the world: DOTS exports + the world's exports to it
+    assert (r.trade_world_usd_1, r.trade_world_usd_source_1) == (4.4e12, "imf_dots_world")
+    assert (r.trade_world_usd_2, r.trade_world_usd_source_2) == (5.5e11, "imf_dots_world")
     r = at(d, CHN, RUS, 2019)  # inside coverage, no row: missing (trade is not zero_within_coverage)
     assert isna(r.trade_exports_usd_12) and isna(r.trade_total_usd) and isna(r.trade_world_usd_1)
+    assert isna(r.trade_world_usd_source_1)
     r = at(d, USA, CAN, 1960)
     assert r.trade_exports_usd_12 == 1e9 and isna(r.trade_exports_usd_21) and isna(r.trade_total_usd)
+    assert (r.trade_world_usd_1, r.trade_world_usd_source_1) == (3.5e10, "cow_trade_national")
+    # DOTS lacks the USA's 2019 import total, so the COW pair (exports + imports) is used whole
+    assert (at(d, USA, CHN, 2019).trade_world_usd_1, at(d, USA, CHN, 2019).trade_world_usd_source_1) == \
+        (3e12, "cow_trade_national")
+    assert at(d, RUS, CHN, 2014).trade_world_usd_2 == 5.3e12
     assert isna(at(d, USA, CAN, 1950).trade_exports_usd_12)
     n = pg.add_trade(pg.dyad_years(directed=False, start=2020, end=2020), store=synth)
     r = at(n, RUS, CHN, 2020)
     assert (r.trade_exports_usd_12, r.trade_exports_usd_21) == (60e9, 50e9)
-    assert d.attrs["sources"] == ["cow_states", "imf_dots"]
+    assert sorted(d.attrs["sources"]) == ["cow_states", "cow_trade_national", "imf_dots", "imf_dots_world"]
 
 
 def test_add_alliances_zero_within_coverage(synth):

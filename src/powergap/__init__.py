@@ -46,7 +46,9 @@ _API = {
     "dependence": "powergap.measures.dependence",
     "alignment": "powergap.measures.alignment",
     "triangle": "powergap.measures.triangle",
-    "assess": "powergap.assess",
+    "assess": "powergap.assessment",
+    "assess_all": "powergap.assessment",
+    "Assessment": "powergap.assessment",
     "check_claims": "powergap.claims",
 }
 

@@ -46,7 +46,7 @@ def register(app: typer.Typer) -> None:
             return
         if not a or not b:
             raise InputError("name two states, e.g. 'powergap assess CHN RUS' (or use --all --year Y -o FILE)")
-        from ..assess import assess
+        from ..assessment import assess
 
         result = assess(a, b, start=start, end=end, config=config)
         if as_json:
@@ -95,7 +95,7 @@ def _run_all(year: int, config: Optional[Path], out: Path) -> None:
 
     from rich.console import Console
 
-    from ..assess import assess_all
+    from ..assessment import assess_all
     from ..errors import InputError
 
     suffix = out.suffix.lower()

@@ -406,55 +406,19 @@ def _member_mask(ccodes: Sequence[int], years: np.ndarray, store: "Snapshot") ->
     return out
 
 
-def _read_rows(store: "Snapshot", *, dyadic: bool, series: Sequence[str], ccodes: Sequence[int], y0: int,
-               y1: int) -> pd.DataFrame:
-    """Rows of the given series for these states and years (either side of a dyad).
+def _rows(store: "Snapshot", sid: str, ccodes: Sequence[int], y0: int, y1: int) -> pd.DataFrame:
+    """One series' rows for these states (either side of a dyad) and years.
 
-    Reads only the rows of these series from the snapshot's Parquet file (predicate
-    push-down, cached per file) unless the store already holds the whole table in memory:
-    converting the full dyadic table to pandas takes seconds, the filtered read a fraction.
+    Uses the store's per-series access (cached, read with a Parquet filter); a symmetric
+    dyadic series comes back as stored, once per pair.
     """
-    from ..snapshot.store import DYAD_YEAR, STATE_YEAR
-
-    name = DYAD_YEAR if dyadic else STATE_YEAR
-    cc = [int(c) for c in ccodes]
-    cached = getattr(store, "_cache", {}).get(name)
-    if cached is None:
-        cached = _series_rows(store, name, tuple(sorted(set(series))))
-    keep = cached["series"].isin(list(series)) & (cached["year"] >= y0) & (cached["year"] <= y1)
-    if dyadic:
-        keep &= cached["ccode1"].isin(cc) | cached["ccode2"].isin(cc)
+    df = store.series(sid, directed=False)
+    keep = (df["year"] >= y0) & (df["year"] <= y1)
+    if "ccode" in df.columns:
+        keep &= df["ccode"].isin(list(ccodes))
     else:
-        keep &= cached["ccode"].isin(cc)
-    return cached[keep]
-
-
-_ROWS_CACHE: dict[tuple, pd.DataFrame] = {}
-
-
-def _series_rows(store: "Snapshot", name: str, series: tuple[str, ...]) -> pd.DataFrame:
-    """All rows of these series from one snapshot file, read with a Parquet filter and
-    kept for the next call (keyed by the file's path, size and mtime, so a rebuilt
-    snapshot is read again)."""
-    from ..errors import DataError
-
-    path = Path(store.path) / name
-    if not path.is_file():
-        raise DataError(f"snapshot file missing: {path}")
-    st = path.stat()
-    key = (str(path.resolve()), st.st_size, st.st_mtime_ns, series)
-    if key not in _ROWS_CACHE:
-        import pyarrow.parquet as pq
-
-        try:
-            out = pq.read_table(path, filters=[("series", "in", list(series))]).to_pandas()
-        except Exception as exc:  # corrupt file: ArrowInvalid / OSError
-            raise DataError(f"{path}: cannot be read ({type(exc).__name__}); run 'powergap data verify'") from None
-        out["series"] = out["series"].astype(str)
-        if len(_ROWS_CACHE) >= 8:
-            _ROWS_CACHE.pop(next(iter(_ROWS_CACHE)))
-        _ROWS_CACHE[key] = out
-    return _ROWS_CACHE[key]
+        keep &= df["ccode1"].isin(list(ccodes)) | df["ccode2"].isin(list(ccodes))
+    return df[keep]
 
 
 @dataclass
@@ -485,10 +449,9 @@ def _fetch(entries: Sequence[RegistryEntry], ccodes: Sequence[int], years: np.nd
 
     base: dict[str, np.ndarray] = {}
     if sy_ids:
-        sub = _read_rows(store, dyadic=False, series=sy_ids, ccodes=ccodes, y0=y0, y1=y1)
         for sid in sy_ids:
             arr = np.full((len(ccodes), ny), np.nan)
-            part = sub[sub["series"] == sid]
+            part = _rows(store, sid, ccodes, y0, y1)
             for i, c in enumerate(ccodes):
                 rows = part[part["ccode"] == c]
                 arr[i, rows["year"].to_numpy(dtype=int) - y0] = rows["value"].to_numpy(dtype=float)
@@ -497,9 +460,7 @@ def _fetch(entries: Sequence[RegistryEntry], ccodes: Sequence[int], years: np.nd
                 fill = np.isnan(arr) & coverage(meta)[None, :] & members()
                 arr[fill] = 0.0
             base[sid] = arr
-    dsub = None
-    if dy_ids:
-        dsub = _read_rows(store, dyadic=True, series=dy_ids, ccodes=ccodes, y0=y0, y1=y1)
+    dsub = {sid: _rows(store, sid, ccodes, y0, y1) for sid in dy_ids}
 
     values: dict[str, np.ndarray] = {}
     sources: dict[str, list[str]] = {}
@@ -525,24 +486,23 @@ def _fetch(entries: Sequence[RegistryEntry], ccodes: Sequence[int], years: np.nd
     return _Values(values=values, sources=sources, unavailable=unavailable)
 
 
-def _dyadic_totals(e: RegistryEntry, present: list[str], dsub: pd.DataFrame | None, ccodes: Sequence[int],
+def _dyadic_totals(e: RegistryEntry, present: list[str], dsub: dict[str, pd.DataFrame], ccodes: Sequence[int],
                    years: np.ndarray, store: "Snapshot", members, coverage) -> np.ndarray:
     """Per state-year totals over partners of dyadic series (sum of values or number of
     partners with a positive value)."""
     y0 = int(years[0])
     out = np.full((len(ccodes), len(years)), np.nan)
-    if not present or dsub is None:
+    if not present:
         return out
     catalog = store.series_index
     zero_cov = np.zeros(len(years), dtype=bool)
     for sid in present:
         if catalog[sid].get("zero_within_coverage"):
             zero_cov |= coverage(catalog[sid])
-    part = dsub[dsub["series"].isin(present)]
     for i, c in enumerate(ccodes):
         frames = []
         for sid in present:
-            rows = part[part["series"] == sid]
+            rows = dsub[sid]
             if catalog[sid].get("symmetric"):
                 one = rows[rows["ccode1"] == c][["ccode2", "year", "value"]].rename(columns={"ccode2": "partner"})
                 two = rows[rows["ccode2"] == c][["ccode1", "year", "value"]].rename(columns={"ccode1": "partner"})

@@ -709,17 +709,24 @@ def _composition(store: "Snapshot", sa: "State", sb: "State", years: list[int]) 
     if product is None:
         return out
     try:
-        from ..sources.products import hs_group_shares
-    except ImportError:  # pragma: no cover - products module ships with the package
+        from ..sources.products import hs_groups
+        groups = hs_groups()
+    except (ImportError, PowergapError):
         return out
     p = product[product["year"].isin(years)]
     pair = p[((p["exporter"] == sa.ccode) & (p["importer"] == sb.ccode))
              | ((p["exporter"] == sb.ccode) & (p["importer"] == sa.ccode))]
     if pair.empty:
         return out
+    # hs_group_share's formula (value in the group's chapters / all value) for each
+    # exporter-importer-year, with the chapter computed once for the three groups
+    chapter = pair["product"].astype(str).str[:2]
+    keys = [pair["exporter"], pair["importer"], pair["year"]]
+    total = pair["value_usd"].groupby(keys).sum()
     shares = {}
     for group in ("raw_materials", "machinery", "machinery_instruments"):
-        shares[group] = hs_group_shares(pair.drop(columns=["source"]), group).set_index(["exporter", "importer", "year"])["share"]
+        in_group = pair["value_usd"].where(chapter.isin(groups[group].chapters), 0.0)
+        shares[group] = (in_group.groupby(keys).sum() / total).where(total > 0)
     for side, (me, other) in (("a", (sa.ccode, sb.ccode)), ("b", (sb.ccode, sa.ccode))):
         out[f"{side}_exports_raw_material_share"] = [shares["raw_materials"].get((me, other, y), np.nan) for y in years]
         out[f"{side}_imports_machinery_share_84_85"] = [shares["machinery"].get((other, me, y), np.nan) for y in years]

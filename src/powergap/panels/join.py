@@ -372,31 +372,3 @@ def dyad_values(store, series_id: str, loc: DyadLocator, *, reverse: bool = Fals
         rows, hit = loc.place(keys)
         out[rows] = s.values[hit]
     return out
-
-
-def state_totals_from_dyads(store, series_id: str, ccode: np.ndarray, year: np.ndarray,
-                            *, outgoing: bool = True, incoming: bool = True) -> np.ndarray:
-    """Sum of a directed dyadic series over all partners of each state-year: flows out of
-    the state (``outgoing``) plus flows into it (``incoming``). NaN for a state-year with no
-    row at all (no reported partner is missing data, not zero)."""
-    from ..snapshot.store import DYAD_YEAR
-
-    info = series_info(store, series_id)
-    rows = _read_series(_file_key(store.path / DYAD_YEAR), series_id, True)
-    y0 = info.first_year
-    n_years = info.last_year - y0 + 1
-    total = np.zeros(n_years * MAX_CCODE)
-    seen = np.zeros(n_years * MAX_CCODE, dtype=bool)
-    yi = rows["year"] - y0
-    for side, use in (("ccode1", outgoing), ("ccode2", incoming)):
-        if use:
-            idx = yi * MAX_CCODE + rows[side]
-            total += np.bincount(idx, weights=rows["value"], minlength=len(total))
-            seen[idx] = True
-    ccode = np.asarray(ccode, dtype=np.int64)
-    qi = np.asarray(year, dtype=np.int64) - y0
-    ok = (qi >= 0) & (qi < n_years)
-    out = np.full(len(ccode), np.nan)
-    flat = qi[ok] * MAX_CCODE + ccode[ok]
-    out[ok] = np.where(seen[flat], total[flat], np.nan)
-    return out

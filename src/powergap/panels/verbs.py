@@ -27,7 +27,7 @@ import pandas as pd
 from ..errors import InputError
 from .core import UNIT_LABEL, PanelInfo, panel_info, with_info
 from .join import (DyadLocator, Locator, chain_state, dense_state_series, dyad_values, gather_state, require_series,
-                   series_info, state_totals_from_dyads)
+                   series_info)
 
 DYADIC = ("dyad_year_directed", "dyad_year_nondirected")
 ANY = ("state_year",) + DYADIC
@@ -46,6 +46,10 @@ GDP_USD_CHAIN = ("gdp_usd", "gdp_usd_weo")  # WDI, then IMF WEO (the build alrea
 POPULATION_CHAIN = ("population", "population_pwt", "population_maddison")  # WDI, PWT, Maddison
 GDP_HISTORICAL = ("gdp_ppp_pwt", "gdp_maddison", "gdp_pc_maddison")
 PEW_SERIES = {2: "pew_fav_usa", 710: "pew_fav_china", 365: "pew_fav_russia"}
+# A state's goods trade with the world, in the dyadic flows' precedence: IMF DOTS (exports
+# FOB to the world + the world's exports FOB to the state), then COW national trade.
+WORLD_TRADE_PAIRS = (("merch_exports_usd_dots", "merch_imports_usd_dots_mirror"),
+                     ("merch_exports_usd_cow", "merch_imports_usd_cow"))
 
 
 # ----------------------------------------------------------------------------- plumbing
@@ -296,22 +300,49 @@ def _dyad_verb(verb: str, panel: pd.DataFrame, series_ids: Sequence[str], store)
     return _attach(panel, info, cols, _sources_of(store, series_ids))
 
 
+def _pair_chain(store, pairs: Sequence[tuple[str, str]], loc: Locator) -> tuple[np.ndarray, pd.Categorical, list[str]]:
+    """Sum of two state-year series (e.g. exports + imports), from the first pair in
+    ``pairs`` with both values; pairs absent from the snapshot are skipped. Returns values,
+    the source of each value (categorical) and the series used."""
+    out = np.full(len(loc), np.nan)
+    labels = np.full(len(loc), None, dtype=object)
+    used: list[str] = []
+    for a, b in pairs:
+        if a not in store.series_index or b not in store.series_index:
+            continue
+        used += [a, b]
+        da, db = dense_state_series(store, a), dense_state_series(store, b)
+        va, sa = gather_state(da, loc, with_source=True)
+        vb, _ = gather_state(db, loc)
+        total = va + vb
+        take = np.isnan(out) & ~np.isnan(total)
+        out[take] = total[take]
+        labels[take] = da.source_names[sa[take]]
+    cats = sorted({str(x) for x in labels if x is not None})
+    return out, pd.Categorical(labels, categories=cats), used
+
+
 def add_trade(panel: pd.DataFrame, *, store=None) -> pd.DataFrame:
-    """Bilateral goods trade (US$) for dyad-years.
+    """Bilateral goods trade (current US$) for dyad-years, and each side's trade with the world.
 
     Columns: ``trade_exports_usd_12`` (exports from ``ccode1`` to ``ccode2``; IMF DOTS
     first, COW Dyadic Trade where DOTS has none), ``trade_exports_usd_21`` (the reverse),
     ``trade_total_usd`` (exports both ways: the snapshot's ``trade_total_usd`` where it
     exists, else ``trade_exports_usd_12 + trade_exports_usd_21``, missing if either is),
-    and ``trade_world_usd_1``, ``trade_world_usd_2``: each side's total goods trade with
-    all partners in the same dyadic series, T_A = sum_k (X_Ak + X_kA), so that
-    ``trade_total_usd / trade_world_usd_1`` is ccode1's dependence share D_A|B
-    (Hirschman 1945; methods.md 1.3). Missing where the state has no reported flow.
+    and ``trade_world_usd_1``/``_2``: each side's total goods trade with the world,
+    T_A = exports + imports, with the same precedence as the dyadic flows (IMF DOTS
+    exports to the world plus the world's exports to the state, else COW national trade
+    exports plus imports) and ``trade_world_usd_source_1``/``_2`` naming the source. Then
+    ``trade_total_usd / trade_world_usd_1`` is ccode1's dependence share D_A|B on ccode2
+    (Hirschman 1945; methods.md 1.3). Trade is not zero-filled: a dyad-year with no
+    reported flow is missing.
     """
     verb = "add_trade"
     store = _store(store)
     info = _check(verb, panel, DYADIC)
     require_series(store, verb, ["trade_exports_usd"])
+    if not any(a in store.series_index and b in store.series_index for a, b in WORLD_TRADE_PAIRS):
+        require_series(store, verb, WORLD_TRADE_PAIRS[0])
     c1, c2, year = _keys(panel, info)
     loc = DyadLocator(c1, c2, year)
     x12 = dyad_values(store, "trade_exports_usd", loc)
@@ -322,9 +353,11 @@ def add_trade(panel: pd.DataFrame, *, store=None) -> pd.DataFrame:
         used.append("trade_total_usd")
     else:
         total = x12 + x21
-    cols = {"trade_exports_usd_12": x12, "trade_exports_usd_21": x21, "trade_total_usd": total,
-            "trade_world_usd_1": state_totals_from_dyads(store, "trade_exports_usd", c1, year),
-            "trade_world_usd_2": state_totals_from_dyads(store, "trade_exports_usd", c2, year)}
+    cols: dict[str, object] = {"trade_exports_usd_12": x12, "trade_exports_usd_21": x21, "trade_total_usd": total}
+    for suffix, side in _sides(info, (c1, c2, year)):
+        cols[f"trade_world_usd{suffix}"], cols[f"trade_world_usd_source{suffix}"], world_used = \
+            _pair_chain(store, WORLD_TRADE_PAIRS, side)
+    used += world_used
     return _attach(panel, info, cols, _sources_of(store, used))
 
 

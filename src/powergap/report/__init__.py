@@ -1,6 +1,6 @@
 """The report: one self-contained HTML page per relationship.
 
-* :func:`write_report` writes the page for an :class:`~powergap.assess.Assessment` (or a
+* :func:`write_report` writes the page for an :class:`~powergap.assessment.Assessment` (or a
   pair of states) atomically; ``Assessment.report(path)`` calls it.
 * :func:`report_html` returns the page as a string.
 * :func:`assessment_html` is the compact fragment Jupyter shows for an Assessment
@@ -113,7 +113,7 @@ def write_report(assessment_or_pair: Any, path: str | os.PathLike, *, third: Any
 
     Parameters
     ----------
-    assessment_or_pair : an :class:`~powergap.assess.Assessment` (its pair, years and
+    assessment_or_pair : an :class:`~powergap.assessment.Assessment` (its pair, years and
         config are used, nothing is recomputed) or a pair such as ``("CHN", "RUS")``.
     path : the HTML file to write (atomically; the directory must exist).
     third : the third state of the triangle (default the USA).

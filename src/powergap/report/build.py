@@ -1017,7 +1017,7 @@ def build_report(a: Any = None, b: Any = None, *, start: int | None = None, end:
     start, end : years (default: those of :func:`powergap.assess`, the last 31 years).
     third : the third state of the triangle (default the USA).
     config : assessment configuration overrides (mapping or YAML file).
-    assessment : an :class:`~powergap.assess.Assessment` already computed (not recomputed).
+    assessment : an :class:`~powergap.assessment.Assessment` already computed (not recomputed).
     extra_claims : a claim file (YAML) whose claims are checked in addition to the seed
         claims that apply to the pair; all text in it is shown escaped.
     seeds : include the seed claims (default True).
@@ -1045,7 +1045,7 @@ def build_report(a: Any = None, b: Any = None, *, start: int | None = None, end:
     if assessment is None:
         if a is None or b is None:
             raise InputError("give two states (or an assessment) for the report")
-        from ..assess import assess
+        from .. import assess  # the public name: the module behind it may move
 
         say("assessing the stages, year by year")
         assessment = timed("assessment", lambda: assess(a, b, start=start, end=end, config=config, store=st))
