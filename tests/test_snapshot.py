@@ -177,3 +177,12 @@ def test_cli_build_error_is_one_line(tmp_path):
 def test_every_source_is_cited_and_declares_files():
     for src in all_sources():
         assert src.files and src.citation and src.licence and src.url, src.key
+
+
+def test_docs_data_catalogue_is_current():
+    """docs/data.md is generated from the shipped catalog; regenerate it after a build."""
+    from powergap.citations import catalogue_markdown
+    from powergap.snapshot.store import Snapshot
+
+    doc = (Path(__file__).resolve().parent.parent / "docs" / "data.md").read_text(encoding="utf-8")
+    assert doc == catalogue_markdown(Snapshot(package_snapshot_dir())), "run: powergap data info --markdown > docs/data.md"

@@ -240,13 +240,13 @@ def test_wits_wrong_flow_is_an_error(tmp_path):
 
 # ----------------------------------------------------------------------------- wiiw FDI
 
-def test_wiiw_fdi_converts_euros_and_drops_aggregates():
+def test_wiiw_fdi_keeps_euros_and_drops_aggregates():
     data = wiiw_fdi.read_wiiw_fdi(fx("wiiw_fdi_kaz"))
     d = data.dyad_year.set_index(["series", "ccode1", "year"])["value"]
     assert set(data.dyad_year["ccode2"]) == {705}
-    assert d[("fdi_inflows_kaz_usd", 710, 2020)] == pytest.approx(-717.2e6 * 1.1422)  # annual average rate
-    assert d[("fdi_stock_kaz_usd", 710, 2021)] == pytest.approx(4831.4e6 * 1.1326)  # end-of-year rate
-    assert d[("fdi_stock_kaz_usd", 365, 2020)] == pytest.approx(3975.9e6 * 1.2271)
+    assert d[("fdi_inflows_kaz_eur", 710, 2020)] == pytest.approx(-717.2e6)  # EUR m -> EUR, sign kept
+    assert d[("fdi_stock_kaz_eur", 710, 2021)] == pytest.approx(4831.4e6)
+    assert d[("fdi_stock_kaz_eur", 365, 2020)] == pytest.approx(3975.9e6)
     assert not data.dyad_year["ccode1"].isin([0]).any() and len(data.dyad_year) == 6  # no WORLD, no HK
     t = data.tables["wiiw_fdi_kaz_by_partner"]
     assert len(t) == 19 + 2 + 2 + 2 + 2  # "% of total" rows dropped, "." cells missing

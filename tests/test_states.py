@@ -15,7 +15,7 @@ def test_resolve(query, ccode):
 
 
 @pytest.mark.parametrize("query, hint", [("Chna", "China"), ("Atlantis", ""), ("Congo", "Democratic Republic"),
-                                         ("Korea", "North Korea"), ("", ""), ("9999", "")])
+                                         ("Korea", "North Korea"), ("", ""), ("9999", ""), ("Macao SAR", "")])
 def test_resolve_errors_name_the_problem(query, hint):
     with pytest.raises(UnknownStateError) as exc:
         pg.resolve(query)

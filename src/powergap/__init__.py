@@ -46,6 +46,8 @@ _API = {
     "dependence": "powergap.measures.dependence",
     "alignment": "powergap.measures.alignment",
     "triangle": "powergap.measures.triangle",
+    "trade_dependence": "powergap.measures.dependence",
+    "vote_agreement": "powergap.measures.alignment",
     "assess": "powergap.assessment",
     "assess_all": "powergap.assessment",
     "Assessment": "powergap.assessment",

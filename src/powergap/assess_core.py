@@ -117,6 +117,8 @@ class Criterion:
 
     def to_dict(self) -> dict:
         d = asdict(self)
+        if isinstance(self.value, float):
+            d["value"] = float(f"{self.value:.6g}")
         if self.met is None:
             d["note"] = "no data"
         return d

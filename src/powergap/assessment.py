@@ -213,6 +213,7 @@ class Grid:
     a: np.ndarray  # (D,)
     b: np.ndarray
     years: np.ndarray  # (T,)
+    eval_start: int = 0  # years before this only feed windows (stability, 5-year sums)
 
     @property
     def shape(self) -> tuple[int, int]:
@@ -345,23 +346,22 @@ def _vote_matrix(store, grid: "Grid", cfg: dict) -> VoteMatrix:
     if vm.available and len(grid.a) <= 10:  # a few pairs: only their states, majors and rivals
         codes = set(grid.a.tolist()) | set(grid.b.tolist())
         codes |= {resolve(m).ccode for m in cfg["independence"]["vote_difference"]["major_powers"]}
-        rivals = _rivals(store)
-        for c in list(codes):
-            for y in grid.years:
-                codes |= set(rivals.get((int(c), int(y)), np.array([], int)).tolist())
-        vm.restrict(codes)
+        riv = _rival_frame(store)
+        mine = riv[riv["s"].isin(list(codes)) & riv["year"].between(grid.years.min(), grid.years.max())]
+        vm.restrict(codes | set(mine["rival"].tolist()))
     return vm
 
 
 @functools.lru_cache(maxsize=4)
-def _rivals(store) -> dict[tuple[int, int], np.ndarray]:
-    """(state, year) -> its rivals (Thompson-Dreyer or Thompson-Sakuwa-Suhas)."""
-    frames = [store.series(s, directed=True)[["ccode1", "ccode2", "year", "value"]] for s in RIVALRIES if _has(store, s)]
+def _rival_frame(store) -> pd.DataFrame:
+    """Rivalry pairs by year, both directions: columns s (a state), year, rival."""
+    frames = [store.series(sid, directed=True) for sid in RIVALRIES if _has(store, sid)]
     if not frames:
-        return {}
+        return pd.DataFrame({"s": [], "year": [], "rival": []}, dtype="int64")
     d = pd.concat(frames)
     d = d[d["value"] > 0].drop_duplicates(["ccode1", "ccode2", "year"])
-    return {(int(k[0]), int(k[1])): g["ccode2"].to_numpy() for k, g in d.groupby(["ccode1", "year"])}
+    return pd.DataFrame({"s": d["ccode1"].to_numpy(np.int64), "year": d["year"].to_numpy(np.int64),
+                         "rival": d["ccode2"].to_numpy(np.int64)})
 
 
 def _rivalry_coverage(store) -> tuple[int, int] | None:
@@ -492,30 +492,26 @@ def _arms_imports(store, cc: np.ndarray, yy: np.ndarray) -> np.ndarray:
 def _manoeuvre(store, ev: Evidence, votes: VoteMatrix) -> None:
     """Ties of each side with the other side's rivals: alliance, arms deliveries, or UN
     agreement above its agreement with the other side."""
-    rivals = _rivals(store)
     cover = _rivalry_coverage(store)
     if cover is None:
         return
     grid = ev.grid
     a, b, y = grid.flat()
     w = int(ev.cfg["independence"]["manoeuvre"]["arms_window"])
+    riv = _rival_frame(store)
+    evaluated = y >= ev.grid.eval_start
     for side_name, w_, s_ in (("a", a, b), ("b", b, a)):
+        inside = evaluated & (y >= cover[0]) & (y <= cover[1])
+        rows = pd.DataFrame({"i": np.flatnonzero(inside), "s": s_[inside], "w": w_[inside], "year": y[inside]})
+        pairs = rows.merge(riv, on=["s", "year"], how="inner")
+        pairs = pairs[pairs["rival"] != pairs["w"]]
         n_rivals = np.full(len(w_), np.nan)
-        ties = np.full(len(w_), np.nan)
-        rows, rivs = [], []
-        for i, (wc, sc, yr) in enumerate(zip(w_, s_, y)):
-            if not (cover[0] <= yr <= cover[1]):
-                continue
-            r = rivals.get((int(sc), int(yr)), np.array([], dtype=int))
-            r = r[r != wc]
-            n_rivals[i] = len(r)
-            if len(r):
-                rows.append(np.full(len(r), i))
-                rivs.append(r)
+        n_rivals[inside] = 0.0
+        np.add.at(n_rivals, pairs["i"].to_numpy(), 1.0)
         ev.extra[f"rivals_of_other_{side_name}"] = _reshape(n_rivals, grid)
-        if rows:
-            ri = np.concatenate(rows)
-            rc = np.concatenate(rivs)
+        ties = np.full(len(w_), np.nan)
+        if len(pairs):
+            ri, rc = pairs["i"].to_numpy(), pairs["rival"].to_numpy()
             wc, yr = w_[ri], y[ri]
             tie = np.zeros(len(ri), dtype=bool)
             known = np.zeros(len(ri), dtype=bool)
@@ -524,9 +520,10 @@ def _manoeuvre(store, ev: Evidence, votes: VoteMatrix) -> None:
                 known |= ~np.isnan(v)
                 tie |= np.nan_to_num(v) > 0
             if _has(store, ARMS):
-                arms = sum(_dyad(store, ARMS, wc, rc, yr - k) for k in range(w))
-                known |= ~np.isnan(arms)
-                tie |= np.nan_to_num(arms) > 0
+                arms = sum(np.nan_to_num(_dyad(store, ARMS, wc, rc, yr - k)) for k in range(w))
+                inside_arms = _inside(store, ARMS, yr)
+                known |= inside_arms
+                tie |= arms > 0
             if votes.available:
                 ag_r = votes.agreement(wc, rc, yr)
                 ag_s = votes.agreement(wc, s_[ri], yr)
@@ -537,21 +534,22 @@ def _manoeuvre(store, ev: Evidence, votes: VoteMatrix) -> None:
             np.maximum.at(got, ri, tie.astype(float))
             kn = np.zeros(len(w_))
             np.maximum.at(kn, ri, known.astype(float))
-            has_r = np.nan_to_num(n_rivals) > 0
-            ties = np.where(has_r & (kn > 0), got, np.nan)
+            ties = np.where((np.nan_to_num(n_rivals) > 0) & (kn > 0), got, np.nan)
         ev.extra[f"rival_ties_{side_name}"] = _reshape(ties, grid)
     ev.sources["manoeuvre"] = _sources(store, *RIVALRIES, *ALLIANCES, ARMS)
 
 
 def _f(x) -> float | None:
+    """A finite float or None (rounded to 6 significant places when serialised)."""
     if x is None:
         return None
     x = float(x)
-    if np.isnan(x):
+    if x != x or x == _INF or x == -_INF:
         return None
-    if np.isinf(x):
-        return None
-    return round(x, 6)
+    return x
+
+
+_INF = float("inf")
 
 
 def _met(x) -> bool | None:
@@ -819,7 +817,7 @@ def assess(a: Any, b: Any, *, start: int | None = None, end: int | None = None,
     cfg = load_config(config)
     start, end = _years(start, end, store)
     yrs = _grid_years(start, end, cfg)
-    grid = Grid(np.array([sa.ccode]), np.array([sb.ccode]), yrs)
+    grid = Grid(np.array([sa.ccode]), np.array([sb.ccode]), yrs, eval_start=start)
     ev = gather(grid, cfg, store=store)
     out = [evaluate_row(ev, 0, j, (sa.label, sb.label)) for j, yr in enumerate(yrs) if yr >= start]
     keys = sorted({s for y in out for c in y.criteria for s in c.sources})
@@ -838,7 +836,7 @@ def assess_all(year: int, *, config: dict | str | Path | None = None, store=None
     dy = dyad_years(directed=False, start=year, end=year)
     a = dy["ccode1"].to_numpy().astype(np.int64)
     b = dy["ccode2"].to_numpy().astype(np.int64)
-    grid = Grid(a, b, _grid_years(year, year, cfg))
+    grid = Grid(a, b, _grid_years(year, year, cfg), eval_start=year)
     say(f"gathering evidence for {len(a):,} dyads")
     ev = gather(grid, cfg, store=store)
     say("evaluating stages")

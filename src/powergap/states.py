@@ -235,8 +235,8 @@ def resolve(query: str | int | State) -> State:
     if key in names:
         return by_state[names[key]]
     iso = _coco_iso3(q) if len(q) > 3 else None
-    if iso and iso.upper() in codes and len(codes[iso.upper()]) == 1:
-        return by_state[next(iter(codes[iso.upper()]))]
+    if iso and iso.upper() in iso_codes():  # ISO codes only: "Macao" is ISO3 MAC, not COW's MAC
+        return by_state[iso_codes()[iso.upper()]]
     raise UnknownStateError(f"unknown country {query!r}{_suggest(q)}")
 
 

@@ -14,11 +14,17 @@ def register(app: typer.Typer) -> None:
     app.add_typer(data, name="data")
 
     @data.command("info")
-    def info(as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a table.")) -> None:
+    def info(as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a table."),
+             markdown: bool = typer.Option(False, "--markdown", help="Print the data catalogue as Markdown (docs/data.md).")) -> None:
         """List every series in the snapshot with its unit, dimension, source and coverage."""
         from ..snapshot.store import default_store
 
         store = default_store()
+        if markdown:
+            from ..citations import catalogue_markdown
+
+            typer.echo(catalogue_markdown(store), nl=False)
+            return
         rows = [{"id": s["id"], "description": s["description"], "unit": s["unit"], "dimension": s["dimension"],
                  "source": s["source"], "sources": s.get("sources", [s["source"]]),
                  "first_year": s["first_year"], "last_year": s["last_year"], "dyadic": bool(s["dyadic"]),

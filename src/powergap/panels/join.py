@@ -5,9 +5,10 @@ value is missing; inside it a missing row is missing too, except for series decl
 ``zero_within_coverage`` (sparse event-like series such as alliances or warheads), where
 a row absent inside the coverage years means zero.
 
-State-year series are joined through a dense ``(year, ccode)`` array (one float per cell)
-and dyadic series through a sorted array of packed ``(ccode1, ccode2, year)`` keys, so a
-join over two million dyad-years is a few vectorised gathers, never a pandas merge.
+State-year series are joined through a dense ``(ccode, year)`` array (one float per cell,
+one gather per column) and dyadic series by binary search of each series' packed
+``(ccode1, ccode2, year)`` keys in the panel's sorted keys, so a join over two million
+dyad-years is a few vectorised operations, never a pandas merge.
 """
 
 from __future__ import annotations
@@ -124,15 +125,6 @@ def require_series(store, verb: str, series_ids: Iterable[str]) -> None:
                         f"does not hold; rebuild it with their sources (powergap data build)")
 
 
-def _rows(store, info: SeriesInfo) -> dict[str, np.ndarray]:
-    from ..snapshot.store import DYAD_YEAR, STATE_YEAR
-
-    path = store.path / (DYAD_YEAR if info.dyadic else STATE_YEAR)
-    if not path.is_file():
-        raise DataError(f"snapshot file missing: {path}")
-    return _read_series(_file_key(path), info.id, info.dyadic)
-
-
 # ----------------------------------------------------------------------------- state-year
 
 
@@ -217,9 +209,6 @@ class Locator:
                 self._cache[key] = (flat, bad)
         return self._cache[key]
 
-    def subset(self, rows: np.ndarray) -> "Locator":
-        return Locator(self.ccode[rows], self.year[rows])
-
 
 def gather_state(dense: DenseStateSeries, loc: Locator, *, out: np.ndarray | None = None,
                  with_source: bool = False) -> tuple[np.ndarray, np.ndarray | None]:
@@ -234,10 +223,6 @@ def gather_state(dense: DenseStateSeries, loc: Locator, *, out: np.ndarray | Non
         if src is not None:
             src[bad] = -1
     return vals, src
-
-
-def state_values(store, series_id: str, ccode: np.ndarray, year: np.ndarray) -> np.ndarray:
-    return gather_state(dense_state_series(store, series_id), Locator(ccode, year))[0]
 
 
 def chain_state(store, series_ids: Sequence[str], loc: Locator, *, scales: Sequence[float] | None = None

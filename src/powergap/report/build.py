@@ -211,8 +211,13 @@ def timeline_section(assessment: Any, ctx: _Ctx) -> Section:
     if changes:
         items = []
         for ch in changes:
-            head = (f"{ch['year']}: {'starts at' if ch.get('from') is None else 'from ' + str(ch['from']) + ' to'} "
-                    f"{ch['to']}" + (f" ({ch['stronger']} stronger)" if ch.get("stronger") else ""))
+            side = f" ({ch['stronger']} stronger)" if ch.get("stronger") else ""
+            if ch.get("from") is None:
+                head = f"{ch['year']}: starts at {ch['to']}{side}"
+            elif ch.get("from") == ch["to"]:
+                head = f"{ch['year']}: still {ch['to']}; the stronger side is now {ch.get('stronger') or 'neither'}"
+            else:
+                head = f"{ch['year']}: from {ch['from']} to {ch['to']}{side}"
             crit_rows = []
             for c in ch.get("criteria", []):
                 crit_rows.append({
@@ -235,10 +240,6 @@ def timeline_section(assessment: Any, ctx: _Ctx) -> Section:
                  "stronger), actual (the weaker fails the independence standards). 'Evidence reaches' is the highest "
                  "stage the data could evaluate; where it equals the stage, the next stage could not be tested."),
         sources=ctx.use(assessment.sources()))
-    last = assessment.years[-1] if assessment.years else None
-    if last is not None:
-        ctx.headlines.append(f"Stage in {last.year}: {last.stage}"
-                             + (f" ({last.stronger} stronger)." if last.stronger else "."))
     return Section(id="timeline", title="Stage timeline", chart_section=True,
                    intro=(f"How asymmetric the relationship between {ctx.a.name} and {ctx.b.name} is, year by year, "
                           f"following Wong's three stages of asymmetrical relations."),
@@ -280,6 +281,8 @@ def capability_section(ctx: _Ctx) -> tuple[Section, Any]:
                               store=ctx.store)
     dims = prof.dimensions()
     names = list(prof.registry.dimensions)
+    series_used = {d: sorted({s for s in dims.loc[dims["name"] == d, "series"] if isinstance(s, str)})
+                   for d in names}
     adv = []
     for r in dims.itertuples(index=False):
         ratio = _num(r.ratio)
@@ -306,7 +309,7 @@ def capability_section(ctx: _Ctx) -> tuple[Section, Any]:
         spec = line_chart(
             data, start=ctx.start, end=ctx.end, series_order=present, log=True, y_format=".3~g",
             y_title=f"{ctx.A} ÷ {ctx.B} (log scale)",
-            rules=[Rule(t, f"{ctx.A} ≥ {t:g}× {ctx.B}"), Rule(1 / t, f"{ctx.B} ≥ {t:g}× {ctx.A}")],
+            rules=[Rule(t, f"{ctx.A} ≥ {t:g}× {ctx.B}"), Rule(1 / t, f"{ctx.B} ≥ {t:g}× {ctx.A}", below=True)],
             tooltip=[("stronger_txt", "Stronger", ""), ("ratio_txt", "Stronger ÷ weaker", ""),
                      ("used", "Series used", ""), ("flag", "Womack", "")])
     # wide table: one row per year, one column per dimension
@@ -324,15 +327,15 @@ def capability_section(ctx: _Ctx) -> tuple[Section, Any]:
             col.append(f"{side} ×{fmt_ratio(r['ratio'])}{mark}")
         wide[d] = col
     table = pd.DataFrame(wide)
-    series_used = sorted({s for s in dims["series"] if isinstance(s, str)})
+    used_txt = "; ".join(f"{d}: {', '.join(v)}" for d, v in series_used.items() if v)
     fig = Figure(
         id="capability", spec=spec, missing=fig_missing,
         alt=f"Capability ratio of {ctx.A} to {ctx.B} by dimension, {ctx.span}, log scale",
         caption=(f"Each line is one dimension: {ctx.A}'s value divided by {ctx.B}'s (for lower-is-stronger series, "
                  f"the inverse), so above 1 means {ctx.A} is stronger. Dashed lines: Womack's threshold "
                  f"({t:g}× either way). In the table, ✓ marks a disparity that has held for {k} consecutive years "
-                 f"(stable), · one that has not yet. Series used per dimension (first with data for both states): "
-                 f"{', '.join(series_used) or 'none'}."),
+                 f"(stable), · one that has not yet. Series used per dimension (the first in the registry with data for "
+                 f"both states that year): {used_txt or 'none'}."),
         sources=sources, table=table, numeric=frozenset(names))
     intro = (f"Who is stronger, and by how much, on each dimension of capability. "
              f"Korolev's order for {ctx.end}: {prof.korolev(ctx.end).label}.")
@@ -774,6 +777,16 @@ def _alliance_txt(r: dict) -> str:
 # ----------------------------------------------------------------------------- 7. triangle
 
 
+def items_text(e: dict) -> str:
+    """One era of the triangle in words."""
+    txt = e["pattern"] or "no data"
+    if e["pattern"] == "romantic triangle" and e.get("pivot"):
+        txt += f": {e['pivot']} is the pivot, courted by {' and '.join(e.get('wings') or [])}"
+    elif e["pattern"] == "stable marriage" and e.get("partners"):
+        txt += f": {' and '.join(e['partners'])} are partners, {e.get('outcast')} the outcast"
+    return txt
+
+
 def triangle_section(ctx: _Ctx) -> Section:
     import pandas as pd
 
@@ -826,12 +839,7 @@ def triangle_section(ctx: _Ctx) -> Section:
     items = []
     for e in eras:
         yrs = f"{e['from']}" if e["from"] == e["to"] else f"{e['from']}-{e['to']}"
-        txt = e["pattern"] or "no data"
-        if e["pattern"] == "romantic triangle" and e.get("pivot"):
-            txt += f": {e['pivot']} is the pivot, courted by {' and '.join(e.get('wings') or [])}"
-        elif e["pattern"] == "stable marriage" and e.get("partners"):
-            txt += f": {' and '.join(e['partners'])} are partners, {e.get('outcast')} the outcast"
-        items.append(f"<li>{esc(yrs)}: {esc(txt)}</li>")
+        items.append(f"<li>{esc(yrs)}: {esc(items_text(e))}</li>")
     blocks = [Markup("<h3>Eras</h3><ul>" + "".join(items) + "</ul>")] if items else []
     fig = Figure(
         id="triangle", missing="" if have else f"No data for the triangle of {ctx.A}, {ctx.B} and {ctx.C} in {ctx.span}.",
@@ -845,9 +853,10 @@ def triangle_section(ctx: _Ctx) -> Section:
                  f"one a stable marriage (the third state is the outcast), none a unit veto. Years with fewer than "
                  f"{FEW_VOTES} common roll calls for a pair are left out."),
         sources=sources, table=table, numeric=frozenset(pairs))
-    if eras:
-        e = eras[-1]
-        ctx.headlines.append(f"Triangle with {ctx.C}, {e['from']}-{e['to']}: {e['pattern'] or 'no data'}.")
+    known = [e for e in eras if e["pattern"]]
+    if known:
+        e = known[-1]
+        ctx.headlines.append(f"Triangle with {ctx.C}, {e['from']}-{e['to']}: {items_text(e)}.")
     return Section(id="triangle", title=f"The triangle with {ctx.third.name}",
                    intro=(f"{ctx.A}, {ctx.B} and {ctx.C}: who is aligned with whom, year by year, by UN voting."),
                    figures=[fig], notes=notes, blocks=blocks, chart_section=True)
@@ -983,7 +992,7 @@ def citations_html(keys: Sequence[str], store, *, facts: Sequence[dict] = ()) ->
 def config_html(config: dict) -> Markup:
     import yaml
 
-    text = yaml.safe_dump(config, sort_keys=False, allow_unicode=True, default_flow_style=False, width=100)
+    text = yaml.safe_dump(config, sort_keys=False, allow_unicode=True, default_flow_style=None, width=100)
     return Markup(f"<section id=config><h2>Configuration used</h2><p class=meta>Everything that decided what this "
                   f"page shows: the pair, the years, the assessment thresholds, the snapshot.</p>"
                   f"<pre>{esc(text)}</pre></section>")

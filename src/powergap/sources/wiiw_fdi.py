@@ -5,15 +5,11 @@ The raw file (wiiw, from National Bank of Kazakhstan data) is wide: one row per 
 per year (``_2003`` ... ``_2021``; "." = not available). Inflows are net flows under the
 directional principle (BPM6 from 2013), so they can be negative (disinvestment).
 
-Money is stored in US dollars. wiiw publishes euros converted from the National Bank's
-dollar figures; we convert back with the ECB's euro reference rate (US$ per euro): the
-annual average for flows and the end-of-year rate for stocks, the usual convention for
-flows and positions (ECB Statistical Data Warehouse, series EXR.A.USD.EUR.SP00.A and
-EXR.A.USD.EUR.SP00.E). The table ``wiiw_fdi_kaz_by_partner`` keeps the euro figures and
-the rate used, so the conversion can be checked or redone.
+Values stay in euros, as wiiw publishes them: converting to dollars would need exchange
+rates that no raw file here provides.
 
-Series (dyadic, partner -> Kazakhstan 705): ``fdi_inflows_kaz_usd`` (annual inflow) and
-``fdi_stock_kaz_usd`` (inward stock at year end). Aggregates (WORLD, EU-15/27/28) and
+Series (dyadic, partner -> Kazakhstan 705): ``fdi_inflows_kaz_eur`` (annual inflow) and
+``fdi_stock_kaz_eur`` (inward stock at year end). Aggregates (WORLD, EU-15/27/28) and
 partners that are not COW states (Hong Kong, Bermuda, Cayman Islands, Jersey, ...) are
 dropped from the series and kept, with a null ``ccode``, in the table.
 """
@@ -33,22 +29,8 @@ ID_COLS = ["Country-Code", "Direction", "Partner-Code", "Partner", "Unit"]
 YEARS = range(2003, 2022)
 KAZ = 705
 
-# ECB euro reference rates, US$ per euro (EXR.A.USD.EUR.SP00.A annual average;
-# EXR.A.USD.EUR.SP00.E end of period).
-ECB_USD_PER_EUR_AVG = {
-    2003: 1.1312, 2004: 1.2439, 2005: 1.2441, 2006: 1.2556, 2007: 1.3705, 2008: 1.4708,
-    2009: 1.3948, 2010: 1.3257, 2011: 1.3920, 2012: 1.2848, 2013: 1.3281, 2014: 1.3285,
-    2015: 1.1095, 2016: 1.1069, 2017: 1.1297, 2018: 1.1810, 2019: 1.1195, 2020: 1.1422,
-    2021: 1.1827,
-}
-ECB_USD_PER_EUR_END = {
-    2003: 1.2630, 2004: 1.3621, 2005: 1.1797, 2006: 1.3170, 2007: 1.4721, 2008: 1.3917,
-    2009: 1.4406, 2010: 1.3362, 2011: 1.2939, 2012: 1.3194, 2013: 1.3791, 2014: 1.2141,
-    2015: 1.0887, 2016: 1.0541, 2017: 1.1993, 2018: 1.1450, 2019: 1.1234, 2020: 1.2271,
-    2021: 1.1326,
-}
-DIRECTIONS = {"FDI inflow": ("inflow", "fdi_inflows_kaz_usd", ECB_USD_PER_EUR_AVG),
-              "FDI inward stock": ("inward_stock", "fdi_stock_kaz_usd", ECB_USD_PER_EUR_END)}
+DIRECTIONS = {"FDI inflow": ("inflow", "fdi_inflows_kaz_eur"),
+              "FDI inward stock": ("inward_stock", "fdi_stock_kaz_eur")}
 AGGREGATES = {"WORLD", "EU27_2020", "EU28_2013", "EU15_1995"}
 
 
@@ -71,13 +53,11 @@ def read_wiiw_fdi(raw: Path) -> SourceData:
     long["value_eur"] = to_numeric(long["raw_value"], label, "year columns", allow=("", ".", "..", "-", "n/a")) * 1e6
     long = long.dropna(subset=["value_eur"])
     long["direction"] = long["Direction"].map(lambda d: DIRECTIONS[d][0])
-    long["usd_per_eur"] = [DIRECTIONS[d][2][y] for d, y in zip(long["Direction"], long["year"])]
-    long["value_usd"] = long["value_eur"] * long["usd_per_eur"]
     code = long["Partner-Code"].str.strip().str.upper()
     codes = iso_codes()
     long["ccode"] = code.map(lambda c: None if c in AGGREGATES else codes.get(c)).astype("Int64")
     table = long.rename(columns={"Partner-Code": "partner_code", "Partner": "partner"})[
-        ["partner_code", "partner", "ccode", "year", "direction", "value_eur", "usd_per_eur", "value_usd"]]
+        ["partner_code", "partner", "ccode", "year", "direction", "value_eur"]]
     check_unique(table, ["partner_code", "direction", "year"], label)
     table = table.sort_values(["direction", "partner_code", "year"], kind="mergesort").reset_index(drop=True)
 
@@ -85,7 +65,7 @@ def read_wiiw_fdi(raw: Path) -> SourceData:
     states = states[states["ccode"] != KAZ]
     dyad = pd.DataFrame({"series": states["Direction"].map(lambda d: DIRECTIONS[d][1]),
                          "ccode1": states["ccode"].astype("int64"), "ccode2": KAZ,
-                         "year": states["year"], "value": states["value_usd"]})
+                         "year": states["year"], "value": states["value_eur"]})
     return SourceData(dyad_year=dyad.reset_index(drop=True), tables={"wiiw_fdi_kaz_by_partner": table})
 
 
@@ -99,17 +79,16 @@ SOURCES = [
         url="https://github.com/dfshapir/kazakhstan_ipe",
         files=(FILE,), read=read_wiiw_fdi,
         series=(
-            SeriesSpec("fdi_inflows_kaz_usd", "FDI inflow into Kazakhstan from the partner (net, directional principle; "
-                       "from EUR at the ECB annual average rate)", "current US$", "investment", dyadic=True),
-            SeriesSpec("fdi_stock_kaz_usd", "Inward FDI stock in Kazakhstan held by the partner, end of year "
-                       "(from EUR at the ECB end-of-year rate)", "current US$", "investment", dyadic=True),
+            SeriesSpec("fdi_inflows_kaz_eur", "FDI inflow into Kazakhstan from the partner (net, directional principle), "
+                       "in euros as wiiw publishes it", "current EUR", "investment", dyadic=True),
+            SeriesSpec("fdi_stock_kaz_eur", "Inward FDI stock in Kazakhstan held by the partner, end of year, "
+                       "in euros as wiiw publishes it", "current EUR", "investment", dyadic=True),
         ),
         tables=("wiiw_fdi_kaz_by_partner",),
         embed=False,
         note=("Kept out of the shipped snapshot: wiiw distributes its databases under its own terms, which the "
-              "source repo does not state; include it in a user's own build (include_restricted). Euro figures "
-              "converted to US$ with ECB reference rates (annual average for flows, end of year for stocks); the "
-              "table keeps value_eur and usd_per_eur. Aggregates (WORLD, EU15/27/28) and non-state partners "
+              "source repo does not state; include it in a user's own build (include_restricted). Values stay in euros as "
+              "published (no exchange rates are shipped with powergap to convert them). Aggregates (WORLD, EU15/27/28) and non-state partners "
               "(HK, BM, KY, GI, GG, JE, AN, VG) are kept only in the table. Repo path: wiiw_partners.csv."),
     ),
 ]
