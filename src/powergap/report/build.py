@@ -901,32 +901,9 @@ def claims_section(ctx: _Ctx, *, extra_claims: str | Path | None = None, seeds: 
                        notes=[f"No seed claim applies to {ctx.A}-{ctx.B} (none names both states), and no claim file "
                               f"was given."])
     rep = check_claims(chosen, store=ctx.store)
-    rows = []
-    for res, org in zip(rep.results, origin):
-        c = res.claim
-        ctx.use([s for s in res.sources if not str(s).startswith("curated:")])
-        for f in res.facts:
-            ctx.facts.setdefault(str(f.get("id")), dict(f))
-        missing = "; ".join(
-            ", ".join(str(m.get(k)) for k in ("series", "country", "year") if m.get(k) is not None)
-            + (f": {m.get('reason')}" if m.get("reason") else "") for m in res.missing[:4])
-        if len(res.missing) > 4:
-            missing += f"; and {len(res.missing) - 4} more"
-        rows.append({
-            "Claim": c.id,
-            "Text (as written)": c.text,
-            "Where": c.source,
-            "Verdict": Markup(f"<span class='verdict verdict-{esc(res.verdict)}'>{esc(res.label)}</span>"),
-            "Value": fmt_number(res.value) if res.value is not None else "no value",
-            "Expected": c.expect.describe(),
-            "Expression": c.value,
-            "Data used": ", ".join(ctx.use([s for s in res.sources if not str(s).startswith("curated:")]))
-                         + ("; curated: " + ", ".join(str(f.get("id")) for f in res.facts) if res.facts else ""),
-            "Missing": missing,
-            "Note": c.note or "",
-            "From": org,
-        })
-    table = pd.DataFrame(rows)
+    groups: dict[str, list[str]] = {v: [] for v in ("contradicted", "supported", "unverifiable")}
+    for n, (res, org) in enumerate(zip(rep.results, origin), start=1):
+        groups.setdefault(res.verdict, []).append(_claim_card(n, res, org, ctx))
     s = rep.summary
     line = (f"{len(rep.results)} claims: {s['supported']} supported, {s['contradicted']} contradicted, "
             f"{s['unverifiable']} unverifiable" + (f" ({rep.curated_count} verdicts rest on curated figures)"
@@ -939,7 +916,49 @@ def claims_section(ctx: _Ctx, *, extra_claims: str | Path | None = None, seeds: 
         intro += " These are the claims of the seed essays on China and Russia."
     elif seeds:
         intro += " Seed claims are included when their expression names both states."
-    return Section(id="claims", title="Claims checked", intro=intro, caption=line, table=table, chart_section=False)
+    blocks = [Markup(f"<p><strong>{esc(line)}</strong></p>")]
+    heads = {"contradicted": "Contradicted by the data", "supported": "Supported by the data",
+             "unverifiable": "Unverifiable with the data at hand"}
+    for verdict, cards in groups.items():
+        if not cards:
+            continue
+        body = f"<ol class=claims>{''.join(cards)}</ol>"
+        title = f"{heads.get(verdict, verdict)} ({len(cards)})"
+        if verdict == "unverifiable":
+            # long and least informative: folded, still in the page (and printed)
+            blocks.append(Markup(f"<details class=claimgroup><summary><h3>{esc(title)}</h3></summary>{body}</details>"))
+        else:
+            blocks.append(Markup(f"<h3>{esc(title)}</h3>{body}"))
+    return Section(id="claims", title="Claims checked", intro=intro, blocks=blocks, chart_section=False)
+
+
+def _claim_card(n: int, res: Any, origin: str, ctx: _Ctx) -> str:
+    """One checked claim as a card; every text in it is escaped."""
+    c = res.claim
+    used = ctx.use([s for s in res.sources if not str(s).startswith("curated:")])
+    for f in res.facts:
+        ctx.facts.setdefault(str(f.get("id")), dict(f))
+    missing = ["; ".join(str(m.get(k)) for k in ("series", "country", "year") if m.get(k) is not None)
+               + (f": {m.get('reason')}" if m.get("reason") else "") for m in res.missing[:5]]
+    if len(res.missing) > 5:
+        missing.append(f"and {len(res.missing) - 5} more")
+    rows = [("Value", fmt_number(res.value) if res.value is not None else "no value could be computed"),
+            ("Expected", c.expect.describe())]
+    if used or res.facts:
+        rows.append(("Data used", ", ".join(used) + (("; " if used else "") + "curated: "
+                                                      + ", ".join(str(f.get("id")) for f in res.facts)
+                                                      if res.facts else "")))
+    if missing:
+        rows.append(("Missing", " | ".join(missing)))
+    if c.note:
+        rows.append(("Reading", c.note))
+    dl = "".join(f"<dt>{esc(k)}</dt><dd>{esc(v)}</dd>" for k, v in rows)
+    dl += f"<dt>Expression</dt><dd><code>{esc(c.value)}</code></dd>"
+    return (f"<li class=claim id='claim-{n}'><p class=claim-head>"
+            f"<span class='verdict verdict-{esc(res.verdict)}'>{esc(res.label)}</span> "
+            f"<code class=claim-id>{esc(c.id)}</code> <span class=muted>({esc(origin)})</span></p>"
+            f"<blockquote class=claim-text>{esc(c.text)}</blockquote>"
+            f"<p class=meta>{esc(c.source)}</p><dl>{dl}</dl></li>")
 
 
 # ----------------------------------------------------------------------------- footer
@@ -1007,6 +1026,24 @@ def snapshot_identity(store) -> dict:
 
 
 # ----------------------------------------------------------------------------- the whole report
+
+
+def _complete_facts(facts: dict[str, dict]) -> None:
+    """Give every curated fact used its citation from the curated-facts file."""
+    if not facts:
+        return
+    try:
+        from ..curated import load_facts
+
+        known = {f.id: f for f in load_facts()}
+    except PowergapError:
+        return
+    for fid, d in facts.items():
+        f = known.get(fid)
+        if f is not None:
+            d.setdefault("source", f.source)
+            d.setdefault("series", f.series)
+            d.setdefault("year", f.when)
 
 
 def _is_assessment(obj: Any) -> bool:
@@ -1120,6 +1157,7 @@ def build_report(a: Any = None, b: Any = None, *, start: int | None = None, end:
 
     sections.append(timed("claims", claims))
 
+    _complete_facts(ctx.facts)
     title = f"{sa.name} and {sb.name}: power asymmetry and alignment, {ctx.span}"
     summary = [assessment.summary()] + ctx.headlines
     lede = (f"A powergap report on {sa.name} ({sa.label}) and {sb.name} ({sb.label}), {ctx.span}, with "

@@ -149,14 +149,21 @@ details{margin:.5rem 0}summary{cursor:pointer;color:var(--accent)}
 .stage-none{color:var(--muted)}.stage-potential{color:var(--warn)}.stage-emerging{color:#a33f00}.stage-actual{color:var(--bad)}
 .verdict{font-weight:600;white-space:nowrap}
 .verdict-supported{color:var(--ok)}.verdict-contradicted{color:var(--bad)}.verdict-unverifiable{color:var(--muted)}
-.claim-text{max-width:28rem}
+ol.claims{list-style:none;padding:0;margin:.5rem 0}
+li.claim{border:1px solid var(--line);border-radius:6px;padding:.5rem .8rem;margin:.6rem 0;break-inside:avoid}
+.claim-head{margin:.1rem 0}.claim-id{font-size:.8rem;color:var(--muted);word-break:break-all}
+blockquote.claim-text{margin:.35rem 0;padding-left:.7rem;border-left:3px solid var(--line);font-style:italic}
+li.claim dl{display:grid;grid-template-columns:max-content 1fr;gap:.15rem .8rem;margin:.3rem 0;font-size:.9rem}
+li.claim dt{color:var(--muted)}li.claim dd{margin:0;overflow-wrap:anywhere}
+details.claimgroup>summary>h3{display:inline}
+@media (max-width:640px){li.claim dl{grid-template-columns:1fr}li.claim dt{margin-top:.2rem}}
 nav ol{columns:2;font-size:.92rem;padding-left:1.4rem}
 pre{background:var(--soft);padding:.75rem;overflow:auto;font-size:.82rem;border-radius:4px;max-height:32rem}
 ol.sources li{margin:.35rem 0}
 footer{margin-top:2.5rem;border-top:1px solid var(--line)}
 a{color:var(--accent)}
 @media (max-width:640px){body{font-size:15px}nav ol{columns:1}main{padding:.5rem .75rem 2rem}h1{font-size:1.4rem}table{font-size:.8rem}}
-@media print{nav,details>summary{display:none}details{display:block}.tablewrap{max-height:none;overflow:visible;border:0}
+@media print{nav{display:none}.tablewrap{max-height:none;overflow:visible;border:0}
 th{position:static}h2{break-after:avoid}figure,tr{break-inside:avoid}main{max-width:none;padding:0}}
 """
 
@@ -296,10 +303,13 @@ def render_page(*, title: str, summary: Iterable[str], sections: list[Section], 
         parts.append("</section>")
         body.append("".join(parts))
     summary_html = "".join(f"<p>{esc(p)}</p>" for p in summary)
-    scripts = ""
+    # Closed <details> do not print: open them all for printing (a plain inline script,
+    # no network).
+    scripts = ("<script>addEventListener('beforeprint',()=>document.querySelectorAll('details')"
+               ".forEach(d=>d.open=true));</script>")
     if specs:
-        scripts = (f"<script type='application/json' id='pg-chart-specs'>{script_json(specs)}</script>"
-                   f"<script type='module'>{vega_bundle()}</script>")
+        scripts += (f"<script type='application/json' id='pg-chart-specs'>{script_json(specs)}</script>"
+                    f"<script type='module'>{vega_bundle()}</script>")
     lede_html = f"<p class=lede>{esc(lede)}</p>" if lede else ""
     return ("<!doctype html>\n"
             f"<html lang={esc(lang)}><head><meta charset=utf-8>"
