@@ -5,9 +5,9 @@ estimate of the same numbers, which is far too slow to run on ~1M dyad-years: it
 on a random subset and extrapolated linearly (said so in the output).
 
 Data: the six NMC components (military expenditure, personnel, iron and steel, energy,
-total and urban population) as six dimensions, for every pair of states with an NMC row in
-the same year (the COW system members of that year; this is the non-directed dyad-year
-set up to the rare same-year-but-never-same-day pairs). Missing components are missing
+total and urban population) as six dimensions, for every non-directed dyad-year of the
+panel builder (``powergap.dyad_years(directed=False)`` with ``add_nmc``; without it, every
+pair of states with an NMC row in the same year). Missing components are missing
 dimensions for that dyad-year. A second run uses synthetic log-normal values with all six
 dimensions present (the worst case for the recursion).
 
@@ -22,21 +22,35 @@ import time
 import numpy as np
 
 
-def nmc_dyads() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(values_a, values_b, year) for every non-directed dyad-year with NMC rows."""
-    from powergap.measures.composite import NMC_COMPONENTS, wide_state_year
+def nmc_dyads() -> tuple[np.ndarray, np.ndarray, str]:
+    """(values_a, values_b, how) for every non-directed dyad-year 1816-2022 with NMC values.
+
+    Uses the panel builder (``powergap.dyad_years`` + ``add_nmc``) when it is installed;
+    otherwise pairs the states with an NMC row in the same year.
+    """
+    from powergap.measures.composite import NMC_COMPONENTS
+
+    try:
+        from powergap.panels import add_nmc, dyad_years
+    except ImportError:
+        dyad_years = None
+    if dyad_years is not None:
+        panel = add_nmc(dyad_years(directed=False, start=1816, end=2022))
+        va = panel[[f"{c}_1" for c in NMC_COMPONENTS]].to_numpy(dtype=float)
+        vb = panel[[f"{c}_2" for c in NMC_COMPONENTS]].to_numpy(dtype=float)
+        return va, vb, "powergap.dyad_years(directed=False) + add_nmc"
+    from powergap.measures.composite import wide_state_year
 
     wide = wide_state_year(list(NMC_COMPONENTS)).sort_values(["year", "ccode"])
     vals = wide[list(NMC_COMPONENTS)].to_numpy(dtype=float)
     years = wide["year"].to_numpy()
-    va, vb, yy = [], [], []
+    va, vb = [], []
     bounds = np.flatnonzero(np.diff(years)) + 1
     for lo, hi in zip(np.r_[0, bounds], np.r_[bounds, len(years)]):
         i, j = np.triu_indices(hi - lo, k=1)
         va.append(vals[lo + i])
         vb.append(vals[lo + j])
-        yy.append(np.full(i.size, years[lo]))
-    return np.concatenate(va), np.concatenate(vb), np.concatenate(yy)
+    return np.concatenate(va), np.concatenate(vb), "pairs of NMC state-years (panel builder not installed)"
 
 
 def run(values_a: np.ndarray, values_b: np.ndarray, label: str, *, subset: int, draws: int, threshold: float,
@@ -83,8 +97,8 @@ def main() -> None:
     args = ap.parse_args()
 
     t0 = time.perf_counter()
-    va, vb, _ = nmc_dyads()
-    print(f"built NMC dyad-years in {time.perf_counter() - t0:.1f} s")
+    va, vb, how = nmc_dyads()
+    print(f"built {va.shape[0]:,} NMC dyad-years in {time.perf_counter() - t0:.1f} s ({how})")
     run(va, vb, "NMC components, 1816-2022", subset=args.subset, draws=args.draws, threshold=args.threshold)
 
     rng = np.random.default_rng(7)

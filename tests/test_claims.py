@@ -613,3 +613,11 @@ def test_cli_exit_codes_and_json(snap, tmp_path, capsys, monkeypatch):
     assert code == 2 and "not both" in err
     code, out, err = _cli(["claims", "check", str(tmp_path / "missing.yaml")], capsys)
     assert code == 2 and "not found" in err
+
+
+def test_public_api(snap):
+    import powergap
+
+    assert powergap.check_claims is check_claims
+    rep = powergap.check_claims(FIX / "example.yaml", store=str(snap.path))  # a directory works too
+    assert rep.summary["supported"] == 2

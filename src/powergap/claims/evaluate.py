@@ -29,7 +29,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import InputError, PowergapError, UnknownStateError
-from .parse import Call, Chain, Int, Name, Neg, Node, Num, to_text
+from .parse import Call, Int, Name, Neg, Node, Num, to_text
 
 YEAR_MIN, YEAR_MAX = 1700, 2100
 MAX_RANGE = 300  # years in one sum/mean range
@@ -142,7 +142,6 @@ def chapter_range(name: str) -> tuple[str, ...] | None:
     return tuple(f"{c:02d}" for c in range(lo, hi + 1) if c != 77)
 
 
-_KIND_WORD = {"S": "SERIES", "D": "DYADIC_SERIES", "C": "COUNTRY", "Y": "YEAR", "G": "GROUP", "F": "FACT"}
 
 
 # ----------------------------------------------------------------------------- binding

@@ -39,20 +39,46 @@ def fail(message: str, code: int = 2) -> None:
     raise SystemExit(code)
 
 
+def _exception_classes(name: str) -> tuple[type, ...]:
+    """Classes called ``name`` (Exit, Abort, ClickException) wherever the installed typer
+    and click define them: typer 0.2x vendors its own copy of click."""
+    import importlib
+
+    found = []
+    for mod in ("typer.exceptions", "typer._click.exceptions", "typer._click", "click.exceptions", "click"):
+        try:
+            cls = getattr(importlib.import_module(mod), name, None)
+        except ImportError:
+            continue
+        if isinstance(cls, type) and cls not in found:
+            found.append(cls)
+    return tuple(found) or (type("_Never", (Exception,), {}),)
+
+
 def main(argv: list[str] | None = None) -> None:
-    import click
+    import signal
 
     from ..errors import PowergapError
+
+    if hasattr(signal, "SIGPIPE"):  # `powergap ... | head` ends quietly, as Unix tools do
+        signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+
+    exit_exc = _exception_classes("Exit")
+    abort_exc = _exception_classes("Abort")
+    click_exc = _exception_classes("ClickException")
 
     try:
         rv = app(args=argv, standalone_mode=False, prog_name="powergap")
         if isinstance(rv, int) and rv:
             raise SystemExit(rv)
-    except click.exceptions.Exit as exc:
+    except exit_exc as exc:
         raise SystemExit(exc.exit_code) from None
-    except click.exceptions.Abort:
+    except abort_exc:
         fail("aborted", 130)
-    except click.ClickException as exc:
+    except click_exc as exc:
+        if type(exc).__name__ == "NoArgsIsHelpError":  # bare `powergap` or `powergap data`: show help
+            print(exc.format_message())
+            raise SystemExit(0) from None
         fail(exc.format_message().replace("\n", " "), exc.exit_code or 2)
     except PowergapError as exc:
         fail(str(exc).replace("\n", " "))

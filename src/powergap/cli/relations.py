@@ -41,6 +41,24 @@ def _usd(x: Any) -> str:
     return f"{x / 1e9:,.1f}bn"
 
 
+def _console() -> Any:
+    """A rich console; when output is not a terminal (pipes, files) use a width that fits the tables."""
+    from rich.console import Console
+
+    console = Console()
+    return console if console.is_terminal else Console(width=130)
+
+
+def _short_source(src: Any) -> str:
+    """Compact source labels for the terminal table (JSON keeps the full keys)."""
+    if not src:
+        return "-"
+    for key, short in (("imf_dots", "DOTS"), ("cow_trade", "COW"), ("baci", "BACI sum"), ("curated", "curated")):
+        if key in src:
+            return short
+    return str(src)
+
+
 def _notes(console: Any, rows: list[dict], extra: list[str]) -> None:
     for r in rows:
         if r.get("note"):
@@ -65,31 +83,31 @@ def register(app: typer.Typer) -> None:
         if as_json:
             typer.echo(res.to_json())
             return
-        from rich.console import Console
         from rich.table import Table
 
         d = res.to_dict()
         A, B = d["a"], d["b"]
-        console = Console()
-        t = Table(title=f"Dependence: {A} on {B} and {B} on {A} ({d['start']}-{d['end']})")
-        for col in ("year", f"trade {B} / {A} total", f"trade {A} / {B} total", f"/GDP {A}", f"/GDP {B}",
-                    "ratio", f"{B} rank for {A}", f"{A} rank for {B}", f"{A} arms from {B} 5y",
-                    f"{B} arms from {A} 5y", "source"):
+        console = _console()
+        t = Table(title=f"Dependence: {A} on {B} and {B} on {A} ({d['start']}-{d['end']})",
+                  caption=f"trade share = trade with the other / own total trade; rank = the other's rank among "
+                          f"own partners; arms 5y = the other's share of own arms imports over five years")
+        for col in ("year", f"{A} trade", f"{B} trade", f"{A} /GDP", f"{B} /GDP", "ratio", f"{A} rank",
+                    f"{B} rank", f"{A} arms", f"{B} arms", "source"):
             t.add_column(col, justify="right" if col != "source" else "left")
         rows = d["years"]
         for r in rows:
             x, y = r["a_on_b"], r["b_on_a"]
-            src = (x["source"] or "-") + (" (curated)" if r["curated"] else "")
+            src = _short_source(x["source"]) + (" (curated)" if r["curated"] and x["source"] != "curated" else "")
             t.add_row(str(r["year"]), _pct(x["trade_share"]), _pct(y["trade_share"]), _pct(x["trade_gdp"]),
-                      _pct(y["trade_gdp"]), _num(r["asymmetry_ratio"]), _int(x["partner_rank"]),
+                      _pct(y["trade_gdp"]), _num(r["asymmetry_ratio"], 1), _int(x["partner_rank"]),
                       _int(y["partner_rank"]), _pct(x["arms_import_share_5y"]), _pct(y["arms_import_share_5y"]), src)
         console.print(t)
         comp = [r for r in rows if r["a_on_b"]["exports_raw_material_share"] is not None
                 or r["b_on_a"]["exports_raw_material_share"] is not None]
         if comp:
-            c = Table(title=f"Composition (product data: {comp[0]['product_source']})")
-            for col in ("year", f"raw materials in {A}->{B}", f"machinery 84-85 in {B}->{A}",
-                        f"machinery 84-90 in {B}->{A}", f"raw materials in {B}->{A}", f"machinery 84-85 in {A}->{B}"):
+            c = Table(title=f"Composition (product data: {comp[0]['product_source']}; shares of the flow's value)")
+            for col in ("year", f"{A}->{B} raw mat.", f"{B}->{A} HS84-85", f"{B}->{A} HS84-90",
+                        f"{B}->{A} raw mat.", f"{A}->{B} HS84-85"):
                 c.add_column(col, justify="right")
             for r in comp:
                 x, y = r["a_on_b"], r["b_on_a"]
@@ -98,9 +116,10 @@ def register(app: typer.Typer) -> None:
                           _pct(y["exports_raw_material_share"]), _pct(y["imports_machinery_share_84_85"]))
             console.print(c)
         if d["arms_windows"]:
-            w = Table(title="Arms transfers over SIPRI's five-year periods (TIV)")
-            for col in ("period", f"{B} share of {A}'s imports", f"{A} supplier HHI", f"{A} share of world exports",
-                        f"{A} share of {B}'s imports", f"{B} supplier HHI", f"{B} share of world exports"):
+            w = Table(title="Arms transfers over SIPRI's five-year periods (TIV)",
+                      caption="imports = the other's share of own arms imports; HHI = own supplier concentration; "
+                              "world = own share of world arms exports")
+            for col in ("period", f"{A} imports", f"{A} HHI", f"{A} world", f"{B} imports", f"{B} HHI", f"{B} world"):
                 w.add_column(col, justify="right")
             for r in d["arms_windows"]:
                 x, y = r["a_on_b"], r["b_on_a"]
@@ -131,23 +150,28 @@ def register(app: typer.Typer) -> None:
         if as_json:
             typer.echo(res.to_json())
             return
-        from rich.console import Console
         from rich.table import Table
 
         d = res.to_dict()
-        console = Console()
+        console = _console()
         t = Table(title=f"Alignment of {d['a']} and {d['b']} ({d['start']}-{d['end']})")
-        for col in ("year", "agreement", "S", "kappa", "roll calls", "Voeten", "ideal-pt dist", "interval",
-                    "joint vetoes", "alliance", "joint IGOs", "ICEWS coop/conf a->b", "b->a"):
-            t.add_column(col, justify="right")
+        for col in ("year", "agree", "S", "kappa", "votes", "Voeten", "IP dist", "IP 90%", "vetoes", "ATOP",
+                    "IGOs", f"ICEWS {d['a']}>{d['b']}", f"{d['b']}>{d['a']}"):
+            t.add_column(col, justify="right", no_wrap=True)
+        t.caption = ("agree = UN agreement (abstain = half); S = Signorino-Ritter; votes = common roll calls; "
+                     "Voeten = published score; IP = ideal-point distance and interval; vetoes = joint UNSC vetoes; "
+                     "ATOP = obligations in force; IGOs = joint memberships; ICEWS = cooperation/conflict event ratio")
         rows = d["years"]
         for r in rows:
             iv = r["ideal_point_interval"]
             al = r["alliance"]
-            al_txt = ",".join(k for k, v in al.items() if v) if any(v is not None for v in al.values()) else "-"
+            if all(v is None for v in al.values()):
+                al_txt = "-"
+            else:
+                al_txt = "+".join(k for k, v in al.items() if v) or "none"
             t.add_row(str(r["year"]), _num(r["agreement"], 3), _num(r["s_score"], 3), _num(r["kappa"], 3),
                       str(r["n_votes"]), _num(r["agreement_voeten"], 3), _num(r["ideal_point_distance"]),
-                      f"[{_num(iv[0])}, {_num(iv[1])}]" if iv else "-", _int(r["joint_vetoes"]), al_txt or "none",
+                      f"{_num(iv[0])}-{_num(iv[1])}" if iv else "-", _int(r["joint_vetoes"]), al_txt,
                       _int(r["igo_joint"]), _num(r["icews"]["a_to_b"]["coop_conflict_ratio"], 1),
                       _num(r["icews"]["b_to_a"]["coop_conflict_ratio"], 1))
         console.print(t)
@@ -183,15 +207,14 @@ def register(app: typer.Typer) -> None:
         if as_json:
             typer.echo(res.to_json())
             return
-        from rich.console import Console
         from rich.table import Table
 
         d = res.to_dict()
-        console = Console()
+        console = _console()
         pairs = res.pair_labels
         t = Table(title=f"Strategic triangle {'-'.join(d['states'])} by {d['measure']} ({d['rule']}; "
                         f"threshold {d['threshold']})")
-        for col in ("year", *pairs, "pattern", "roles", "threshold range"):
+        for col in ("year", *pairs, "threshold", "pattern", "roles", "threshold range"):
             t.add_column(col, justify="left" if col in ("pattern", "roles") else "right")
         rows = d["years"]
         for r in rows:
@@ -205,7 +228,7 @@ def register(app: typer.Typer) -> None:
             rng = r["threshold_range"]
             rng_txt = f"[{_num(rng[0], 3) if rng[0] is not None else '-inf'}, " \
                       f"{_num(rng[1], 3) if rng[1] is not None else 'inf'})" if rng else "-"
-            t.add_row(str(r["year"]), *cells, r["pattern"] or "-", roles, rng_txt)
+            t.add_row(str(r["year"]), *cells, _num(r["threshold"], 3), r["pattern"] or "-", roles, rng_txt)
         console.print(t)
         for e in d["eras"]:
             if e["pattern"]:

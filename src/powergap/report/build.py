@@ -308,7 +308,7 @@ def capability_section(ctx: _Ctx) -> tuple[Section, Any]:
                                                   "flag"]]
         spec = line_chart(
             data, start=ctx.start, end=ctx.end, series_order=present, log=True, y_format=".3~g",
-            y_title=f"{ctx.A} ÷ {ctx.B} (log scale)",
+            y_title=f"{ctx.A} ÷ {ctx.B} (log scale)", height=320,
             rules=[Rule(t, f"{ctx.A} ≥ {t:g}× {ctx.B}"), Rule(1 / t, f"{ctx.B} ≥ {t:g}× {ctx.A}", below=True)],
             tooltip=[("stronger_txt", "Stronger", ""), ("ratio_txt", "Stronger ÷ weaker", ""),
                      ("used", "Series used", ""), ("flag", "Womack", "")])
@@ -401,6 +401,10 @@ def robustness_section(prof: Any, ctx: _Ctx) -> Section:
     note = _no_data_note("any capability dimension", missing_years, ctx)
     if note:
         notes.append(note)
+    absent = [d for j, d in enumerate(names) if not (~np.isnan(va[:, j]) & ~np.isnan(vb[:, j])).any()]
+    if absent and len(absent) < len(names):
+        notes.append(f"No data for the {', '.join(absent)} dimension{'s' if len(absent) > 1 else ''} in {ctx.span}: "
+                     f"the weightings range over the other dimensions.")
     sources = ctx.use(prof.sources)
     figs = []
     have = frame["fraction"].notna().any()
@@ -942,8 +946,8 @@ def _claim_card(n: int, res: Any, origin: str, ctx: _Ctx) -> str:
                + (f": {m.get('reason')}" if m.get("reason") else "") for m in res.missing[:5]]
     if len(res.missing) > 5:
         missing.append(f"and {len(res.missing) - 5} more")
-    rows = [("Value", fmt_number(res.value) if res.value is not None else "no value could be computed"),
-            ("Expected", c.expect.describe())]
+    value = fmt_number(res.value) if res.value is not None else "no value could be computed"
+    rows = [("Checked", f"{value} (expected {c.expect.describe()})")]
     if used or res.facts:
         rows.append(("Data used", ", ".join(used) + (("; " if used else "") + "curated: "
                                                       + ", ".join(str(f.get("id")) for f in res.facts)

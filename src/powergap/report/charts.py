@@ -74,6 +74,12 @@ def _positive(v: Any) -> float | None:
     return f if f is not None and f > 0 else None
 
 
+def _is_na(v: Any) -> bool:
+    import pandas as pd
+
+    return v is pd.NA or v is pd.NaT
+
+
 def records(df: "pd.DataFrame") -> list[dict]:
     """Rows as JSON-ready dicts: NaN/NA -> None, numpy scalars -> Python numbers."""
     out = []
@@ -83,10 +89,10 @@ def records(df: "pd.DataFrame") -> list[dict]:
         for c, v in zip(cols, row):
             if hasattr(v, "item") and not isinstance(v, (str, bytes)):
                 v = v.item()
-            if v is None or (isinstance(v, float) and not math.isfinite(v)):
+            if v is None or (isinstance(v, float) and not math.isfinite(v)) or _is_na(v):
                 v = None
             elif not isinstance(v, (bool, int, float, str)):
-                v = None if v != v else str(v)  # pd.NA; other objects as text
+                v = str(v)  # other objects as text
             rec[str(c)] = v
         out.append(rec)
     return out
@@ -160,8 +166,7 @@ def line_chart(df: "pd.DataFrame", *, start: int, end: int, series_order: Sequen
         scale["domain"] = list(y_domain)
     y = {"field": "value", "type": "quantitative", "title": y_title, "scale": scale,
          "axis": {"format": y_format, "titlePadding": 6}}
-    legend = {"title": None, "orient": "bottom", "direction": "vertical", "symbolType": "stroke",
-              "symbolStrokeWidth": 2.5, "symbolSize": 300}
+    legend = {"title": None, "orient": "bottom", "direction": "vertical", "symbolSize": 90}
     color = {"field": "series", "type": "nominal", "sort": order,
              "scale": {"domain": order, "range": list(PALETTE[:n])}, "legend": legend}
     dash = {"field": "series", "type": "nominal", "sort": order,

@@ -149,11 +149,11 @@ details{margin:.5rem 0}summary{cursor:pointer;color:var(--accent)}
 .stage-none{color:var(--muted)}.stage-potential{color:var(--warn)}.stage-emerging{color:#a33f00}.stage-actual{color:var(--bad)}
 .verdict{font-weight:600;white-space:nowrap}
 .verdict-supported{color:var(--ok)}.verdict-contradicted{color:var(--bad)}.verdict-unverifiable{color:var(--muted)}
-ol.claims{list-style:none;padding:0;margin:.5rem 0}
-li.claim{border:1px solid var(--line);border-radius:6px;padding:.5rem .8rem;margin:.6rem 0;break-inside:avoid}
+ol.claims{list-style:none;padding:0;margin:.5rem 0;display:grid;grid-template-columns:repeat(auto-fill,minmax(min(100%,27rem),1fr));gap:.6rem}
+li.claim{border:1px solid var(--line);border-radius:6px;padding:.5rem .8rem;margin:0;break-inside:avoid;min-width:0}
 .claim-head{margin:.1rem 0}.claim-id{font-size:.8rem;color:var(--muted);word-break:break-all}
 blockquote.claim-text{margin:.35rem 0;padding-left:.7rem;border-left:3px solid var(--line);font-style:italic}
-li.claim dl{display:grid;grid-template-columns:max-content 1fr;gap:.15rem .8rem;margin:.3rem 0;font-size:.9rem}
+li.claim dl{display:grid;grid-template-columns:max-content 1fr;gap:.15rem .8rem;margin:.3rem 0;font-size:.88rem}
 li.claim dt{color:var(--muted)}li.claim dd{margin:0;overflow-wrap:anywhere}
 details.claimgroup>summary>h3{display:inline}
 @media (max-width:640px){li.claim dl{grid-template-columns:1fr}li.claim dt{margin-top:.2rem}}

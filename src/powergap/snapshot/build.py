@@ -191,7 +191,8 @@ def build(raw: Path | str, out: Path | str, *, include_restricted: bool = False,
     end_year = max(last_years) if last_years else 2016
 
     out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.building-", dir=out.parent))
+    _remove_stale(out)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.building-{os.getpid()}-", dir=out.parent))
     try:
         say("writing snapshot")
         _write_parquet(sy, tmp / STATE_YEAR, ["series", "ccode", "year"])
@@ -214,13 +215,35 @@ def build(raw: Path | str, out: Path | str, *, include_restricted: bool = False,
     return catalog
 
 
+def _remove_stale(out: Path) -> None:
+    """Remove what killed builds left behind (their process is gone); the output itself was
+    never touched by them."""
+    for p in out.parent.glob(f".{out.name}.*"):
+        parts = p.name[len(out.name) + 2:].split("-")
+        if len(parts) < 2 or parts[0] not in ("building", "old") or not parts[1].isdigit():
+            continue
+        pid = int(parts[1])
+        try:
+            os.kill(pid, 0)
+            alive = True
+        except ProcessLookupError:
+            alive = False
+        except PermissionError:
+            alive = True
+        if not alive and p.is_dir():
+            if parts[0] == "old" and not out.exists():
+                os.replace(p, out)  # a swap was interrupted between its two renames
+            else:
+                shutil.rmtree(p, ignore_errors=True)
+
+
 def _swap_into_place(tmp: Path, out: Path) -> None:
     """Replace ``out`` by ``tmp`` so that a crash at any point leaves one complete copy."""
     os.chmod(tmp, 0o755)
     if not out.exists():
         os.replace(tmp, out)
         return
-    old = out.parent / f".{out.name}.old-{os.getpid()}"
+    old = out.parent / f".{out.name}.old-{os.getpid()}-swap"
     os.replace(out, old)
     try:
         os.replace(tmp, out)

@@ -1,0 +1,56 @@
+"""``powergap report A B -o FILE.html``: one self-contained HTML page per relationship."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+# assessment, then the sections gathered (timeline, capability, robustness, dependence and
+# arms, alignment, triangle, claims), then writing: the progress bar's steps
+_STEPS = 9
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("report")
+    def report(
+        a: str = typer.Argument(..., help="First state: name, ISO3/ISO2 code, COW abbreviation or number."),
+        b: str = typer.Argument(..., help="Second state."),
+        output: Path = typer.Option(..., "-o", "--output", help="The HTML file to write (its directory must exist)."),
+        start: Optional[int] = typer.Option(None, "--start", help="First year (default: the assessment's, 30 years "
+                                                                  "before the last)."),
+        end: Optional[int] = typer.Option(None, "--end", help="Last year (default: the snapshot's last year)."),
+        third: str = typer.Option("USA", "--third", help="Third state of the strategic triangle."),
+        config: Optional[Path] = typer.Option(None, "--config", help="Assessment thresholds (YAML; only the keys "
+                                                                     "you change)."),
+        claims: Optional[Path] = typer.Option(None, "--claims", help="A claim file to check in addition to the seed "
+                                                                     "claims that apply to the pair."),
+        seeds: bool = typer.Option(True, "--seeds/--no-seeds", help="Include the seed claims that apply."),
+        generated: Optional[str] = typer.Option(None, "--generated", help="Text of the page's generation-time "
+                                                "element (default: now, UTC); fix it for byte-identical pages."),
+    ) -> None:
+        """Write a self-contained HTML report on a relationship: summary, stage timeline, charts, claims, sources."""
+        import time
+
+        from rich.console import Console
+        from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+        from ..report import check_writable, report_html, write_atomic
+
+        check_writable(output)  # one clear line before any work
+        t0 = time.perf_counter()
+        console = Console(stderr=True)
+        with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(),
+                      console=console, transient=True, disable=not console.is_terminal) as progress:
+            task = progress.add_task("report", total=_STEPS)
+
+            def step(message: str) -> None:
+                progress.update(task, description=message, advance=1)
+
+            html = report_html((a, b), third=third, generated=generated, start=start, end=end, config=config,
+                               extra_claims=claims, seeds=seeds, progress=step)
+            progress.update(task, completed=_STEPS)
+        path = write_atomic(output, html)
+        size = path.stat().st_size
+        typer.echo(f"wrote {path} ({size / 1e6:.1f} MB) in {time.perf_counter() - t0:.1f} s")

@@ -1,0 +1,397 @@
+"""The report page: escaping, chart specs, sections, missing data, determinism, atomic writes.
+
+The browser test (tests/test_report_browser.py) opens a real report in headless Chromium;
+these tests check the pieces without a browser, on a stand-in assessment (the shape of
+``powergap.assess``'s result) so that they stay fast and do not depend on the assessment's
+speed.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import re
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from powergap.assess_core import Criterion, YearAssessment
+from powergap.errors import InputError
+from powergap.report import assessment_html, check_writable, write_atomic
+from powergap.report.build import build_report, claims_for_pair
+from powergap.report.charts import Rule, band_chart, line_chart, records, stage_chart
+from powergap.report.page import Figure, Markup, Section, esc, render_page, script_json, table_html
+from powergap.states import resolve
+
+HOSTILE = "<script>window.__pwned=1</script>"
+ALERT = "<script>alert(1)</script>"
+GENERATED = "2000-01-01 00:00 UTC"
+
+
+# ----------------------------------------------------------------------------- stand-in
+
+
+@dataclass
+class StandIn:
+    """The shape of powergap.assess(...)'s result, with hostile text in its free-text fields."""
+
+    state_a: object
+    state_b: object
+    start: int
+    end: int
+    config: dict
+    years: list
+
+    @property
+    def a(self) -> str:
+        return self.state_a.label
+
+    @property
+    def b(self) -> str:
+        return self.state_b.label
+
+    def sources(self) -> list[str]:
+        return ["cow_nmc"]
+
+    def summary(self) -> str:
+        return f"{self.state_a.name} and {self.state_b.name}: a stand-in summary {ALERT}"
+
+    def changes(self) -> list[dict]:
+        out, prev = [], None
+        for y in self.years:
+            if y.stage != prev:
+                out.append({"year": y.year, "from": prev, "to": y.stage, "stronger": y.stronger,
+                            "criteria": [c.to_dict() for c in y.criteria]})
+                prev = y.stage
+        return out
+
+
+def standin(a: str = "CHN", b: str = "RUS", start: int = 2010, end: int = 2015) -> StandIn:
+    from powergap.assess_core import default_config
+
+    sa, sb = resolve(a), resolve(b)
+    years = []
+    for i, y in enumerate(range(start, end + 1)):
+        stage = ("none", "potential", "potential", "emerging")[min(i, 3)]
+        crit = [Criterion(name="disparity: military", stage="potential", value=1.2 + i, threshold=1.5,
+                          met=i > 0, sources=["cow_nmc"], years=[y - 4, y], detail=f"detail {ALERT}"),
+                Criterion(name="dependence: trade", stage="emerging", value=None, threshold=0.1, met=None,
+                          sources=[], years=[y], detail="no data")]
+        years.append(YearAssessment(year=y, stronger=sa.label, weaker=sb.label, stage=stage,
+                                    evidence_reach="emerging", criteria=crit, korolev=f"korolev {ALERT}",
+                                    summary=f"{y}: {stage} {ALERT}"))
+    return StandIn(sa, sb, start, end, default_config(), years)
+
+
+def hostile_claims(tmp_path: Path) -> Path:
+    p = tmp_path / "hostile.yaml"
+    p.write_text(
+        "- id: hostile-1\n"
+        f"  text: \"{HOSTILE}\"\n"
+        f"  source: \"a file with {ALERT} in it\"\n"
+        "  value: \"cinc(CHN, 2010) / cinc(RUS, 2010)\"\n"
+        "  expect: {op: '>', target: 1}\n"
+        f"  note: \"{ALERT}\"\n", encoding="utf-8")
+    return p
+
+
+@pytest.fixture(scope="module")
+def report_pair():
+    """One report built twice from scratch on the stand-in (for determinism)."""
+    return build_report(assessment=standin(), seeds=False), build_report(assessment=standin(), seeds=False)
+
+
+# ----------------------------------------------------------------------------- escaping
+
+
+def test_esc_escapes_markup_and_passes_composed_markup():
+    assert esc(ALERT) == "&lt;script&gt;alert(1)&lt;/script&gt;"
+    assert esc("a'b\"c&") == "a&#x27;b&quot;c&amp;"
+    assert esc(Markup("<b>x</b>")) == "<b>x</b>"
+    assert esc(None) == "&ndash;" and esc(float("nan")) == "&ndash;"
+
+
+def test_script_json_cannot_close_its_element():
+    obj = {"text": "</script><script>alert(1)</script><!-- & -->", "n": 1.5}
+    out = script_json(obj)
+    assert "<" not in out and ">" not in out and "&" not in out
+    assert json.loads(out) == obj  # still the same data
+
+
+def test_table_html_escapes_every_cell_and_header():
+    df = pd.DataFrame({ALERT: [ALERT, 1234567.0, float("nan")], "b": [Markup("<i>ok</i>"), 2, None]})
+    out = table_html(df)
+    assert "<script>" not in out
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in out
+    assert "<i>ok</i>" in out  # composed markup passes
+    assert "1.2 m" in out and "no data" in out
+
+
+def test_render_page_escapes_every_text_field():
+    fig = Figure(id="f1", spec=None, missing=f"no data {ALERT}", caption=ALERT, sources=[ALERT],
+                 table=pd.DataFrame({"x": [ALERT]}))
+    sec = Section(id="s1", title=ALERT, intro=ALERT, notes=[ALERT], figures=[fig], caption=ALERT, sources=[ALERT],
+                  table=pd.DataFrame({ALERT: [ALERT]}))
+    page = render_page(title=ALERT, summary=[ALERT], sections=[sec], footer=[], generated=ALERT, lede=ALERT)
+    assert "<script>alert" not in page
+    assert page.count("&lt;script&gt;alert(1)&lt;/script&gt;") >= 10
+    assert "pg-chart-specs" not in page  # no chart, no bundle
+
+
+# ----------------------------------------------------------------------------- charts
+
+
+@pytest.fixture(scope="module")
+def vl_validator():
+    jsonschema = pytest.importorskip("jsonschema")
+    core = pytest.importorskip("altair.vegalite.v6.schema.core")
+    return jsonschema.Draft7Validator(core.load_schema())
+
+
+def _frame():
+    return pd.DataFrame({"year": [2000, 2001, 2002, 2000, 2001, 2002], "series": ["a"] * 3 + ["b"] * 3,
+                         "value": [1.0, float("nan"), 3.0, 0.0, 2.0, float("inf")], "note": ["x"] * 6})
+
+
+def test_chart_specs_are_valid_vega_lite_and_deterministic(vl_validator):
+    specs = [
+        line_chart(_frame(), start=2000, end=2002, series_order=["a", "b"], y_title="ratio", log=True,
+                   rules=[Rule(1.5, "t"), Rule(1 / 1.5, "u", below=True)], tooltip=[("note", "Note", "")]),
+        line_chart(_frame(), start=2000, end=2002, series_order=["a", "b"], y_title="share", y_format=".0%",
+                   y_domain=[0, 1]),
+        band_chart(pd.DataFrame({"year": [2000, 2001], "lo": [0.5, 0.0], "hi": [3.0, 4.0], "mid": [1.2, 2.0]}),
+                   start=2000, end=2001, lo="lo", hi="hi", mid="mid", lo_title="min", hi_title="max",
+                   mid_title="equal", y_title="ratio", rules=[Rule(1.5, "t")]),
+        stage_chart(pd.DataFrame({"year": [2000, 2001], "stage": ["none", "potential"],
+                                  "reach": ["potential", "emerging"], "stronger": ["CHN", None],
+                                  "korolev": [ALERT, ""]}), start=2000, end=2001),
+    ]
+    for spec in specs:
+        errors = list(vl_validator.iter_errors(spec))
+        assert not errors, errors[0].message[:300]
+        json.dumps(spec, allow_nan=False)  # no NaN or infinity anywhere
+    # missing stays missing: NaN and inf become null, and a log scale leaves out 0
+    vals = [r["value"] for r in specs[0]["datasets"]["data"]]
+    assert vals == [1.0, None, 3.0, None, 2.0, None]
+    assert [r["value"] for r in specs[1]["datasets"]["data"]][3] == 0.0
+    again = line_chart(_frame(), start=2000, end=2002, series_order=["a", "b"], y_title="ratio", log=True,
+                       rules=[Rule(1.5, "t"), Rule(1 / 1.5, "u", below=True)], tooltip=[("note", "Note", "")])
+    assert json.dumps(again) == json.dumps(specs[0])
+
+
+def test_charts_use_colour_blind_palette_with_dashes_and_shapes():
+    spec = line_chart(_frame(), start=2000, end=2002, series_order=["a", "b"], y_title="x")
+    lines, points = spec["layer"][0], spec["layer"][1]
+    assert lines["encoding"]["color"]["scale"]["range"] == ["#0072B2", "#D55E00"]
+    dashes = lines["encoding"]["strokeDash"]["scale"]["range"]
+    shapes = points["encoding"]["shape"]["scale"]["range"]
+    assert len(set(map(tuple, dashes))) == 2 and len(set(shapes)) == 2
+    assert points["encoding"]["tooltip"]  # hover shows values
+
+
+def test_records_are_json_ready():
+    import numpy as np
+
+    out = records(pd.DataFrame({"a": [np.int64(1), np.nan], "b": [pd.NA, "x"], "c": [np.float64(2.5), np.inf]}))
+    assert out == [{"a": 1.0, "b": None, "c": 2.5}, {"a": None, "b": "x", "c": None}]
+
+
+# ----------------------------------------------------------------------------- the report
+
+
+def test_report_has_every_section_in_order(report_pair):
+    rep = report_pair[0]
+    assert [s.id for s in rep.sections] == ["timeline", "capability", "robustness", "dependence", "arms",
+                                            "alignment", "triangle", "claims"]
+    html = rep.render(generated=GENERATED)
+    for sid in ("summary", "timeline", "capability", "robustness", "dependence", "arms", "alignment", "triangle",
+                "claims", "sources", "config", "generated"):
+        assert f"id='{sid}'" in html or f"id={sid}" in html, sid
+    # every year asked for is in the timeline table
+    table = html.split("id='timeline-table'")[1].split("</table>")[0]
+    for y in range(2010, 2016):
+        assert f"<td>{y}</td>" in table
+
+
+def test_every_chart_has_caption_sources_and_numbers_or_says_no_data(report_pair):
+    rep = report_pair[0]
+    for sec in rep.sections:
+        for fig in sec.figures:
+            if fig.spec is None:
+                assert fig.missing.startswith("No data for"), (sec.id, fig.id)
+            else:
+                assert fig.caption and fig.alt, (sec.id, fig.id)
+                assert fig.sources, (sec.id, fig.id)
+        if sec.chart_section:
+            assert sec.figures
+        if not sec.figures and sec.id != "claims":
+            assert any(n.startswith("No data for") for n in sec.notes), sec.id
+
+
+def test_report_escapes_text_from_data_and_files(tmp_path):
+    rep = build_report(assessment=standin(), seeds=False, extra_claims=hostile_claims(tmp_path))
+    html = rep.render(generated=ALERT)
+    assert HOSTILE not in html and "<script>alert" not in html
+    assert esc(HOSTILE) in html  # the claim text, shown as text
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    # the only <script> elements are the page's own: print helper, chart specs, bundle
+    assert len(re.findall(r"<script[ >]", html)) == 3
+
+
+def test_same_inputs_give_byte_identical_pages(report_pair):
+    one, two = (r.render(generated=GENERATED) for r in report_pair)
+    assert one == two
+    other = report_pair[0].render(generated="2001-02-03 04:05 UTC")
+    # the generation element is the only difference
+    assert other != one
+    assert other.replace("<span data-generated>2001-02-03 04:05 UTC</span>",
+                         f"<span data-generated>{GENERATED}</span>") == one
+
+
+def test_citations_only_catalogued_sources_used(report_pair, store):
+    rep = report_pair[0]
+    assert rep.sources == sorted(set(rep.sources))
+    assert set(rep.sources) <= set(store.source_index)
+    assert "cow_nmc" in rep.sources
+    html = rep.render(generated=GENERATED)
+    foot = html.split("<section id=sources>")[1]
+    for k in rep.sources:
+        assert f"[{k}]" in foot
+    unused = set(store.source_index) - set(rep.sources)
+    for k in unused:
+        assert f"[{k}]" not in foot
+    # the config block is readable YAML with the thresholds
+    cfg = html.split("<section id=config>")[1]
+    assert "threshold: 1.5" in cfg and "third_state: USA" in cfg
+
+
+def test_missing_data_are_said_in_words():
+    # Canada was not a state before 1920 (no military data), and there was no UN: no votes,
+    # no ideal points, no triangle, no SIPRI arms data.
+    rep = build_report(assessment=standin("USA", "CAN", 1900, 1905), seeds=False, third="MEX")
+    html = rep.render(generated=GENERATED)
+    by_id = {s.id: s for s in rep.sections}
+    assert any(n.startswith("No data for the military dimension") for n in by_id["capability"].notes)
+    for sid in ("capability", "robustness", "dependence", "arms", "alignment", "triangle"):
+        sec = by_id[sid]
+        texts = sec.notes + [f.missing for f in sec.figures]
+        assert any(t.startswith("No data for") for t in texts), sid
+    for sid in ("alignment", "triangle", "arms"):
+        assert not by_id[sid].charts, sid  # words, not empty charts
+    assert "No data for UN vote agreement of USA and CAN in 1900-1905." in html
+
+
+def test_third_state_must_differ():
+    with pytest.raises(InputError, match="third state"):
+        build_report(assessment=standin(), third="RUS", seeds=False)
+
+
+def test_claims_for_pair_filters_seed_claims():
+    @dataclass
+    class C:
+        value: str
+
+    claims = [C("gdp_usd(CHN, 2018) / gdp_usd(RUS, 2018)"), C("gdp_usd(USA, 2018) / gdp_usd(JPN, 2018)"),
+              C("share(gdp_usd, CHN, 2018)"), C("ratio(gdp_usd, USAX, JPN, 2018)")]
+    assert claims_for_pair("CHN", "RUS", claims) == claims  # the seeds' own pair: all
+    assert claims_for_pair("RUS", "CHN", claims) == claims
+    assert claims_for_pair("USA", "JPN", claims) == [claims[1]]
+    assert claims_for_pair("IND", "PAK", claims) == []
+
+
+def test_no_claims_apply_says_so():
+    rep = build_report(assessment=standin("IND", "PAK", 2010, 2012), third="CHN")
+    sec = {s.id: s for s in rep.sections}["claims"]
+    assert sec.notes and "No seed claim applies to IND-PAK" in sec.notes[0]
+
+
+# ----------------------------------------------------------------------------- writing
+
+
+def test_write_atomic_replaces_and_leaves_nothing_behind(tmp_path):
+    p = tmp_path / "r.html"
+    p.write_text("old")
+    write_atomic(p, "new page")
+    assert p.read_text() == "new page"
+    assert sorted(x.name for x in tmp_path.iterdir()) == ["r.html"]
+
+
+def test_unwritable_paths_are_one_line_errors(tmp_path):
+    with pytest.raises(InputError, match="does not exist"):
+        check_writable(tmp_path / "missing" / "r.html")
+    with pytest.raises(InputError, match="is a directory"):
+        check_writable(tmp_path)
+    ro = tmp_path / "ro"
+    ro.mkdir()
+    ro.chmod(0o500)
+    try:
+        if os.access(ro, os.W_OK):  # root ignores permissions
+            pytest.skip("running as root: permissions are not enforced")
+        with pytest.raises(InputError, match="not writable"):
+            write_atomic(ro / "r.html", "x")
+        assert list(ro.iterdir()) == []
+    finally:
+        ro.chmod(0o700)
+
+
+def test_write_report_checks_the_path_before_any_work(tmp_path, monkeypatch):
+    import powergap.report as rpt
+
+    def boom(*a, **k):  # the report must not be built for an unwritable path
+        raise AssertionError("built a report for an unwritable path")
+
+    monkeypatch.setattr(rpt, "report_html", boom)
+    with pytest.raises(InputError):
+        rpt.write_report(standin(), tmp_path / "nope" / "r.html")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_write_report_with_an_assessment(tmp_path):
+    from powergap.report import write_report
+
+    p = write_report(standin(), tmp_path / "r.html", generated=GENERATED, seeds=False)
+    text = p.read_text(encoding="utf-8")
+    assert text.startswith("<!doctype html>") and "<span data-generated>2000-01-01 00:00 UTC</span>" in text
+
+
+def test_default_generation_time_is_labelled_utc():
+    from powergap.report import _now
+
+    assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d UTC", _now())
+
+
+# ----------------------------------------------------------------------------- Jupyter
+
+
+def test_assessment_html_is_compact_and_escaped():
+    out = assessment_html(standin())
+    assert "<script" not in out
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in out
+    for y in range(2010, 2016):
+        assert f"<td>{y}</td>" in out
+    assert len(out) < 50_000
+
+
+# ----------------------------------------------------------------------------- CLI
+
+
+def _cli(*args: str, **kw) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "powergap", *args], capture_output=True, text=True, timeout=300,
+                          **kw)
+
+# The command's success path (`powergap report CHN RUS ... -o FILE`) is run once, in
+# tests/test_report_browser.py, whose page the browser then opens.
+
+
+def test_cli_unwritable_output_is_one_error_line(tmp_path):
+    r = _cli("report", "CHN", "RUS", "-o", str(tmp_path / "no" / "such" / "dir" / "r.html"))
+    assert r.returncode != 0
+    lines = [x for x in r.stderr.splitlines() if x.strip()]
+    assert len(lines) == 1 and lines[0].startswith("powergap: error: cannot write the report")
+    assert "Traceback" not in r.stderr
+    assert list(tmp_path.iterdir()) == []
