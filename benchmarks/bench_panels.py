@@ -25,16 +25,18 @@ from pathlib import Path
 
 IN_PROCESS = r"""
 import json, resource, time
-t0 = time.perf_counter()
+t0, c0 = time.perf_counter(), time.process_time()
 import powergap
 from powergap.panels import add_nmc, dyad_years
-t1 = time.perf_counter()
+t1, c1 = time.perf_counter(), time.process_time()
 d = add_nmc(dyad_years(directed=True, start=1816, end=2022))
-t2 = time.perf_counter()
+t2, c2 = time.perf_counter(), time.process_time()
+del d
 d = add_nmc(dyad_years(directed=True, start=1816, end=2022))
-t3 = time.perf_counter()
+t3, c3 = time.perf_counter(), time.process_time()
 row = d[(d.ccode1 == 710) & (d.ccode2 == 365) & (d.year == 2022)]
-print(json.dumps({"import": t1 - t0, "cold": t2 - t1, "warm": t3 - t2, "rows": len(d), "columns": d.shape[1],
+print(json.dumps({"import": t1 - t0, "cold": t2 - t1, "warm": t3 - t2, "cold_cpu": c2 - c1, "warm_cpu": c3 - c2,
+                  "rows": len(d), "columns": d.shape[1],
                   "chn_rus_2022_complete": bool(row.iloc[:, 3:].notna().all(axis=None)),
                   "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
 """
@@ -62,17 +64,18 @@ def _child(code: str) -> dict:
     return json.loads(res.stdout.strip().splitlines()[-1])
 
 
-def _cli_run(out: Path) -> tuple[float, float]:
-    """Wall time and peak RSS (MB) of one CLI process."""
+def _cli_run(out: Path) -> tuple[float, float, float]:
+    """Wall time, CPU time (user + system) and peak RSS (MB) of one CLI process."""
     import resource
 
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t = time.perf_counter()
     subprocess.run([sys.executable, "-m", "powergap", "panel", "dyad-years", "--start", "1816", "--end", "2022",
                     "--add", "nmc", "-o", str(out)], check=True, capture_output=True)
     wall = time.perf_counter() - t
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return wall, max(peak, before) / 1024
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return wall, cpu, after.ru_maxrss / 1024  # ru_maxrss of children: the largest child so far
 
 
 def main() -> None:
@@ -88,7 +91,8 @@ def main() -> None:
     print(f"panel: {r0['rows']:,} directed dyad-years 1816-2022 x {r0['columns']} columns; "
           f"China-Russia 2022 NMC complete: {r0['chn_rus_2022_complete']}")
     for key, label in (("import", "import powergap.panels"), ("cold", "dyad_years + add_nmc, first call"),
-                       ("warm", "dyad_years + add_nmc, second call"), ("peak_rss_mb", "peak memory (MB, RSS)")):
+                       ("cold_cpu", "  (CPU time of the first call)"), ("warm", "dyad_years + add_nmc, second call"),
+                       ("warm_cpu", "  (CPU time of the second call)"), ("peak_rss_mb", "peak memory (MB, RSS)")):
         vals = [r[key] for r in runs]
         unit = "" if key == "peak_rss_mb" else " s"
         print(f"  {label:40s} min {min(vals):8.3f}{unit}  median {statistics.median(vals):8.3f}{unit}")
@@ -97,10 +101,12 @@ def main() -> None:
         out = Path(tmp) / "d.parquet"
         cli = [_cli_run(out) for _ in range(args.repeat)]
         size = out.stat().st_size / 1e6
-    walls = [w for w, _ in cli]
+    walls, cpus = [c[0] for c in cli], [c[1] for c in cli]
     print(f"CLI 'powergap panel dyad-years --start 1816 --end 2022 --add nmc -o d.parquet' ({size:.1f} MB file)")
     print(f"  {'whole process, wall time':40s} min {min(walls):8.3f} s  median {statistics.median(walls):8.3f} s")
-    print(f"  {'peak memory of the CLI processes (MB)':40s} max {max(p for _, p in cli):8.1f}")
+    print(f"  {'whole process, CPU time (user+sys)':40s} min {min(cpus):8.3f} s  median {statistics.median(cpus):8.3f} s")
+    print(f"  {'peak memory of the CLI processes (MB)':40s} max {max(c[2] for c in cli):8.1f}")
+    print("(wall times include waiting for the CPU: compare them with the load average above)")
 
     if args.verbs:
         times = _child(VERBS)

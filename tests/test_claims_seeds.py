@@ -24,6 +24,11 @@ def seeds(store):
     return load_claims(seeds_path(), store=store)
 
 
+@pytest.fixture(scope="module")
+def report(store):
+    return check_claims(seeds_path(), store=store)
+
+
 def test_seeds_file_is_shipped_and_loads(seeds):
     assert seeds_path().is_file()
     assert len(seeds) >= 30
@@ -60,9 +65,8 @@ def test_seed_texts_are_quoted_exactly(seeds):
         assert c.text in lines[line - 1], (c.id, c.text)
 
 
-def test_no_seed_is_supported_by_its_own_figure(store):
+def test_no_seed_is_supported_by_its_own_figure(report):
     """Curated facts used by the seeds must come from a publisher, not from a seed essay."""
-    report = check_claims(seeds_path(), store=store)
     seed_publishers = ("riddle", "kondratenko", "caspianreport", "asan forum", "worldcrunch", "cryptopolitan")
     for r in report.results:
         for fact in r.facts:
@@ -70,8 +74,7 @@ def test_no_seed_is_supported_by_its_own_figure(store):
             assert not any(p in src for p in seed_publishers), (r.id, fact)
 
 
-def test_seeds_run_and_count(store):
-    report = check_claims(seeds_path(), store=store)
+def test_seeds_run_and_count(report):
     s = report.summary
     assert sum(s.values()) == len(report.results) >= 30
     for r in report.results:

@@ -349,7 +349,7 @@ def test_fixture_snapshot_and_product_trade(fixture_snapshot):
     assert df.groupby("source").size().to_dict() == {"cepii_baci": 6, "oec_hs4": 8, "wits_kaz": 4}
     meta = snap.series_meta("chn_leader_visits")
     assert meta["zero_within_coverage"] and (meta["first_year"], meta["last_year"]) == (1957, 2015)
-    assert snap.series_meta("fdi_inflows_kaz_usd")["unit"] == "current US$"
+    assert snap.series_meta("fdi_inflows_kaz_eur")["unit"] == "current EUR"
     assert len(snap.table("comtrade_cn_imports_ru_monthly")) == 3
 
 

@@ -406,7 +406,10 @@ def agreement_by_group(dv: pd.DataFrame, keys: str | list[str]) -> pd.DataFrame:
     """
     keys = [keys] if isinstance(keys, str) else list(keys)
     if dv.empty:
-        return pd.DataFrame(columns=keys + AGREEMENT_COLUMNS)
+        cols = {k: dv[k] if k in dv else pd.Series(dtype="int64") for k in keys}
+        cols.update({c: pd.Series(dtype="float64") for c in AGREEMENT_COLUMNS[:-1]})
+        cols["n_votes"] = pd.Series(dtype="int64")
+        return pd.DataFrame(cols)
     va = dv["vote_a"].to_numpy(dtype=float)
     vb = dv["vote_b"].to_numpy(dtype=float)
     diff = np.abs(va - vb)

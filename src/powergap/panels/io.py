@@ -58,7 +58,7 @@ def write_panel(panel: pd.DataFrame, path: str | Path, *,
                 progress: Callable[[float], None] | None = None) -> Path:
     """Write ``panel`` to ``path`` (format from the extension), replacing it atomically.
 
-    Parquet (zstd), Feather (Arrow IPC, lz4) and CSV (nulls as empty fields) are supported;
+    Parquet (zstd, byte-stream-split floats), Feather (Arrow IPC, lz4) and CSV (nulls as empty fields) are supported;
     ``progress`` is called with the fraction of rows written so far.
     """
     path = Path(path)
@@ -102,7 +102,16 @@ def _open_writer(fmt: str, path: Path, schema):
     if fmt == "parquet":
         import pyarrow.parquet as pq
 
-        return pq.ParquetWriter(path, schema, compression="zstd")
+        # Chosen for write speed at a small size cost (measured in benchmarks/bench_panels.py):
+        # float columns repeat each state-year's value once per partner in no useful order,
+        # so byte-stream-split + fast zstd beats dictionary encoding; statistics only for the
+        # key columns that filters use.
+        floats = [f.name for f in schema if pa.types.is_floating(f.type)]
+        others = [f.name for f in schema if f.name not in floats]
+        keys = [c for c in ("ccode", "ccode1", "ccode2", "year") if c in schema.names]
+        return pq.ParquetWriter(path, schema, compression="zstd", compression_level=1,
+                                use_dictionary=others or False, use_byte_stream_split=floats or False,
+                                write_statistics=keys or False)
     if fmt == "feather":
         return pa.ipc.new_file(str(path), schema, options=pa.ipc.IpcWriteOptions(compression="lz4"))
     import pyarrow.csv as pacsv

@@ -159,7 +159,8 @@ details.claimgroup>summary>h3{display:inline}
 @media (max-width:640px){li.claim dl{grid-template-columns:1fr}li.claim dt{margin-top:.2rem}}
 nav ol{columns:2;font-size:.92rem;padding-left:1.4rem}
 pre{background:var(--soft);padding:.75rem;overflow:auto;font-size:.82rem;border-radius:4px;max-height:32rem}
-ol.sources li{margin:.35rem 0}
+ol.sources li{margin:.35rem 0;overflow-wrap:anywhere}
+main{overflow-wrap:break-word}
 footer{margin-top:2.5rem;border-top:1px solid var(--line)}
 a{color:var(--accent)}
 @media (max-width:640px){body{font-size:15px}nav ol{columns:1}main{padding:.5rem .75rem 2rem}h1{font-size:1.4rem}table{font-size:.8rem}}

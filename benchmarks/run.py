@@ -1,0 +1,176 @@
+"""powergap's performance figures, each against a baseline measured in the same run.
+
+Run: ``python benchmarks/run.py [--quick]``. Prints one line per figure and a table; it is
+not a test (no assertion on time). Every measurement runs in a fresh interpreter, so cold
+costs (imports, reading the snapshot) are counted where a user would pay them.
+
+Figures and targets (from the issues):
+- dyad-year panel 1816-2022 with add_nmc, in-process after import (<= 1.0 s) and as a whole
+  CLI process writing Parquet (<= 2 s), peak memory (<= 1 GB); baseline: the same panel
+  built the obvious pandas way (cross join per year, then filter spells, then merge);
+- exact weight robustness for every non-directed dyad-year 1816-2022, 6 dimensions
+  (<= 5 s); baseline: a 100,000-draw Monte Carlo estimate (timed on a subset, scaled);
+- ``powergap assess CHN RUS`` as a process (< 3 s) and ``assess --all`` for one year
+  (< 10 s); baseline: the target;
+- ``powergap report CHN RUS``; baseline: ``powergap assess CHN RUS`` (the report's core);
+- cold CLI start (``powergap --help``); baseline: ``python -c pass`` and ``import pandas``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+PY = sys.executable
+
+
+def proc_time(args: list[str], *, repeat: int = 3) -> tuple[float, float]:
+    """Median wall time of a whole process, and its peak RSS in MB (GNU time is not
+    assumed: the child's rusage is read through os.wait4)."""
+    times, peaks = [], []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        p = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        _, status, usage = os.wait4(p.pid, 0)
+        times.append(time.perf_counter() - t0)
+        peaks.append(usage.ru_maxrss / 1024)
+        if os.waitstatus_to_exitcode(status) != 0:
+            raise SystemExit(f"command failed: {' '.join(args)}")
+    return statistics.median(times), max(peaks)
+
+
+def in_process(code: str) -> dict:
+    out = subprocess.run([PY, "-c", code], capture_output=True, text=True, check=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+PANEL = r"""
+import json, resource, time
+import powergap
+from powergap.panels import add_nmc, dyad_years
+t0 = time.perf_counter()
+d = add_nmc(dyad_years(directed=True, start=1816, end=2022))
+t1 = time.perf_counter()
+print(json.dumps({"seconds": t1 - t0, "rows": len(d), "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+"""
+
+PANEL_BASELINE = r"""
+import json, time
+import pandas as pd
+from powergap.states import membership
+from powergap.snapshot.store import default_store
+store = default_store()
+nmc = store.state_year_all()
+nmc = nmc[nmc.series.isin(["nmc_milex", "milper", "irst", "pec", "tpop", "upop", "cinc"])]
+t0 = time.perf_counter()
+sp = membership(end_year=2022)
+rows = []
+for y in range(1816, 2023):
+    lo, hi = pd.Timestamp(y, 1, 1), pd.Timestamp(y, 12, 31)
+    m = sp[(sp.start <= hi) & (sp.end >= lo)]
+    x = m[["ccode", "start", "end"]].merge(m[["ccode", "start", "end"]], how="cross", suffixes=("1", "2"))
+    x = x[(x.ccode1 != x.ccode2) & (x.start1 <= x.end2) & (x.start2 <= x.end1)]
+    x = x.drop_duplicates(["ccode1", "ccode2"])[["ccode1", "ccode2"]].assign(year=y)
+    rows.append(x)
+d = pd.concat(rows, ignore_index=True)
+wide = nmc.pivot_table(index=["ccode", "year"], columns="series", values="value").reset_index()
+for side in ("1", "2"):
+    d = d.merge(wide.add_suffix(side).rename(columns={"ccode" + side: "ccode" + side, "year" + side: "year"}),
+                on=["ccode" + side, "year"], how="left")
+t1 = time.perf_counter()
+print(json.dumps({"seconds": t1 - t0, "rows": len(d)}))
+"""
+
+ROBUST = r"""
+import json, time
+import numpy as np
+from powergap.measures.robustness import weight_robustness, weight_robustness_mc
+rng = np.random.default_rng(7)
+n = {n}
+xa, xb = rng.lognormal(size=(n, 6)), rng.lognormal(size=(n, 6))
+t0 = time.perf_counter()
+r = weight_robustness(xa, xb, threshold=1.5)
+t1 = time.perf_counter()
+sub = {sub}
+t2 = time.perf_counter()
+fa_mc, fb_mc = weight_robustness_mc(xa[:sub], xb[:sub], threshold=1.5, draws=100_000, seed=1)
+t3 = time.perf_counter()
+exact_sub = np.asarray(r.fraction_a)[:sub]
+mc_frac = np.asarray(fa_mc)
+print(json.dumps({{"exact_seconds": t1 - t0, "n": n, "mc_seconds_subset": t3 - t2, "subset": sub,
+                  "max_abs_diff": float(np.nanmax(np.abs(exact_sub - mc_frac)))}}))
+"""
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--quick", action="store_true", help="one repetition each")
+    opts = ap.parse_args()
+    rep = 1 if opts.quick else 3
+    results = []
+
+    def report(name, value, unit, baseline_name, baseline, target=None):
+        ratio = baseline / value if value else float("nan")
+        results.append((name, value, unit, baseline_name, baseline, ratio, target))
+        tgt = f" (target {target})" if target else ""
+        print(f"{name}: {value:.3f} {unit}{tgt}; {baseline_name}: {baseline:.3f} {unit}; ratio {ratio:.1f}x", flush=True)
+
+    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+          f"{platform.system()} {platform.release()}", flush=True)
+
+    # cold start
+    base, _ = proc_time([PY, "-c", "pass"], repeat=rep)
+    pandas_t, _ = proc_time([PY, "-c", "import pandas"], repeat=rep)
+    cli_t, _ = proc_time([PY, "-m", "powergap", "--help"], repeat=rep)
+    report("cold CLI start (powergap --help)", cli_t, "s", "python -c 'import pandas'", pandas_t)
+    print(f"  (bare interpreter start: {base:.3f} s)")
+
+    # panels
+    p = min((in_process(PANEL) for _ in range(rep)), key=lambda r: r["seconds"])
+    b = in_process(PANEL_BASELINE)
+    report(f"dyad-years 1816-2022 + add_nmc in-process ({p['rows']:,} rows)", p["seconds"], "s",
+           "naive pandas cross join + merges", b["seconds"], "<= 1.0 s")
+    print(f"  (peak memory in that process: {p['peak_mb']:.0f} MB; baseline rows {b['rows']:,})")
+    with tempfile.TemporaryDirectory() as tmp:
+        out = str(Path(tmp) / "d.parquet")
+        t, peak = proc_time([PY, "-m", "powergap", "panel", "dyad-years", "--start", "1816", "--end", "2022",
+                             "--add", "nmc", "-o", out], repeat=rep)
+    report("powergap panel dyad-years 1816-2022 --add nmc -o d.parquet (whole process)", t, "s",
+           "target", 2.0, "<= 2 s")
+    print(f"  (peak memory: {peak:.0f} MB; target <= 1024 MB)")
+
+    # robustness: about 1M non-directed dyad-years 1816-2022
+    r = in_process(ROBUST.format(n=956_145 + 60_000, sub=2_000))
+    mc_full = r["mc_seconds_subset"] * r["n"] / r["subset"]
+    report(f"exact weight robustness, {r['n']:,} dyad-years x 6 dimensions", r["exact_seconds"], "s",
+           "100,000-draw Monte Carlo (scaled from a 2,000-row subset)", mc_full, "<= 5 s")
+    print(f"  (max |exact - MC| on the subset: {r['max_abs_diff']:.4f})")
+
+    # assessment
+    t, _ = proc_time([PY, "-m", "powergap", "assess", "CHN", "RUS"], repeat=rep)
+    report("powergap assess CHN RUS (whole process)", t, "s", "target", 3.0, "< 3 s")
+    with tempfile.TemporaryDirectory() as tmp:
+        t_all, _ = proc_time([PY, "-m", "powergap", "assess", "--all", "--year", "2014", "-o",
+                              str(Path(tmp) / "all.parquet")], repeat=1)
+    report("powergap assess --all --year 2014 (18,915 dyads, whole process)", t_all, "s", "target", 10.0, "< 10 s")
+
+    # report
+    with tempfile.TemporaryDirectory() as tmp:
+        t_rep, _ = proc_time([PY, "-m", "powergap", "report", "CHN", "RUS", "-o", str(Path(tmp) / "r.html")], repeat=1)
+    report("powergap report CHN RUS -o r.html (whole process)", t_rep, "s", "powergap assess CHN RUS", t)
+
+    print("\n| figure | measured | baseline | ratio (baseline / measured) |\n|---|---|---|---|")
+    for name, value, unit, bname, bval, ratio, target in results:
+        print(f"| {name}{' (target ' + target + ')' if target else ''} | {value:.2f} {unit} | {bname}: {bval:.2f} {unit} | {ratio:.1f}x |")
+
+
+if __name__ == "__main__":
+    main()
