@@ -402,3 +402,12 @@ def test_dyad_robustness_errors(mini):
         dyad_robustness("CHN", "DDR", year=2009, registry=REGISTRY, store=mini)
     with pytest.raises(InputError, match="same state"):
         dyad_robustness("RUS", "Russia", year=2009, registry=REGISTRY, store=mini)
+
+
+def test_default_years_end_at_the_latest_common_data(mini):
+    from powergap.measures.capability import latest_common_year
+
+    assert latest_common_year("CHN", "RUS", registry=REGISTRY, store=mini) == 2010
+    assert latest_common_year("CHN", "RUS", registry=REGISTRY, store=mini, dimensions=["diplomatic"]) == 2010
+    p = capability_profile("CHN", "RUS", registry=REGISTRY, store=mini)
+    assert (p.start, p.end) == (2001, 2010)

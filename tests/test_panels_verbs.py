@@ -134,7 +134,7 @@ def synth(tmp_path_factory) -> Snapshot:
 
 @pytest.fixture(scope="module")
 def dyads():
-    return pg.dyad_years(start=1816, end=2022)
+    return pg.dyad_years(start=1950, end=2020)
 
 
 def at(panel: pd.DataFrame, *key) -> pd.Series:
@@ -374,7 +374,7 @@ JOIN_COLS = ["trade_exports_usd", "igo_joint", "alliance_nonagg", "polyarchy"]
 
 @pytest.fixture(scope="module")
 def joined(synth):
-    full = pg.dyad_years(start=1999, end=2020)
+    full = pg.dyad_years(start=2009, end=2020)
     return full, add_series(full, JOIN_COLS, store=synth)
 
 

@@ -9,7 +9,6 @@ speed.
 from __future__ import annotations
 
 import json
-import math
 import os
 import re
 import subprocess
@@ -212,6 +211,9 @@ def test_report_has_every_section_in_order(report_pair):
     for sid in ("summary", "timeline", "capability", "robustness", "dependence", "arms", "alignment", "triangle",
                 "claims", "sources", "config", "generated"):
         assert f"id='{sid}'" in html or f"id={sid}" in html, sid
+    # the capability table marks Womack's threshold (· met, ✓ met and stable)
+    cap = html.split("id='fig-capability'")[1].split("</figure>")[0]
+    assert "✓" in cap or " ·" in cap
     # every year asked for is in the timeline table
     table = html.split("id='timeline-table'")[1].split("</table>")[0]
     for y in range(2010, 2016):
@@ -251,6 +253,19 @@ def test_same_inputs_give_byte_identical_pages(report_pair):
     assert other != one
     assert other.replace("<span data-generated>2001-02-03 04:05 UTC</span>",
                          f"<span data-generated>{GENERATED}</span>") == one
+
+
+def test_pages_are_identical_across_processes(report_pair):
+    # Another process with another string-hash seed (set and dict orders built from
+    # strings would show here) builds the same page.
+    code = ("import sys; sys.path.insert(0, 'tests'); from test_report import standin, GENERATED; "
+            "from powergap.report.build import build_report; "
+            "sys.stdout.write(build_report(assessment=standin(), seeds=False).render(generated=GENERATED))")
+    env = {**os.environ, "PYTHONHASHSEED": "12345"}
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300, env=env,
+                       cwd=Path(__file__).resolve().parent.parent)
+    assert r.returncode == 0, r.stderr[-2000:]
+    assert r.stdout == report_pair[0].render(generated=GENERATED)
 
 
 def test_citations_only_catalogued_sources_used(report_pair, store):

@@ -3,9 +3,10 @@ with the network blocked.
 
 Checks (issue 8, acceptance): no console errors; no request leaves the page; every chart
 section has a rendered, non-empty chart; the stage timeline lists every year asked for; a
-hostile claim is shown as text and its script never runs. Screenshots at a laptop width
-(1280 px) and a phone width (390 px) go to $POWERGAP_ARTIFACTS (default: the system temp
-directory), for a person to look at; they are not committed.
+hostile claim is shown as text and its script never runs. Screenshots (the full page at a
+laptop width of 1280 px, the top of it at a phone width of 390 px) go to
+$POWERGAP_ARTIFACTS (default: the system temp directory), for a person to look at; they are
+not committed.
 
 Needs Debian's chromium (/usr/bin/chromium) and PyPI's playwright (no browser download);
 the browser tests skip cleanly without them. The page itself is generated in any case
@@ -174,7 +175,11 @@ def test_screenshots_laptop_and_phone(browser, laptop, page_file):
         assert errors == [] and blocked == []
         # charts fit the phone's width: no horizontal scrolling of the page
         assert phone.evaluate("() => document.documentElement.scrollWidth") <= 390 + 1
-        phone.screenshot(path=str(out / "powergap-report-390.png"), full_page=True)
+        # the top of the page (title, summary, timeline, first charts): a full 28,000-pixel
+        # phone page costs seconds and shows nothing the laptop one does not
+        height = min(5000, phone.evaluate("() => document.documentElement.scrollHeight"))
+        phone.screenshot(path=str(out / "powergap-report-390.png"), full_page=True,
+                         clip={"x": 0, "y": 0, "width": 390, "height": height})
     finally:
         phone.close()
     assert (out / "powergap-report-1280.png").stat().st_size > 10_000

@@ -56,7 +56,8 @@ def register(app: typer.Typer) -> None:
         a: str = typer.Argument(..., help="First state: name, ISO3/ISO2 code, COW abbreviation or number."),
         b: str = typer.Argument(..., help="Second state."),
         start: Optional[int] = typer.Option(None, "--start", help="First year (default: end year - 9)."),
-        end: Optional[int] = typer.Option(None, "--end", help="Last year (default: the snapshot's last year)."),
+        end: Optional[int] = typer.Option(None, "--end",
+                                          help="Last year (default: the latest year with data for both states)."),
         threshold: float = typer.Option(1.5, "--threshold", help="Womack threshold on stronger/weaker (default 1.5)."),
         stability: int = typer.Option(5, "--stability", help="Years the flag must have held to be stable (default 5)."),
         registry: Optional[Path] = typer.Option(None, "--registry", help="Your own dimension registry (YAML)."),
@@ -119,7 +120,8 @@ def register(app: typer.Typer) -> None:
     def robustness(
         a: str = typer.Argument(..., help="First state."),
         b: str = typer.Argument(..., help="Second state."),
-        year: Optional[int] = typer.Option(None, "--year", help="Year (default: the snapshot's last year)."),
+        year: Optional[int] = typer.Option(None, "--year",
+                                           help="Year (default: the latest year with data for both states)."),
         dimensions: Optional[List[str]] = typer.Option(None, "--dimensions",
                                                        help="Dimensions to weigh (comma-separated or repeated; "
                                                             "default: all in the registry)."),
@@ -130,15 +132,16 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Share of ALL weightings of the dimensions under which one side is >= t times the other (exact)."""
         from ..errors import InputError
+        from ..measures.capability import latest_common_year
         from ..measures.robustness import NORMALISATIONS, dyad_robustness
-        from ..snapshot.store import default_store
 
         if normalise not in NORMALISATIONS:
             raise InputError(f"--normalise must be one of {', '.join(NORMALISATIONS)}, got {normalise!r}")
         if isinstance(threshold, float) and (not math.isfinite(threshold) or threshold < 1):
             raise InputError(f"--threshold must be a number >= 1, got {threshold}")
-        y = default_store().end_year if year is None else year
-        res = dyad_robustness(a, b, year=y, dimensions=_split(dimensions), threshold=threshold,
+        dims = _split(dimensions)
+        y = latest_common_year(a, b, registry=registry, dimensions=dims) if year is None else year
+        res = dyad_robustness(a, b, year=y, dimensions=dims, threshold=threshold,
                               normalise=normalise, registry=registry)  # type: ignore[arg-type]
         if as_json:
             typer.echo(res.to_json())

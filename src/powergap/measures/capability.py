@@ -552,6 +552,24 @@ def dimension_values(a: "State", b: "State", *, years: Sequence[int], registry: 
     return out
 
 
+def latest_common_year(a: Any, b: Any, *, registry: "Registry | str | Path | Mapping | None" = None,
+                       dimensions: Sequence[str] | None = None, store: "Snapshot | None" = None,
+                       lookback: int = 60) -> int:
+    """The latest year in which both states have data on at least one of the dimensions
+    (default: all in the registry); the snapshot's last year when there is none in the
+    ``lookback`` years before it. Used for the default end year of profiles."""
+    sa, sb, st = _resolve_pair(a, b, store)
+    reg = load_registry(registry, store=st)
+    names = list(reg.dimensions) if dimensions is None else [d for d in dimensions if d in reg.dimensions]
+    years = np.arange(max(FIRST_YEAR, st.end_year - lookback), st.end_year + 1)
+    entries = [e for d in names for e in reg.dimensions[d].entries]
+    vals = _fetch(entries, [sa.ccode, sb.ccode], years, st).values
+    both = np.zeros(len(years), dtype=bool)
+    for v in vals.values():
+        both |= np.isfinite(v[0]) & np.isfinite(v[1]) & (v[0] >= 0) & (v[1] >= 0)
+    return int(years[np.flatnonzero(both)[-1]]) if both.any() else st.end_year
+
+
 # ----------------------------------------------------------------------------- profile
 
 TABLE_COLUMNS = ["year", "level", "name", "dimension", "series", "unit", "direction", "a_value", "b_value",
@@ -755,7 +773,9 @@ def capability_profile(a: Any, b: Any, *, start: int | None = None, end: int | N
     ----------
     a, b : state names or codes (anything :func:`powergap.resolve` accepts).
     start, end : int, optional
-        Years (inclusive). Default: the snapshot's last year and the nine before it.
+        Years (inclusive). Default end: the latest year in which both states have data on
+        at least one dimension (:func:`latest_common_year`); default start: nine years
+        before the end.
     threshold : float
         Womack's asymmetry threshold on the stronger/weaker ratio (default 1.5: "surpasses
         the smaller by one-half").
@@ -777,13 +797,17 @@ def capability_profile(a: Any, b: Any, *, start: int | None = None, end: int | N
     """
     sa, sb, st = _resolve_pair(a, b, store)
     _check_options(threshold, stability)
-    end = st.end_year if end is None else int(end)
+    reg = load_registry(registry, store=st)
+    if end is None:
+        end = latest_common_year(sa, sb, registry=reg, store=st)
+        if start is not None and int(start) > end:
+            end = st.end_year  # the user asked for later years: let the range check speak
+    end = int(end)
     start = max(FIRST_YEAR, end - 9) if start is None else int(start)
     if start > end:
         raise InputError(f"start year {start} is after end year {end}")
     if start < FIRST_YEAR or end > st.end_year:
         raise CoverageError(f"years {start}-{end} reach outside the snapshot's years {FIRST_YEAR}-{st.end_year}")
-    reg = load_registry(registry, store=st)
     k = int(stability)
     years = np.arange(start - k, end + 1)  # k years of look-back decide stability at `start`
     entries = reg.entries
@@ -845,9 +869,10 @@ def capability_profile(a: Any, b: Any, *, start: int | None = None, end: int | N
 
     for s, lab in ((sa, "a_value"), (sb, "b_value")):
         if not table[lab].notna().any():
-            raise CoverageError(f"no capability data for {s.label} in {start}-{end} "
-                                f"(it may not have been a state then; {s})")
-    used_sources = sorted({src for e in entries for src in vals.sources[e.name]
-                           if table.loc[table["name"] == e.name, "a_value"].notna().any()})
+            span = f"{start}" if start == end else f"{start}-{end}"
+            raise CoverageError(f"no capability data for {s.label} in {span}: the series do not cover these "
+                                f"years or {s.name} was not a state then ('powergap data info' shows coverage)")
+    has_data = table[table["a_value"].notna() | table["b_value"].notna()]["name"].unique()
+    used_sources = sorted({src for e in entries if e.name in has_data for src in vals.sources[e.name]})
     return CapabilityProfile(a=sa, b=sb, start=start, end=end, threshold=float(threshold), stability=k,
                              registry=reg, table=table, unavailable_series=vals.unavailable, sources=used_sources)

@@ -72,20 +72,32 @@ def write_panel(panel: pd.DataFrame, path: str | Path, *,
     os.close(fd)
     tmp = Path(tmp_name)
     writer = None
+    pending = None
     try:
-        done = 0
-        for table in _chunks(panel, text_categories=fmt == "csv"):
-            if writer is None:
-                writer = _open_writer(fmt, tmp, table.schema)
-            writer.write_table(table)
-            done += table.num_rows
-            if progress:
-                progress(done / max(len(panel), 1))
+        # The writer encodes one chunk in a background thread (Arrow releases the GIL)
+        # while this thread converts the next one: the two cores overlap the work.
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            done = 0
+            for table in _chunks(panel, text_categories=fmt == "csv"):
+                if writer is None:
+                    writer = _open_writer(fmt, tmp, table.schema)
+                if pending is not None:
+                    pending.result()  # re-raises a failed write here
+                pending = pool.submit(writer.write_table, table)
+                done += table.num_rows
+                if progress:
+                    progress(done / max(len(panel), 1))
+            if pending is not None:
+                pending.result()
         writer.close()
         writer = None
         os.chmod(tmp, 0o644)
         os.replace(tmp, path)
     except BaseException:
+        if pending is not None:
+            pending.cancel()
         if writer is not None:
             try:
                 writer.close()

@@ -214,7 +214,8 @@ def add_gdp(panel: pd.DataFrame, *, historical: bool = False, store=None) -> pd.
     US$ per person, WDI); ``population`` (persons; WDI, then PWT, then Maddison) with
     ``population_source``. With ``historical=True`` also ``gdp_ppp_pwt`` (PWT, 2017 US$),
     ``gdp_maddison`` and ``gdp_pc_maddison`` (Maddison Project, 2011 US$), which reach
-    back before 1960 but use other price bases and so are never spliced into ``gdp_ppp``.
+    back before WDI's years (PPP from 1990) but use other price bases, so they are never
+    spliced into ``gdp_ppp``.
     The precedence is documented in docs/panels.md.
     """
     verb = "add_gdp"

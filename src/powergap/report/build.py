@@ -204,7 +204,6 @@ def timeline_section(assessment: Any, ctx: _Ctx) -> Section:
         "Stage": [_stage_span(r["stage"]) for r in rows],
         "Evidence reaches": [r["reach"] for r in rows],
         "Korolev's order (military first, then checks)": [r["korolev"] or "no data" for r in rows],
-        "In words": [getattr(y, "summary", "") or "" for y in assessment.years],
     })
     blocks = [Markup("<h3>The years, one by one</h3>"), Markup(_table_markup(table, table_id="timeline-table"))]
     changes = assessment.changes()
@@ -233,7 +232,8 @@ def timeline_section(assessment: Any, ctx: _Ctx) -> Section:
             items.append(f"<details><summary>{esc(head)}</summary>{inner}</details>")
         blocks.append(Markup("<h3>Changes of stage, with the evidence</h3>" + "".join(items)))
     fig = Figure(
-        id="timeline", spec=stage_chart(frame, start=ctx.start, end=ctx.end),
+        id="timeline", spec=stage_chart(frame, start=ctx.start, end=ctx.end) if rows else None,
+        missing="" if rows else f"No data for the stages of {ctx.A}-{ctx.B} in {ctx.span}: no year was assessed.",
         alt=f"Stage of asymmetry between {ctx.A} and {ctx.B} per year, {ctx.span}",
         caption=("Wong's stages, each requiring the one before: potential (a stable disparity of capabilities on "
                  "the military dimension, Womack's threshold), emerging (the weaker depends asymmetrically on the "
@@ -318,13 +318,14 @@ def capability_section(ctx: _Ctx) -> tuple[Section, Any]:
         sub = dims[dims["name"] == d].set_index("year")
         col = []
         for y in ctx.years:
-            if y not in sub.index or _num(sub.at[y, "ratio"]) is None:
+            ratio = sub.at[y, "ratio"] if y in sub.index else None
+            if ratio is None or ratio != ratio:  # missing (an infinite ratio is shown as such)
                 col.append("no data")
                 continue
             r = sub.loc[y]
             side = r["stronger"] if isinstance(r["stronger"], str) else "="
-            mark = " ✓" if r["stable"] is True else (" ·" if r["womack"] is True else "")
-            col.append(f"{side} ×{fmt_ratio(r['ratio'])}{mark}")
+            mark = " ✓" if _truth(r["stable"]) else (" ·" if _truth(r["womack"]) else "")
+            col.append(f"{side} ×{fmt_ratio(ratio)}{mark}")
         wide[d] = col
     table = pd.DataFrame(wide)
     used_txt = "; ".join(f"{d}: {', '.join(v)}" for d, v in series_used.items() if v)
@@ -348,10 +349,20 @@ def capability_section(ctx: _Ctx) -> tuple[Section, Any]:
                    chart_section=True), prof
 
 
+def _truth(x: Any) -> bool | None:
+    """A nullable flag (Python, numpy or pandas boolean) as True/False/None."""
+    import pandas as pd
+
+    if x is None or x is pd.NA or (isinstance(x, float) and x != x):
+        return None
+    return bool(x)
+
+
 def _flag_txt(w: Any, s: Any) -> str:
-    if w is True and s is True:
-        return f"threshold met, stable"
-    if w is True:
+    w, s = _truth(w), _truth(s)
+    if w and s:
+        return "threshold met, stable"
+    if w:
         return "threshold met, not yet stable"
     if w is False:
         return "below threshold"
@@ -419,10 +430,10 @@ def robustness_section(prof: Any, ctx: _Ctx) -> Section:
         if have else None,
         alt=f"Share of all weightings of the capability dimensions under which the stronger of {ctx.A} and {ctx.B} "
             f"is at least {t:g} times the other, per year",
-        caption=(f"Weights drawn uniformly from all possible weightings of the dimensions with data that year "
-                 f"(each dimension scored as its share of the pair's total); the share is computed exactly, not "
-                 f"sampled. 1 means every weighting gives the verdict, 0 none. The stronger side is the one "
-                 f"stronger with equal weights."),
+        caption=("Weights drawn uniformly from all possible weightings of the dimensions with data that year "
+                 "(each dimension scored as its share of the pair's total); the share is computed exactly, not "
+                 "sampled. 1 means every weighting gives the verdict, 0 none. The stronger side is the one "
+                 "stronger with equal weights."),
         sources=sources,
         table=pd.DataFrame({
             "Year": [str(y) for y in years], "Stronger (equal weights)": frame["stronger"],
@@ -505,9 +516,9 @@ def dependence_sections(ctx: _Ctx) -> tuple[Section, Section]:
         "Asymmetry (ratio)": [fmt_ratio(v) for v in fr["asymmetry_ratio"]],
         "Bilateral trade": fr["trade_txt"],
         f"{B}'s rank among {A}'s partners": [fmt_number(_num(v)) if _num(v) is not None else "no data"
-                                             for v in fr.get(f"rank_b_in_a", [None] * len(fr))],
+                                             for v in fr.get("rank_b_in_a", [None] * len(fr))],
         f"{A}'s rank among {B}'s partners": [fmt_number(_num(v)) if _num(v) is not None else "no data"
-                                             for v in fr.get(f"rank_a_in_b", [None] * len(fr))],
+                                             for v in fr.get("rank_a_in_b", [None] * len(fr))],
         "Source": fr["src_txt"],
         "Note": [n or "" for n in fr["note"]],
     })
@@ -594,8 +605,8 @@ def dependence_sections(ctx: _Ctx) -> tuple[Section, Section]:
     tr = fr.dropna(subset=["a_on_b_share", "b_on_a_share"])
     if not tr.empty:
         r = tr.iloc[-1]
-        ctx.headlines.append(f"Trade in {int(r['year'])}: {B} took {fmt_share(r['a_on_b_share'])} of {A}'s trade; "
-                             f"{A} took {fmt_share(r['b_on_a_share'])} of {B}'s.")
+        ctx.headlines.append(f"Trade in {int(r['year'])}: {B} accounted for {fmt_share(r['a_on_b_share'])} of {A}'s "
+                             f"trade; {A} for {fmt_share(r['b_on_a_share'])} of {B}'s.")
 
     # --- arms
     arms_src = ctx.use([src.get("arms_transfers_tiv"), src.get("arms_imports_tiv_sipri"),
@@ -662,8 +673,8 @@ def dependence_sections(ctx: _Ctx) -> tuple[Section, Section]:
         blocks.append(Markup("<h3>SIPRI's five-year periods</h3>" + _table_markup(
             wt, numeric=[c for c in wt.columns if c != "Period"])))
     arms_sec = Section(id="arms", title="Arms flows",
-                       intro=f"Who arms whom: each side's arms imports from the other, and both sides' weight in the "
-                             f"world arms market.",
+                       intro="Who arms whom: each side's arms imports from the other, and both sides' weight in the "
+                             "world arms market.",
                        figures=figs, notes=arms_notes, blocks=blocks, chart_section=True)
     ar = fr.dropna(subset=["a_arms_import_share_5y"])
     if not ar.empty:
@@ -882,8 +893,6 @@ def claims_for_pair(a: str, b: str, claims: Sequence[Any]) -> list[Any]:
 
 
 def claims_section(ctx: _Ctx, *, extra_claims: str | Path | None = None, seeds: bool = True) -> Section:
-    import pandas as pd
-
     from ..claims import check_claims, load_claims, seeds_path
 
     chosen = []
@@ -901,9 +910,10 @@ def claims_section(ctx: _Ctx, *, extra_claims: str | Path | None = None, seeds: 
         chosen += extra
         origin += [Path(extra_claims).name] * len(extra)
     if not chosen:
+        why = (f"No seed claim applies to {ctx.A}-{ctx.B} (none names both states)" if seeds
+               else "The seed claims were left out")
         return Section(id="claims", title="Claims checked",
-                       notes=[f"No seed claim applies to {ctx.A}-{ctx.B} (none names both states), and no claim file "
-                              f"was given."])
+                       notes=[f"{why}, and no claim file was given: no claims to check."])
     rep = check_claims(chosen, store=ctx.store)
     groups: dict[str, list[str]] = {v: [] for v in ("contradicted", "supported", "unverifiable")}
     for n, (res, org) in enumerate(zip(rep.results, origin), start=1):
@@ -928,8 +938,9 @@ def claims_section(ctx: _Ctx, *, extra_claims: str | Path | None = None, seeds: 
             continue
         body = f"<ol class=claims>{''.join(cards)}</ol>"
         title = f"{heads.get(verdict, verdict)} ({len(cards)})"
-        if verdict == "unverifiable":
-            # long and least informative: folded, still in the page (and printed)
+        if verdict != "contradicted":
+            # long lists: folded, still in the page (opened for printing); contradictions,
+            # the most telling, stay open
             blocks.append(Markup(f"<details class=claimgroup><summary><h3>{esc(title)}</h3></summary>{body}</details>"))
         else:
             blocks.append(Markup(f"<h3>{esc(title)}</h3>{body}"))
@@ -1092,6 +1103,11 @@ def build_report(a: Any = None, b: Any = None, *, start: int | None = None, end:
         finally:
             timings[name] = round(time.perf_counter() - t0, 3)
 
+    sc = resolve(third)  # bad inputs are errors before any work, not after
+    if extra_claims is not None:
+        from ..claims import load_claims
+
+        load_claims(extra_claims, store=st)
     if assessment is None:
         if a is None or b is None:
             raise InputError("give two states (or an assessment) for the report")
@@ -1104,7 +1120,6 @@ def build_report(a: Any = None, b: Any = None, *, start: int | None = None, end:
     sa, sb = assessment.state_a, assessment.state_b
     if a is not None and resolve(a).ccode != sa.ccode or b is not None and resolve(b).ccode != sb.ccode:
         raise InputError("the assessment given is for another pair of states")
-    sc = resolve(third)
     if sc.ccode in (sa.ccode, sb.ccode):
         raise InputError(f"the third state of the triangle must differ from {sa.label} and {sb.label} (got {sc.label})")
     cfg = dict(assessment.config)

@@ -135,6 +135,7 @@ h3{font-size:1.05rem;margin:1.2rem 0 .3rem}
 .summary{background:var(--soft);border-left:4px solid var(--accent);padding:.75rem 1rem;margin:1rem 0}
 .summary p{margin:.4rem 0}
 .muted,figcaption,.meta{color:var(--muted);font-size:.9rem}
+.srcs{font-size:.82rem}
 .note{background:#fff8e5;border-left:4px solid #d4a72c;padding:.4rem .75rem;margin:.5rem 0;font-size:.92rem}
 figure{margin:1rem 0 1.25rem}
 .chart{width:100%;min-height:60px}
@@ -163,7 +164,8 @@ ol.sources li{margin:.35rem 0;overflow-wrap:anywhere}
 main{overflow-wrap:break-word}
 footer{margin-top:2.5rem;border-top:1px solid var(--line)}
 a{color:var(--accent)}
-@media (max-width:640px){body{font-size:15px}nav ol{columns:1}main{padding:.5rem .75rem 2rem}h1{font-size:1.4rem}table{font-size:.8rem}}
+@media (max-width:640px){body{font-size:15px}nav ol{columns:1}main{padding:.5rem .75rem 2rem}h1{font-size:1.4rem}table{font-size:.8rem}
+.tablewrap table{min-width:34rem}}
 @media print{nav{display:none}.tablewrap{max-height:none;overflow:visible;border:0}
 th{position:static}h2{break-after:avoid}figure,tr{break-inside:avoid}main{max-width:none;padding:0}}
 """
@@ -194,7 +196,10 @@ def vega_bundle() -> str:
     """
     import vl_convert as vlc
 
-    key = hashlib.sha256(f"{vlc.__version__}\n{EMBED_SNIPPET}".encode()).hexdigest()[:16]
+    # The chart specs are Vega-Lite 6: bundle the newest 6.x this vl-convert ships.
+    sixes = [v for v in vlc.get_vegalite_versions() if v.split(".")[0] == "6"]
+    vl_version = max(sixes, key=lambda v: tuple(int(x) for x in v.split("."))) if sixes else None
+    key = hashlib.sha256(f"{vlc.__version__}\n{vl_version}\n{EMBED_SNIPPET}".encode()).hexdigest()[:16]
     path = _bundle_cache_dir() / f"vega-bundle-{key}.js"
     try:
         text = path.read_text(encoding="utf-8")
@@ -202,7 +207,8 @@ def vega_bundle() -> str:
             return text
     except OSError:
         pass
-    text = vlc.javascript_bundle(EMBED_SNIPPET)
+    text = vlc.javascript_bundle(EMBED_SNIPPET, vl_version=vl_version) if vl_version else \
+        vlc.javascript_bundle(EMBED_SNIPPET)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=".vega-", suffix=".tmp", dir=path.parent)
@@ -213,6 +219,9 @@ def vega_bundle() -> str:
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
+        for old in path.parent.glob("vega-bundle-*.js"):  # bundles of other versions
+            if old != path:
+                old.unlink(missing_ok=True)
     except OSError:
         pass  # no cache: the next page compiles the bundle again
     return text
@@ -255,7 +264,7 @@ def table_html(df: pd.DataFrame, *, max_rows: int = 1000, numeric: Iterable[str]
 
 
 def _sources_line(sources: list[str]) -> str:
-    return (" Sources: " + esc("; ".join(sources)) + ".") if sources else ""
+    return (" <span class=srcs>Sources: " + esc("; ".join(sources)) + ".</span>") if sources else ""
 
 
 def _figure_html(fig: Figure) -> str:
