@@ -69,6 +69,21 @@ def _sources(store, *sids: str) -> list[str]:
     return out
 
 
+class _Scoped:
+    """The store seen by one small assessment: dyadic series are read only for the rows
+    that involve the assessed states (every dyadic lookup here has one of them on a side)."""
+
+    def __init__(self, store, codes):
+        self._store = store
+        self._codes = tuple(sorted(int(c) for c in codes))
+
+    def __getattr__(self, name):
+        return getattr(self._store, name)
+
+    def series(self, series_id: str, *, directed: bool = True):
+        return self._store.series(series_id, directed=directed, involving=self._codes)
+
+
 def _key(c1, c2, yy) -> np.ndarray:
     return (np.asarray(c1, np.int64) * 1000 + np.asarray(c2, np.int64)) * 4096 + (np.asarray(yy, np.int64) - 1000)
 
@@ -392,6 +407,8 @@ def gather(grid: Grid, cfg: dict, *, store=None, registry=None) -> Evidence:
 
     store = _store(store)
     registry = registry if registry is not None else load_registry(None, store=store)
+    if len(grid.a) <= 10:  # one or a few pairs: read only their rows of dyadic series
+        store = _Scoped(store, set(grid.a.tolist()) | set(grid.b.tolist()))
     cap = cfg["capability"]
     ev = Evidence(grid, cfg)
     a, b, y = grid.flat()

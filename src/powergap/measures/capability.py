@@ -333,7 +333,7 @@ def compare(a: Any, b: Any, *, direction: int = 1, threshold: float = 1.5) -> di
     va = np.where(ok, va, np.nan)
     vb = np.where(ok, vb, np.nan)
     hi, lo = np.fmax(va, vb), np.fmin(va, vb)
-    with np.errstate(invalid="ignore", divide="ignore"):
+    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
         ratio = np.where(lo > 0, hi / lo, np.where(hi > 0, np.inf, 1.0))
         share = np.where(va + vb > 0, va / (va + vb), 0.5)
     ratio = np.where(ok, ratio, np.nan)

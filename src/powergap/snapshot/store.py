@@ -131,19 +131,42 @@ class Snapshot:
         out["source"] = out["source"].astype(str)
         return out
 
-    def series(self, series_id: str, *, directed: bool = True) -> pd.DataFrame:
+    def series(self, series_id: str, *, directed: bool = True, involving=None) -> pd.DataFrame:
         """One series as a tidy frame.
 
         State-year series: ``ccode, year, value, source``. Dyadic series: ``ccode1, ccode2,
         year, value, source``; a symmetric series (stored once per pair) is returned in both
-        directions when ``directed`` is true.
+        directions when ``directed`` is true. ``involving`` (COW codes) keeps only dyadic
+        rows with one of those states on either side, read with a pushed-down filter (fast
+        for one pair's questions).
         """
         meta = self.series_meta(series_id)
-        out = self._series_frame(series_id)
+        if involving is not None and meta.get("dyadic"):
+            out = self._dyad_rows(series_id, tuple(sorted(int(c) for c in involving)))
+        else:
+            out = self._series_frame(series_id)
         if meta.get("dyadic") and meta.get("symmetric") and directed:
             flipped = out.rename(columns={"ccode1": "ccode2", "ccode2": "ccode1"})
             out = pd.concat([out, flipped[out.columns]], ignore_index=True)
         return out.copy()
+
+    @functools.lru_cache(maxsize=256)
+    def _dyad_rows(self, series_id: str, codes: tuple[int, ...]) -> pd.DataFrame:
+        import pyarrow.parquet as pq
+
+        p = self.path / DYAD_YEAR
+        if not p.is_file():
+            raise DataError(f"snapshot file missing: {p}")
+        sel = [("series", "=", series_id)]
+        try:
+            out = pq.read_table(p, columns=["ccode1", "ccode2", "year", "value", "source"],
+                                filters=[sel + [("ccode1", "in", codes)], sel + [("ccode2", "in", codes)]]).to_pandas()
+        except Exception as exc:
+            raise DataError(f"{p}: cannot be read ({type(exc).__name__}); run 'powergap data verify'") from None
+        for k in ("ccode1", "ccode2", "year"):
+            out[k] = out[k].astype("int64")
+        out["source"] = out["source"].astype(str)
+        return out
 
     def value(self, series_id: str, ccode: int, year: int) -> float | None:
         df = self._series_frame(series_id)
