@@ -824,7 +824,9 @@ def assess(a: Any, b: Any, *, start: int | None = None, end: int | None = None,
     Parameters
     ----------
     a, b : country names or codes (see :func:`powergap.resolve`).
-    start, end : years (default: the last 31 years of data).
+    start, end : years (default: the 31 years up to the snapshot's last year; without an
+        explicit ``end``, trailing years where the primary dimension has no data for the
+        pair are left out).
     config : overrides of ``data/assess_config.yaml`` (mapping or YAML file).
     """
     sa, sb = resolve(a), resolve(b)
@@ -832,11 +834,18 @@ def assess(a: Any, b: Any, *, start: int | None = None, end: int | None = None,
         raise InputError(f"cannot assess {sa.name} against itself")
     store = _store(store)
     cfg = load_config(config)
+    default_end = end is None
     start, end = _years(start, end, store)
     yrs = _grid_years(start, end, cfg)
     grid = Grid(np.array([sa.ccode]), np.array([sb.ccode]), yrs, eval_start=start)
     ev = gather(grid, cfg, store=store)
     out = [evaluate_row(ev, 0, j, (sa.label, sb.label)) for j, yr in enumerate(yrs) if yr >= start]
+    if default_end:  # by default, end at the last year the primary dimension has data for both
+        prim = ev.dims[cfg["capability"]["primary_dimension"]]["ratio"][0]
+        known = [int(y) for y, r in zip(yrs, prim) if y >= start and not np.isnan(r)]
+        if known:
+            out = [y for y in out if y.year <= known[-1]]
+            end = known[-1]
     keys = sorted({s for y in out for c in y.criteria for s in c.sources})
     return Assessment(sa, sb, start, end, cfg, out, keys)
 
