@@ -22,3 +22,20 @@ def store():
     from powergap.snapshot.store import default_store
 
     return default_store()
+
+
+
+@pytest.fixture(scope="session")
+def rel_fake():
+    """The module that writes the tiny hand-made relations snapshot (tests/fixtures/relations)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("rel_fake_snapshot", FIXTURES / "relations" / "fake_snapshot.py")
+    fake = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(fake)
+    return fake
+
+
+@pytest.fixture(scope="module")
+def rel_store(rel_fake, tmp_path_factory):
+    return rel_fake.load_store(rel_fake.write_snapshot(tmp_path_factory.mktemp("rel") / "snap"))

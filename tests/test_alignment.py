@@ -3,7 +3,6 @@ snapshot (tests/fixtures/relations), and checks against the real snapshot where 
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import math
 
@@ -17,18 +16,6 @@ from conftest import FIXTURES
 from powergap.errors import CoverageError, InputError, UnknownStateError
 from powergap.measures import alignment as al
 
-
-def _fake():
-    spec = importlib.util.spec_from_file_location("rel_fake_snapshot", FIXTURES / "relations" / "fake_snapshot.py")
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
-
-
-@pytest.fixture(scope="module")
-def rel_store(tmp_path_factory):
-    fake = _fake()
-    return fake.load_store(fake.write_snapshot(tmp_path_factory.mktemp("rel") / "snap"))
 
 
 # ----------------------------------------------------------------------------- formulas
@@ -196,8 +183,8 @@ def test_alignment_errors(rel_store):
         al.alignment("CHN", "Atlantis", start=2010, end=2011, store=rel_store)
 
 
-def test_alignment_without_vote_tables(tmp_path):
-    fake = _fake()
+def test_alignment_without_vote_tables(tmp_path, rel_fake):
+    fake = rel_fake
     store = fake.load_store(fake.write_snapshot(tmp_path / "s", drop_tables=("un_votes",)))
     res = al.alignment("CHN", "RUS", start=2010, end=2010, store=store)
     assert math.isnan(res.frame["agreement"].iloc[0])

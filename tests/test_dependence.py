@@ -3,7 +3,6 @@ snapshot (tests/fixtures/relations), and SIPRI's published 2020-24 shares on the
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import math
 
@@ -17,18 +16,6 @@ from conftest import FIXTURES
 from powergap.errors import InputError, UnknownStateError
 from powergap.measures import dependence as dep
 
-
-def _fake():
-    spec = importlib.util.spec_from_file_location("rel_fake_snapshot", FIXTURES / "relations" / "fake_snapshot.py")
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
-
-
-@pytest.fixture(scope="module")
-def rel_store(tmp_path_factory):
-    fake = _fake()
-    return fake.load_store(fake.write_snapshot(tmp_path_factory.mktemp("dep") / "snap"))
 
 
 # ----------------------------------------------------------------------------- formulas
@@ -233,8 +220,8 @@ def test_dependence_errors(rel_store):
         dep.dependence("CHN", "Narnia", start=2010, end=2011, store=rel_store)
 
 
-def test_dependence_missing_series(tmp_path):
-    fake = _fake()
+def test_dependence_missing_series(tmp_path, rel_fake):
+    fake = rel_fake
     store = fake.load_store(fake.write_snapshot(tmp_path / "s", drop_series=("trade_exports_usd_dots",
                                                                              "arms_transfers_tiv"),
                                                 drop_tables=("product_trade_baci",)))

@@ -3,7 +3,6 @@ on pure inputs and on the tiny hand-made snapshot (tests/fixtures/relations)."""
 
 from __future__ import annotations
 
-import importlib.util
 import json
 
 import numpy as np
@@ -18,18 +17,6 @@ from powergap.measures import triangle as tri
 
 S = ("USA", "CHN", "RUS")
 
-
-def _fake():
-    spec = importlib.util.spec_from_file_location("rel_fake_snapshot", FIXTURES / "relations" / "fake_snapshot.py")
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
-
-
-@pytest.fixture(scope="module")
-def rel_store(tmp_path_factory):
-    fake = _fake()
-    return fake.load_store(fake.write_snapshot(tmp_path_factory.mktemp("tri") / "snap"))
 
 
 # ----------------------------------------------------------------------------- pure
