@@ -28,7 +28,7 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -428,7 +428,6 @@ def gather(grid: Grid, cfg: dict, *, store=None, registry=None) -> Evidence:
         ev.sources[f"capability:{name}"] = sorted({s for v in de.sources.values() for s in v})
 
     # --- dependence, both directions: x_ab = a's dependence on b
-    dep = cfg["dependence"]
     if _has(store, TRADE):
         ex_ab, ex_ba = _dyad(store, TRADE, a, b, y), _dyad(store, TRADE, b, a, y)
         bil = ex_ab + ex_ba
@@ -567,10 +566,6 @@ def _f(x) -> float | None:
 
 
 _INF = float("inf")
-
-
-def _met(x) -> bool | None:
-    return None if x is None or (isinstance(x, float) and np.isnan(x)) else bool(x)
 
 
 def evaluate_row(ev: Evidence, i: int, j: int, labels: tuple[str, str]) -> YearAssessment:

@@ -51,6 +51,9 @@ ALIASES = {
 }
 
 
+# Where an ISO3 code maps to several COW states over time, the code names the current one.
+CURRENT_ISO = {"DEU": 255, "YEM": 679}
+
 # Names that denote several states: the resolver refuses to guess.
 AMBIGUOUS_NAMES = {"congo": (484, 490), "korea": (731, 732), "germany (any)": (255, 260, 265),
                    "yemen (any)": (678, 679, 680), "vietnam (any)": (816, 817)}
@@ -145,15 +148,13 @@ def _lookup() -> tuple[dict[str, set[int]], dict[str, int]]:
     codes: dict[str, set[int]] = {}
     names: dict[str, int] = {}
     xw = crosswalk()
-    # Where an ISO3 code maps to several COW states over time, the code means the current one.
-    current_iso = {"DEU": 255, "YEM": 679}
     for r in xw.itertuples():
         c = int(r.ccode)
         codes.setdefault(r.stateabb.upper(), set()).add(c)
         if r.iso3:
-            codes.setdefault(r.iso3.upper(), set()).add(current_iso.get(r.iso3, c))
+            codes.setdefault(r.iso3.upper(), set()).add(CURRENT_ISO.get(r.iso3, c))
         if r.iso2:
-            codes.setdefault(r.iso2.upper(), set()).add(current_iso.get(r.iso3, c))
+            codes.setdefault(r.iso2.upper(), set()).add(CURRENT_ISO.get(r.iso3, c))
         names[_norm(r.cow_name)] = c
     for k, v in HISTORICAL_ISO3.items():
         codes.setdefault(k, set()).add(v)
@@ -166,12 +167,11 @@ def _lookup() -> tuple[dict[str, set[int]], dict[str, int]]:
 def iso_codes() -> dict[str, int]:
     """ISO3 and ISO2 codes (current and historical) -> the state they denote today."""
     out: dict[str, int] = {}
-    current_iso = {"DEU": 255, "YEM": 679}
     for r in crosswalk().itertuples():
         if r.iso3:
-            out[r.iso3.upper()] = current_iso.get(r.iso3, int(r.ccode))
+            out[r.iso3.upper()] = CURRENT_ISO.get(r.iso3, int(r.ccode))
             if r.iso2:
-                out[r.iso2.upper()] = current_iso.get(r.iso3, int(r.ccode))
+                out[r.iso2.upper()] = CURRENT_ISO.get(r.iso3, int(r.ccode))
     for k, v in HISTORICAL_ISO3.items():
         out.setdefault(k, v)
     return out
@@ -180,8 +180,6 @@ def iso_codes() -> dict[str, int]:
 def _coco_iso3(name: str) -> str | None:
     """English name -> ISO3 through country_converter's regular expressions."""
     import logging
-
-    import country_converter as coco
 
     logging.getLogger("country_converter").setLevel(logging.ERROR)
     out = _coco().convert(name, to="ISO3", not_found=None)
@@ -231,7 +229,6 @@ def resolve(query: str | int | State) -> State:
     if key in AMBIGUOUS_NAMES:
         options = "; ".join(f"{by_state[c].name} ({by_state[c].label}, COW {c})" for c in AMBIGUOUS_NAMES[key])
         raise UnknownStateError(f"ambiguous country {query!r}: did you mean {options}?")
-    key = _norm(q)
     if key in names:
         return by_state[names[key]]
     iso = _coco_iso3(q) if len(q) > 3 else None

@@ -72,17 +72,32 @@ class Snapshot:
             raise InputError(f"unknown series {series_id!r}{hint}") from None
 
     # -- data -------------------------------------------------------------------------
+    def _parquet(self, name: str, **kwargs) -> pd.DataFrame:
+        """Read a snapshot file (optionally some columns, with a pushed-down filter); a
+        missing or corrupt file is one DataError. Key columns come back as int64 and the
+        source as str whenever they are read."""
+        import pyarrow.parquet as pq
+
+        p = self.path / name
+        if not p.is_file():
+            raise DataError(f"snapshot file missing: {p}")
+        try:
+            out = pq.read_table(p, **kwargs).to_pandas()
+        except Exception as exc:  # corrupt parquet raises ArrowInvalid/OSError
+            raise DataError(f"{p}: cannot be read ({type(exc).__name__}); run 'powergap data verify'") from None
+        return out
+
+    @staticmethod
+    def _tidy(out: pd.DataFrame) -> pd.DataFrame:
+        for k in ("ccode1", "ccode2", "ccode", "year"):
+            if k in out.columns:
+                out[k] = out[k].astype("int64")
+        out["source"] = out["source"].astype(str)
+        return out
+
     def _read(self, name: str) -> pd.DataFrame:
         if name not in self._cache:
-            p = self.path / name
-            if not p.is_file():
-                raise DataError(f"snapshot file missing: {p}")
-            import pyarrow.parquet as pq
-
-            try:
-                self._cache[name] = pq.read_table(p).to_pandas()
-            except Exception as exc:  # corrupt parquet raises ArrowInvalid/OSError
-                raise DataError(f"{p}: cannot be read ({type(exc).__name__}); run 'powergap data verify'") from None
+            self._cache[name] = self._parquet(name)
         return self._cache[name]
 
     @functools.lru_cache(maxsize=2)
@@ -115,21 +130,9 @@ class Snapshot:
             lo, hi = bounds.get(series_id, (0, 0))
             out = df.iloc[lo:hi].drop(columns="series").reset_index(drop=True)
         else:
-            import pyarrow.parquet as pq
-
-            p = self.path / name
-            if not p.is_file():
-                raise DataError(f"snapshot file missing: {p}")
             cols = (["ccode1", "ccode2"] if dyadic else ["ccode"]) + ["year", "value", "source"]
-            try:
-                out = pq.read_table(p, columns=cols, filters=[("series", "=", series_id)]).to_pandas()
-            except Exception as exc:  # corrupt parquet raises ArrowInvalid/OSError
-                raise DataError(f"{p}: cannot be read ({type(exc).__name__}); run 'powergap data verify'") from None
-        for k in ("ccode1", "ccode2", "ccode", "year"):
-            if k in out.columns:
-                out[k] = out[k].astype("int64")
-        out["source"] = out["source"].astype(str)
-        return out
+            out = self._parquet(name, columns=cols, filters=[("series", "=", series_id)])
+        return self._tidy(out)
 
     def series(self, series_id: str, *, directed: bool = True, involving=None) -> pd.DataFrame:
         """One series as a tidy frame.
@@ -152,21 +155,9 @@ class Snapshot:
 
     @functools.lru_cache(maxsize=256)
     def _dyad_rows(self, series_id: str, codes: tuple[int, ...]) -> pd.DataFrame:
-        import pyarrow.parquet as pq
-
-        p = self.path / DYAD_YEAR
-        if not p.is_file():
-            raise DataError(f"snapshot file missing: {p}")
         sel = [("series", "=", series_id)]
-        try:
-            out = pq.read_table(p, columns=["ccode1", "ccode2", "year", "value", "source"],
-                                filters=[sel + [("ccode1", "in", codes)], sel + [("ccode2", "in", codes)]]).to_pandas()
-        except Exception as exc:
-            raise DataError(f"{p}: cannot be read ({type(exc).__name__}); run 'powergap data verify'") from None
-        for k in ("ccode1", "ccode2", "year"):
-            out[k] = out[k].astype("int64")
-        out["source"] = out["source"].astype(str)
-        return out
+        return self._tidy(self._parquet(DYAD_YEAR, columns=["ccode1", "ccode2", "year", "value", "source"],
+                                        filters=[sel + [("ccode1", "in", codes)], sel + [("ccode2", "in", codes)]]))
 
     def value(self, series_id: str, ccode: int, year: int) -> float | None:
         df = self._series_frame(series_id)

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pandas as pd
-
 from .base import Source, SeriesSpec, SourceData, check_unique, check_years, long_state_year, read_csv, to_numeric
 
 STATES_FILE = "cow_states/cow_states_2016_peacesciencer.csv"
