@@ -43,9 +43,9 @@ def test_kappa_edge_cases():
 
 
 def test_agreement_scores_rejects_bad_votes():
-    with pytest.raises(InputError):
+    with pytest.raises(InputError, match=r"votes must be 1 \(yes\), 2 \(abstain\) or 3 \(no\)"):
         al.agreement_scores([1, 4], [1, 1])
-    with pytest.raises(InputError):
+    with pytest.raises(InputError, match="the two vote vectors differ in length"):
         al.agreement_scores([1, 2], [1])
 
 
@@ -115,7 +115,8 @@ def test_coop_conflict_ratio():
 # ----------------------------------------------------------------------------- snapshot layer
 
 def test_vote_agreement_on_fixture(rel_store):
-    df = al.vote_agreement("CHN", "RUS", start=2010, end=2020, store=rel_store).set_index("year")
+    # the fixture has a handful of roll calls a year: formulas checked with a minimum of 1
+    df = al.vote_agreement("CHN", "RUS", start=2010, end=2020, store=rel_store, min_votes=1).set_index("year")
     assert list(df.columns) == al.AGREEMENT_COLUMNS
     assert df.loc[2010, "agreement"] == pytest.approx(0.625)
     assert df.loc[2010, "s_score"] == pytest.approx(0.25)
@@ -123,8 +124,21 @@ def test_vote_agreement_on_fixture(rel_store):
     assert df.loc[2011, "agreement"] == pytest.approx(0.625)
     assert df.loc[2012, "n_votes"] == 0 and math.isnan(df.loc[2012, "agreement"])
     assert df.loc[2020, "n_votes"] == 1 and df.loc[2020, "agreement"] == 1.0
-    us = al.vote_agreement("USA", "RUS", start=2010, end=2011, store=rel_store).set_index("year")
+    us = al.vote_agreement("USA", "RUS", start=2010, end=2011, store=rel_store, min_votes=1).set_index("year")
     assert us.loc[2010, "agreement"] == pytest.approx(0.375) and us.loc[2011, "agreement"] == pytest.approx(0.625)
+    # with the documented minimum (assess_config.yaml un_votes.min_roll_calls = 10) a year of
+    # 1 or 4 common roll calls has no agreement, S or kappa; n_votes still says how many
+    d = al.vote_agreement("CHN", "RUS", start=2010, end=2020, store=rel_store).set_index("year")
+    assert d.loc[2020, "n_votes"] == 1 and math.isnan(d.loc[2020, "agreement"]) and math.isnan(d.loc[2020, "kappa"])
+    assert d.loc[2010, "n_votes"] == df.loc[2010, "n_votes"] and math.isnan(d.loc[2010, "agreement"])
+
+
+@pytest.fixture
+def one_roll_call(monkeypatch):
+    """The fixture's few roll calls count (minimum 1 instead of the documented 10)."""
+    import powergap.measures.evidence as E
+
+    monkeypatch.setattr(E, "min_roll_calls", lambda: 1)
 
 
 def test_vote_agreement_by_issue(rel_store):
@@ -140,7 +154,7 @@ def test_median_dyad_agreement(rel_store):
     assert med.loc[2010] == pytest.approx(0.5625)
 
 
-def test_alignment_fixture(rel_store):
+def test_alignment_fixture(one_roll_call, rel_store):
     res = al.alignment("CHN", "RUS", start=2009, end=2021, store=rel_store)
     f = res.frame.set_index("year")
     assert f.loc[2010, "agreement"] == pytest.approx(0.625)
@@ -179,7 +193,7 @@ def test_alignment_errors(rel_store):
         al.alignment("RUS", "Russia", start=2010, end=2011, store=rel_store)
     with pytest.raises(InputError, match="after end year"):
         al.alignment("CHN", "RUS", start=2012, end=2010, store=rel_store)
-    with pytest.raises(UnknownStateError):
+    with pytest.raises(UnknownStateError, match="unknown country 'Atlantis'"):
         al.alignment("CHN", "Atlantis", start=2010, end=2011, store=rel_store)
 
 
@@ -189,11 +203,11 @@ def test_alignment_without_vote_tables(tmp_path, rel_fake):
     res = al.alignment("CHN", "RUS", start=2010, end=2010, store=store)
     assert math.isnan(res.frame["agreement"].iloc[0])
     assert any("no UN roll-call tables" in n for n in res.notes)
-    with pytest.raises(CoverageError):
+    with pytest.raises(CoverageError, match=r"no UN voting tables \(un_votes\)"):
         al.vote_agreement("CHN", "RUS", start=2010, end=2010, store=store)
 
 
-def test_cli_alignment_json(rel_store, monkeypatch, capsys):
+def test_cli_alignment_json(one_roll_call, rel_store, monkeypatch, capsys):
     from powergap.cli import main
 
     monkeypatch.setenv("POWERGAP_SNAPSHOT", str(rel_store.path))
@@ -206,21 +220,21 @@ def test_cli_alignment_json(rel_store, monkeypatch, capsys):
         main(["alignment", "CHN", "CHN", "--json"])
     assert exc.value.code == 2
     err = capsys.readouterr().err.strip()
-    assert err.startswith("powergap: error:") and "\n" not in err
+    assert err.startswith("powergap: error:") and "\n" not in err and "Traceback" not in err
+    assert "CHN and CHN name the same state" in err
 
 
 # ----------------------------------------------------------------------------- real snapshot
 
 def _needs_votes(store):
+    # The shipped snapshot must carry the vote tables: a dropped table fails, never skips.
     tables = store.catalog.get("tables", {})
-    if "un_votes" not in tables or "un_roll_calls" not in tables:
-        pytest.skip("UN vote tables not yet in the snapshot")
+    assert {"un_votes", "un_roll_calls"} <= set(tables), "UN vote tables missing from the shipped snapshot"
 
 
 def test_real_chn_rus_agreement_close_to_voeten(store):
     _needs_votes(store)
-    if "un_agreement_voeten" not in store.series_index:
-        pytest.skip("un_agreement_voeten not yet in the snapshot")
+    assert "un_agreement_voeten" in store.series_index, "un_agreement_voeten missing from the shipped snapshot"
     res = al.alignment("CHN", "RUS", start=1992, end=2019, store=store).frame
     both = res.dropna(subset=["agreement", "agreement_voeten"])
     assert len(both) >= 20

@@ -1,5 +1,6 @@
 """The assessment: stage rules on constructed evidence, then the real data and the CLI."""
 
+import itertools
 import json
 import subprocess
 import sys
@@ -8,7 +9,8 @@ import numpy as np
 import pytest
 
 import powergap as pg
-from powergap.assessment import Evidence, Grid, evaluate_row, stability
+from powergap.assessment import Evidence, Grid, evaluate_row
+from powergap.measures.capability import stability_runs
 from powergap.assess_core import load_config
 from powergap.errors import CoverageError, InputError, UnknownStateError
 
@@ -36,7 +38,7 @@ def constructed(cfg=None, *, mil=(200.0, 100.0), trade=(0.02, 0.30), fails=(True
         side = np.sign(va - vb)
         flag = np.where(np.isnan(ratio), np.nan, (ratio >= thr).astype(float))
         ev.dims[name] = {"va": va, "vb": vb, "ratio": ratio, "side": side, "flag": flag,
-                         "stable": stability(flag, side, k), "entry": np.full((1, T), "x", dtype=object)}
+                         "stable": stability_runs(side, flag, k), "entry": np.full((1, T), "x", dtype=object)}
     full = lambda v: np.full((1, T), v, dtype=float)  # noqa: E731
     ev.extra["trade_a_on_b"], ev.extra["trade_b_on_a"] = full(trade[0]), full(trade[1])
     # foreign-policy difference: b differs from a on 5% of votes vs 40% from the majors (fails)
@@ -58,7 +60,10 @@ def test_disparity_needs_stability_window():
     rows = constructed()
     # the window of 5 consecutive years is complete only from the 5th year on; earlier years
     # lack the data to tell (the run begins at the first year of data)
-    assert [r.stage for r in rows[:4]] == ["none"] * 4
+    # lack the data to tell (the run begins at the first year of data): unassessed, not "none"
+    assert [r.stage for r in rows[:4]] == [None] * 4
+    assert [r.stage_text for r in rows[:4]] == ["unassessed"] * 4
+    assert all("stability of the disparity cannot be tested" in r.reason for r in rows[:4])
     assert [r.evidence_reach for r in rows[:4]] == ["none"] * 4
     assert rows[4].stage == "actual"
     assert all(r.stronger == "AAA" and r.weaker == "BBB" for r in rows)
@@ -105,13 +110,28 @@ def test_threshold_in_config_changes_stage_as_documented():
 
 
 def test_ladder_is_monotone_in_the_evidence():
+    # Every combination of three evidence levels: disparity (ratio 1.2 below / 3.0 above
+    # the 1.5 threshold), trade dependence (0.05 not asymmetric / 0.30 asymmetric), and
+    # each of the three independence standards failed or not. More evidence never lowers
+    # the stage, and each stage is exactly the one Wong's ladder names.
     order = ["none", "potential", "emerging", "actual"]
-    for trade in [(0.02, 0.05), (0.02, 0.30)]:
-        for fails in [(False, False, False), (True, True, True)]:
-            for mil in [(120.0, 100.0), (300.0, 100.0)]:
-                row = constructed(mil=mil, trade=trade, fails=fails)[-1]
-                better = constructed(mil=(300.0, 100.0), trade=(0.02, 0.30), fails=(True, True, True))[-1]
-                assert order.index(row.stage) <= order.index(better.stage)
+    cases = {}
+    for disparity in (0, 1):
+        for dependent in (0, 1):
+            for fails in itertools.product((False, True), repeat=3):
+                row = constructed(mil=(300.0 if disparity else 120.0, 100.0),
+                                  trade=(0.02, 0.30 if dependent else 0.05), fails=fails)[-1]
+                cases[(disparity, dependent, *fails)] = row.stage
+    for key, stage in cases.items():
+        disparity, dependent, *fails = key
+        want = ("none" if not disparity else "potential" if not dependent
+                else "actual" if all(fails) else "emerging")
+        assert stage == want, (key, stage)
+    assert set(cases.values()) == set(order)
+    for lo, lo_stage in cases.items():
+        for hi, hi_stage in cases.items():
+            if all(x <= y for x, y in zip(lo, hi)):
+                assert order.index(lo_stage) <= order.index(hi_stage), (lo, lo_stage, hi, hi_stage)
 
 
 def test_missing_data_says_no_data_not_parity():
@@ -171,18 +191,19 @@ def test_other_pairs_run_and_explain(a, b):
     assert res.summary()
 
 
-@pytest.mark.parametrize("args, err", [
-    (("CHN", "CHN"), InputError), (("CHN", "Atlantis"), UnknownStateError),
+@pytest.mark.parametrize("args, err, message", [
+    (("CHN", "CHN"), InputError, "cannot assess China against itself"),
+    (("CHN", "Atlantis"), UnknownStateError, "unknown country 'Atlantis'"),
 ])
-def test_bad_pairs(args, err):
-    with pytest.raises(err):
+def test_bad_pairs(args, err, message):
+    with pytest.raises(err, match=message):
         pg.assess(*args, start=2000, end=2001)
 
 
 def test_bad_years():
-    with pytest.raises(InputError):
+    with pytest.raises(InputError, match="start year 2010 is after end year 2000"):
         pg.assess("CHN", "RUS", start=2010, end=2000)
-    with pytest.raises(CoverageError):
+    with pytest.raises(CoverageError, match="years 1700-2000 are outside the data"):
         pg.assess("CHN", "RUS", start=1700, end=2000)
 
 
@@ -196,7 +217,8 @@ def test_cli_json_and_errors(tmp_path):
     doc = json.loads(out.stdout)
     assert [y["year"] for y in doc["years"]] == [2012, 2013, 2014]
     bad = run_cli("assess", "CHN", "CHN")
-    assert bad.returncode != 0 and "against itself" in bad.stderr and "Traceback" not in bad.stderr
+    assert bad.returncode == 2 and "Traceback" not in bad.stderr
+    assert bad.stderr == "powergap: error: cannot assess China against itself\n"
     cfg = tmp_path / "c.yaml"
     cfg.write_text("capability:\n  threshold: 9\n")
     strict = json.loads(run_cli("assess", "CHN", "RUS", "--start", "2012", "--end", "2014", "--json",
@@ -205,4 +227,5 @@ def test_cli_json_and_errors(tmp_path):
     assert {y["stage"] for y in strict["years"]} == {"none"}
     cfg.write_text("capability:\n  threshold: [\n")
     bad = run_cli("assess", "CHN", "RUS", "--config", str(cfg))
-    assert bad.returncode != 0 and "not valid YAML" in bad.stderr
+    assert bad.returncode == 2 and "not valid YAML" in bad.stderr and str(cfg) in bad.stderr
+    assert "Traceback" not in bad.stderr and bad.stderr.count("\n") == 1

@@ -5,7 +5,8 @@ import itertools
 import pytest
 from hypothesis import given, strategies as st
 
-from powergap.assess_core import STAGES, any_channel, ladder, load_config, stage_rank, submission
+from powergap.assess_core import (STAGES, Criterion, YearAssessment, any_channel, at_least, change_kind, ladder,
+                                  load_config, stage_rank, submission)
 from powergap.errors import InputError
 
 tri = st.sampled_from([True, False, None])
@@ -14,8 +15,10 @@ tri = st.sampled_from([True, False, None])
 @given(tri, tri, tri)
 def test_ladder_is_monotone_and_each_stage_requires_the_one_before(cap, dep, sub):
     stage, reach = ladder(cap, dep, sub)
-    assert stage in STAGES and reach in STAGES
+    assert (stage in STAGES or (stage is None and cap is None)) and reach in STAGES
     assert stage_rank(stage) <= stage_rank(reach)
+    # a lower bound exactly when the next stage could not be tested
+    assert at_least(stage, reach) == (stage is not None and stage != "actual" and stage == reach)
     if stage_rank(stage) >= 1:
         assert cap is True
     if stage_rank(stage) >= 2:
@@ -30,7 +33,7 @@ def test_ladder_is_monotone_and_each_stage_requires_the_one_before(cap, dep, sub
 
 
 @pytest.mark.parametrize("cap, dep, sub, stage, reach", [
-    (None, True, True, "none", "none"),
+    (None, True, True, None, "none"),               # the disparity cannot be tested: unassessed
     (False, True, True, "none", "potential"),
     (True, None, True, "potential", "potential"),   # disparity, dependence unmeasured
     (True, False, True, "potential", "emerging"),   # disparity but no dependence stays potential
@@ -85,3 +88,38 @@ def test_malformed_config_is_one_clear_error(tmp_path, text, msg):
     assert msg in str(exc.value)
     assert str(f) in str(exc.value)
     assert "\n" not in str(exc.value)
+
+
+def _year(stage, reach):
+    return YearAssessment(year=2000, stronger="A", weaker="B", stage=stage, evidence_reach=reach, criteria=[],
+                          at_least=at_least(stage, reach))
+
+
+def test_change_kind_separates_coverage_from_evidence():
+    # a fall to a stage that is only a lower bound: the data ended, not the relationship
+    assert change_kind(_year("emerging", "actual"), _year("potential", "potential")) == "coverage"
+    # a fall measured on both sides: dependence measured and found not asymmetric
+    assert change_kind(_year("emerging", "actual"), _year("potential", "emerging")) == "evidence"
+    # a rise from a lower bound cannot be told from a start of coverage either
+    assert change_kind(_year("potential", "potential"), _year("emerging", "actual")) == "coverage"
+    assert change_kind(_year("none", "potential"), _year("potential", "emerging")) == "evidence"
+    # to or from an unassessed year
+    assert change_kind(_year(None, "none"), _year("potential", "emerging")) == "coverage"
+    assert change_kind(_year("potential", "emerging"), _year(None, "none")) == "coverage"
+
+
+def test_year_json_names_the_lower_bound():
+    d = _year("potential", "potential").to_dict()
+    assert d["stage"] == "potential" and d["at_least"] is True and d["stage_text"] == "at least potential"
+    d = _year(None, "none").to_dict()
+    assert d["stage"] is None and d["stage_text"] == "unassessed"
+    d = _year("emerging", "actual").to_dict()
+    assert d["at_least"] is False and d["stage_text"] == "emerging"
+
+
+def test_dependence_criteria_round_as_the_dependence_command():
+    c = Criterion(name="dependence: trade", stage="emerging", value=0.0227522151, threshold=None, met=None,
+                  reverse=0.1798558186)
+    assert c.to_dict()["value"] == 0.022752 and c.to_dict()["reverse"] == 0.179856
+    r = Criterion(name="disparity: military", stage="potential", value=4.180243458, threshold=1.5, met=True)
+    assert r.to_dict()["value"] == 4.18024

@@ -21,8 +21,11 @@ def run(*args, env=None, cwd=None):
                           env=env, cwd=cwd, timeout=300)
 
 
-def one_line_error(res, *needles):
-    assert res.returncode != 0, res.stdout
+def one_line_error(res, *needles, codes=(2,)):
+    """One ``powergap: error:`` line naming the problem (every needle), the documented exit
+    status (docs/errors.md: 2, or 1 for operating-system errors), no traceback."""
+    assert needles, "an error test must name the text it expects"
+    assert res.returncode in codes, (res.returncode, res.stdout, res.stderr)
     err = res.stderr.strip()
     assert "Traceback" not in err, err
     assert err.count("\n") == 0, err
@@ -43,15 +46,17 @@ CASES = [
     ("non-numeric year", ["assess", "CHN", "RUS", "--start", "abc"], ["--start", "valid integer"]),
     ("missing config file", ["assess", "CHN", "RUS", "--config", "/nonexistent/c.yaml"], ["config file not found"]),
     ("unknown series", ["cite", "gdp_usdd"], ["unknown series 'gdp_usdd'", "gdp_usd"]),
-    ("unknown command", ["asses", "CHN", "RUS"], ["No such command"]),
+    ("unknown command", ["asses", "CHN", "RUS"], ["No such command 'asses'"]),
     ("--all without year", ["assess", "--all", "-o", "/tmp/x.parquet"], ["--year"]),
-    ("profile identical", ["profile", "RUS", "Russia"], []),
-    ("robustness bad year", ["robustness", "CHN", "RUS", "--year", "1700"], []),
-    ("dependence reversed", ["dependence", "RUS", "CHN", "--start", "2010", "--end", "2000"], []),
-    ("triangle repeated state", ["triangle", "USA", "CHN", "CHN"], []),
+    ("profile identical", ["profile", "RUS", "Russia"], ["same state (RUS)"]),
+    ("robustness bad year", ["robustness", "CHN", "RUS", "--year", "1700"], ["year 1700", "outside"]),
+    ("dependence reversed", ["dependence", "RUS", "CHN", "--start", "2010", "--end", "2000"],
+     ["start year 2010 is after end year 2000"]),
+    ("triangle repeated state", ["triangle", "USA", "CHN", "CHN"], ["CHN and CHN name the same state"]),
     ("panel unknown verb", ["panel", "dyad-years", "--start", "2000", "--end", "2001", "--add", "nmc,bogus", "-o", "/tmp/p.parquet"], ["bogus"]),
-    ("panel bad extension", ["panel", "state-years", "--start", "2000", "--end", "2001", "-o", "/tmp/p.xlsx"], []),
-    ("report unknown country", ["report", "CHN", "Narnia", "-o", "/tmp/r.html"], ["Narnia"]),
+    ("panel bad extension", ["panel", "state-years", "--start", "2000", "--end", "2001", "-o", "/tmp/p.xlsx"],
+     ["cannot tell the output format of '/tmp/p.xlsx'", ".parquet"]),
+    ("report unknown country", ["report", "CHN", "Narnia", "-o", "/tmp/r.html"], ["unknown country 'Narnia'"]),
 ]
 
 
@@ -72,17 +77,19 @@ def test_malformed_config(tmp_path, text, needle):
     one_line_error(run("assess", "CHN", "RUS", "--config", str(cfg)), needle, str(cfg))
 
 
-@pytest.mark.parametrize("text", [
-    "just text\n",
-    "- id: x\n  text: t\n  source: s\n  value: \"__import__('os')\"\n  expect: {op: approx, target: 1}\n",
-    "- id: x\n  text: t\n  source: s\n  value: gdp_usd(CHN, 2018)\n  expect: {op: '~', target: 1}\n",
-    "- id: x\n  text: t\n",
-    "- id: [unclosed\n",
+@pytest.mark.parametrize("text, needles", [
+    ("just text\n", ["must be a YAML list of claims"]),
+    ("- id: x\n  text: t\n  source: s\n  value: \"__import__('os')\"\n  expect: {op: approx, target: 1}\n",
+     ["claim 'x'", "'__import__'", "not allowed"]),
+    ("- id: x\n  text: t\n  source: s\n  value: gdp_usd(CHN, 2018)\n  expect: {op: '~', target: 1}\n",
+     ["claim 'x'", "bad op '~'"]),
+    ("- id: x\n  text: t\n", ["claim 'x'", "missing 'source'"]),
+    ("- id: [unclosed\n", ["not valid YAML", "line 2"]),
 ])
-def test_malformed_claim_file(tmp_path, text):
+def test_malformed_claim_file(tmp_path, text, needles):
     f = tmp_path / "claims.yaml"
     f.write_text(text)
-    one_line_error(run("claims", "check", str(f)))
+    one_line_error(run("claims", "check", str(f)), str(f), *needles)
 
 
 def test_unwritable_output_paths(tmp_path):
@@ -91,7 +98,9 @@ def test_unwritable_output_paths(tmp_path):
     for argv in (["assess", "--all", "--year", "2014", "-o", str(blocker / "out.parquet")],
                  ["report", "CHN", "RUS", "-o", str(blocker / "r.html")],
                  ["panel", "state-years", "--start", "2000", "--end", "2001", "-o", str(blocker / "p.csv")]):
-        one_line_error(run(*argv))
+        # an operating-system error: exit 1 per docs/errors.md (2 before OutputError existed)
+        one_line_error(run(*argv), "cannot write", str(blocker / argv[-1].rsplit("/", 1)[-1]), "Not a directory",
+                       codes=(1, 2))
     assert blocker.read_text() == "x"
 
 

@@ -245,7 +245,7 @@ def test_profile_json_shape(mini):
 def test_profile_bad_inputs(mini):
     with pytest.raises(InputError, match="same state"):
         capability_profile("CHN", "China", registry=REGISTRY, store=mini)
-    with pytest.raises(UnknownStateError):
+    with pytest.raises(UnknownStateError, match="unknown country 'Atlantis'"):
         capability_profile("CHN", "Atlantis", registry=REGISTRY, store=mini)
     with pytest.raises(InputError, match="after end year"):
         capability_profile("CHN", "RUS", start=2009, end=2001, registry=REGISTRY, store=mini)
@@ -366,7 +366,7 @@ def test_profile_korolev(mini):
     assert v.checks["economic"]["status"] == "confirms"
     assert v.checks["diplomatic"]["status"] == "contradicts"
     assert v.label.startswith("asymmetric: military (CHN stronger, ratio 2.00), confirmed by 1 of 4 checks")
-    with pytest.raises(CoverageError):
+    with pytest.raises(CoverageError, match="year 1999 is outside the profile's years 2004-2010"):
         p.korolev(1999)
 
 
@@ -411,3 +411,189 @@ def test_default_years_end_at_the_latest_common_data(mini):
     assert latest_common_year("CHN", "RUS", registry=REGISTRY, store=mini, dimensions=["diplomatic"]) == 2010
     p = capability_profile("CHN", "RUS", registry=REGISTRY, store=mini)
     assert (p.start, p.end) == (2001, 2010)
+
+
+# ----------------------------------------------------------------------------- series that hold still (issue 12)
+
+SWITCH_REGISTRY = {
+    "version": 1,
+    "dimensions": {
+        "military": {"series": [{"id": "milex_usd", "direction": 1, "unit": "US$"},
+                                {"id": "milper", "direction": 1, "unit": "thousands"}]},
+        "economic": {"series": [{"id": "gdp_usd", "direction": 1, "unit": "US$"}]},
+        "diplomatic": {"series": [{"name": "gdp_d", "formula": {"gdp_usd": 1}, "direction": 1, "unit": "US$"}]},
+        "financial": {"series": [{"name": "gdp_f", "formula": {"gdp_usd": 1}, "direction": 1, "unit": "US$"}]},
+        "technological": {"series": [{"name": "gdp_low", "formula": {"gdp_usd": 1}, "direction": -1,
+                                      "unit": "US$ (lower is stronger, for the test)"}]},
+    },
+}
+
+
+@pytest.fixture(scope="module")
+def switch(tmp_path_factory) -> Snapshot:
+    """China twice Russia on both military series; SIPRI-like spending covers both states
+    only in 2000-2003, personnel only from 2004: the series switches inside the window."""
+    rows = []
+    for y in YEARS:
+        if y <= 2003:
+            rows += [("milex_usd", CHN, y, 200.0), ("milex_usd", RUS, y, 100.0)]
+        else:
+            rows += [("milper", CHN, y, 2000.0), ("milper", RUS, y, 1000.0)]
+        # a gap in the preferred series with the other complete: the dimension must not
+        # alternate between the two
+        rows += [("gdp_usd", CHN, y, 3.0e12), ("gdp_usd", RUS, y, 1.0e12)]
+    meta = [_series_meta("milex_usd", "US$"), _series_meta("milper", "thousands"), _series_meta("gdp_usd", "US$")]
+    return write_snapshot(tmp_path_factory.mktemp("switch"), rows, [], meta)
+
+
+def test_series_switch_mid_window_breaks_the_stability_run(switch):
+    """The old rule ("first series both have that year") counted 2000-2004 as five stable
+    years across the switch; now the run restarts on the new series."""
+    p = capability_profile("CHN", "RUS", start=2000, end=2010, registry=SWITCH_REGISTRY, store=switch, stability=5)
+    mil = p.dimensions()
+    mil = mil[mil["name"] == "military"].set_index("year")
+    assert list(mil["series"]) == ["milex_usd"] * 4 + ["milper"] * 7  # named per year
+    assert (mil["ratio"] == 2.0).all() and (mil["stronger"] == "CHN").all() and mil["womack"].all()
+    stable = [None if v is pd.NA else bool(v) for v in mil["stable"]]
+    # 2004-2007: a run of 1-4 years on milper, which has no earlier data: cannot tell, never True
+    assert stable == [None] * 8 + [True] * 3
+    # the same through the assessment's engine (gather) and the Korolev label
+    from powergap.assess_core import load_config
+    from powergap.assessment import Grid, gather
+
+    reg = load_registry(SWITCH_REGISTRY, store=switch)
+    ev = gather(Grid(np.array([CHN]), np.array([RUS]), np.array(YEARS)), load_config(None), store=switch,
+                registry=reg)
+    m = ev.dims["military"]
+    assert list(m["entry"][0]) == list(mil["series"])
+    assert [None if v != v else bool(v) for v in m["stable"][0]] == stable
+
+
+def test_series_holds_still_across_a_one_year_gap(switch, tmp_path):
+    """A one-year gap in the preferred series: the dimension keeps to the series covering the
+    whole window instead of alternating year by year."""
+    rows = []
+    for y in YEARS:
+        if y != 2005:
+            rows += [("milex_usd", CHN, y, 300.0), ("milex_usd", RUS, y, 100.0)]
+        rows += [("milper", CHN, y, 2000.0), ("milper", RUS, y, 1000.0)]
+    meta = [_series_meta("milex_usd", "US$"), _series_meta("milper", "thousands")]
+    snap = write_snapshot(tmp_path / "gap", rows, [], meta)
+    reg = {"version": 1, "dimensions": {"military": SWITCH_REGISTRY["dimensions"]["military"]}}
+    p = capability_profile("CHN", "RUS", start=2000, end=2010, registry=reg, store=snap, stability=3)
+    mil = p.dimensions().set_index("year")
+    # 2000-2004 spending; the windows 2005-2007 hold the gap -> personnel throughout; from 2008
+    # spending covers 2006-2008 again
+    assert list(mil["series"]) == ["milex_usd"] * 5 + ["milper"] * 3 + ["milex_usd"] * 3
+    assert list(mil["ratio"]) == [3.0] * 5 + [2.0] * 3 + [3.0] * 3
+    # each year's value does not depend on the years asked for
+    q = capability_profile("CHN", "RUS", start=2006, end=2006, registry=reg, store=snap, stability=3)
+    assert q.dimensions()["series"].tolist() == ["milper"]
+
+
+def test_direction_is_honoured_by_profile_and_assess(switch):
+    """A lower-is-stronger dimension: Russia (lower GDP) is the stronger side in the profile
+    and in the assessment's evidence alike."""
+    from powergap.assess_core import load_config
+    from powergap.assessment import Grid, gather
+
+    p = capability_profile("CHN", "RUS", start=2005, end=2010, registry=SWITCH_REGISTRY, store=switch)
+    tech = p.dimensions()
+    tech = tech[tech["name"] == "technological"]
+    assert (tech["stronger"] == "RUS").all() and (tech["ratio"] == 3.0).all() and (tech["direction"] == -1).all()
+    ev = gather(Grid(np.array([CHN]), np.array([RUS]), np.arange(2005, 2011)), load_config(None), store=switch,
+                registry=load_registry(SWITCH_REGISTRY, store=switch))
+    assert (ev.dims["technological"]["side"] == -1).all() and (ev.dims["economic"]["side"] == 1).all()
+
+
+# ----------------------------------------------------------------------------- one engine, real snapshot
+
+CROSS = [("CHN", "RUS", 2000), ("CHN", "RUS", 2010), ("CHN", "RUS", 2016), ("CHN", "RUS", 2021),
+         ("CHN", "RUS", 2024), ("IND", "PAK", 1998), ("IND", "PAK", 2009), ("IND", "PAK", 2013),
+         ("IND", "PAK", 2020)]
+CROSS_DIMS = ("military", "economic", "diplomatic", "financial", "technological")
+
+
+@pytest.fixture(scope="module")
+def cross_values():
+    """Each (pair, year, dimension): profile, assess (criterion objects and to_dict), claims
+    and robustness values, computed once."""
+    import powergap as pg
+    from powergap.claims import check_claims
+
+    out = {}
+    for a, b, year in CROSS:
+        prof = capability_profile(a, b, start=year, end=year)
+        dims = prof.dimensions().set_index("name")
+        ya = pg.assess(a, b, start=year, end=year).years[0]
+        crit = {c.name.split(": ")[1]: c for c in ya.criteria if c.name.startswith(("disparity:", "check:"))}
+        crit_d = {c["name"].split(": ")[1]: c for c in ya.to_dict()["criteria"]
+                  if c["name"].startswith(("disparity:", "check:"))}
+        claims = [{"id": f"c-{d}", "text": "t", "source": "s", "value": f"ratio({d}, {a}, {b}, {year})",
+                   "expect": {"op": ">", "target": 0}} for d in CROSS_DIMS]
+        res = {r.id.removeprefix("c-"): r for r in check_claims(claims).results}
+        rob = dyad_robustness(a, b, year=year)
+        for d in CROSS_DIMS:
+            out[(a, b, year, d)] = (dims.loc[d], crit[d], crit_d[d], res[d], rob)
+    return out
+
+
+@pytest.mark.parametrize("a, b, year", CROSS)
+@pytest.mark.parametrize("dim", CROSS_DIMS)
+def test_profile_assess_claims_robustness_agree(cross_values, a, b, year, dim):
+    row, crit, crit_d, claim, rob = cross_values[(a, b, year, dim)]
+    if row["series"] is None:  # no series for both: missing everywhere, never a number
+        assert crit.value is None and claim.value is None and dim not in rob.dimensions
+        assert dim in rob.missing_dimensions
+        return
+    assert crit.value == row["ratio"]  # to the last digit
+    assert crit_d["value"] == float(f"{row['ratio']:.6g}")  # as serialised (6 significant places)
+    assert row["series"] in crit.detail  # the assessment names the same series
+    assert claim.value == row["a_value"] / row["b_value"]
+    assert rob.series[dim] == row["series"]
+    assert (rob.values[dim]["a"], rob.values[dim]["b"]) == (row["a_value"], row["b_value"])
+
+
+def test_every_cross_check_has_data(cross_values):
+    """The cross-check is not vacuous: most dimension-years have a series."""
+    have = sum(v[0]["series"] is not None for v in cross_values.values())
+    assert have >= 35
+
+
+# China-Russia ratios from the shipped snapshot (China over Russia), with the series used.
+# Post-1995 years only: they do not depend on how Soviet-era World Bank rows are attached.
+PINS = {
+    "military": {2015: ("milex_usd", 2.9589496460728593), 2016: ("milex_usd", 2.8671747691972524),
+                 2017: ("milex_usd", 3.1450230787292583), 2018: ("milex_usd", 3.7742833543237104),
+                 2019: ("milex_usd", 3.6860066182863265), 2020: ("milex_usd", 4.180243458916085),
+                 2021: ("milex_usd", 4.338347357895365), 2022: ("milex_usd", 2.8520857826095156),
+                 2023: ("milex_usd", 2.7180542615009653), 2024: ("milex_usd", 2.105551906761947)},
+    "technological": {2015: ("rd_spending_usd", 15.159162651652517), 2016: ("rd_spending_usd", 16.762784335584445),
+                      2017: ("rd_spending_usd", 14.912290157580008), 2018: ("rd_spending_usd", 18.127521599607913),
+                      2019: ("rd_spending_usd", 18.285900221142093), 2020: ("rd_spending_usd", 21.700336344452253),
+                      2021: ("rd_spending_usd", 24.532720061646128), 2022: ("rd_spending_usd", 21.79207358833696),
+                      2023: ("rd_spending_usd", 24.306865940333775),
+                      2024: ("patent_applications", 72.81285459555843)},
+}
+
+
+def test_chn_rus_ratios_pinned_with_series(store):
+    p = capability_profile("CHN", "RUS", start=2015, end=2024)
+    d = p.dimensions()
+    for dim, pins in PINS.items():
+        got = d[d["name"] == dim].set_index("year")
+        assert {y: (got.loc[y, "series"], got.loc[y, "ratio"]) for y in pins} == \
+               {y: (s, pytest.approx(r, rel=1e-12)) for y, (s, r) in pins.items()}
+        assert (got["stronger"] == "CHN").all()
+    # independent computation from the raw series
+    for y in (2015, 2021, 2024):
+        assert PINS["military"][y][1] == pytest.approx(store.value("milex_usd", CHN, y) / store.value("milex_usd", RUS, y),
+                                                       rel=1e-12)
+    for y in (2015, 2021, 2023):
+        rd = [store.value("rd_gdp_pct", c, y) * store.value("gdp_usd", c, y) for c in (CHN, RUS)]
+        assert PINS["technological"][y][1] == pytest.approx(rd[0] / rd[1], rel=1e-12)
+    # 2024: WDI has no R&D share; the patent series takes over and stability is judged on it
+    y24 = d[(d["name"] == "technological") & (d["year"] == 2024)].iloc[0]
+    assert bool(y24["stable"])
+    assert PINS["technological"][2024][1] == pytest.approx(
+        store.value("patent_applications", CHN, 2024) / store.value("patent_applications", RUS, 2024), rel=1e-12)

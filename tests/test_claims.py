@@ -606,13 +606,14 @@ def test_cli_exit_codes_and_json(snap, tmp_path, capsys, monkeypatch):
     bad = _write(tmp_path, "- {id: a, text: t, source: s, value: '__import__(os)', expect: {op: '>', target: 0}}")
     code, out, err = _cli(["claims", "check", str(bad)], capsys)
     assert code == 2 and out == "" and err.startswith("powergap: error:") and "claim 'a'" in err
+    assert "'__import__'" in err and "not allowed" in err and err.count("\n") == 1
     assert "Traceback" not in err
     code, out, err = _cli(["claims", "check"], capsys)
-    assert code == 2 and "--seeds" in err
+    assert code == 2 and err == "powergap: error: give a claim FILE or --seeds\n"
     code, out, err = _cli(["claims", "check", str(bad), "--seeds"], capsys)
-    assert code == 2 and "not both" in err
+    assert code == 2 and err == "powergap: error: give either a claim FILE or --seeds, not both\n"
     code, out, err = _cli(["claims", "check", str(tmp_path / "missing.yaml")], capsys)
-    assert code == 2 and "not found" in err
+    assert code == 2 and err == f"powergap: error: claim file not found: {tmp_path / 'missing.yaml'}\n"
 
 
 def test_public_api(snap):

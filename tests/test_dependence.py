@@ -143,10 +143,24 @@ def test_trade_dependence_source_precedence(rel_store):
     assert "no bilateral trade figure" in r["note"]
 
 
+def _curated(*facts):
+    """Curated facts in the shape evidence._curated_trade returns (pair, directed, totals)."""
+    from powergap.curated import Fact
+
+    pair, directed, totals = {}, {}, {}
+    for series, codes, year, value, fid, cite in facts:
+        f = Fact(id=fid, series=series, source=cite, year=year, value=value, ccodes=frozenset(codes))
+        (pair if series == "trade_total" else totals)[
+            (frozenset(codes), year) if series == "trade_total" else (codes[0], year)] = f
+    return lambda: (pair, directed, totals)
+
+
 def test_trade_dependence_curated_years(rel_store, monkeypatch):
-    facts = {("trade_total", "RUS", "CHN", 2023): (240.1e9, "gacc-cn-ru-trade-2023", "GACC 2023"),
-             ("trade_total_all_partners", "RUS", None, 2023): (710.1e9, "fcs-ru-total-trade-2023", "FCS 2023")}
-    monkeypatch.setattr(dep, "_fact", lambda s, a, b, y: facts.get((s, a, b, y)))
+    import powergap.measures.evidence as E
+
+    monkeypatch.setattr(E, "_curated_trade", _curated(
+        ("trade_total", (365, 710), 2023, 240.1e9, "gacc-cn-ru-trade-2023", "GACC 2023"),
+        ("trade_total_all_partners", (365,), 2023, 710.1e9, "fcs-ru-total-trade-2023", "FCS 2023")))
     r = dep.trade_dependence("RUS", "CHN", start=2023, end=2023, store=rel_store).iloc[0]
     assert r["curated"] and r["source_trade"] == "curated" and r["source_total"] == "curated"
     assert r["a_on_b_share"] == pytest.approx(240.1 / 710.1)
@@ -155,7 +169,9 @@ def test_trade_dependence_curated_years(rel_store, monkeypatch):
 
 
 def test_trade_dependence_product_totals_when_nothing_else(rel_store, monkeypatch):
-    monkeypatch.setattr(dep, "_fact", lambda *args: None)
+    import powergap.measures.evidence as E
+
+    monkeypatch.setattr(E, "_curated_trade", _curated())
     r = dep.trade_dependence("RUS", "CHN", start=2017, end=2017, store=rel_store).iloc[0]
     assert r["trade_usd"] == 200 and r["source_trade"].startswith("cepii_baci")
     assert math.isnan(r["a_on_b_share"])  # no total trade: no share
@@ -216,7 +232,7 @@ def test_dependence_errors(rel_store):
         dep.dependence("CHN", "PRC", start=2010, end=2011, store=rel_store)
     with pytest.raises(InputError, match="after end year"):
         dep.trade_dependence("CHN", "RUS", start=2012, end=2010, store=rel_store)
-    with pytest.raises(UnknownStateError):
+    with pytest.raises(UnknownStateError, match="unknown country 'Narnia'"):
         dep.dependence("CHN", "Narnia", start=2010, end=2011, store=rel_store)
 
 
@@ -244,7 +260,7 @@ def test_cli_dependence(rel_store, monkeypatch, capsys):
         main(["dependence", "RUS", "Narnia"])
     assert exc.value.code == 2
     err = capsys.readouterr().err.strip()
-    assert err.startswith("powergap: error:") and "\n" not in err
+    assert err.startswith("powergap: error: unknown country 'Narnia'") and "\n" not in err and "Traceback" not in err
 
 
 # ----------------------------------------------------------------------------- real snapshot
@@ -253,18 +269,15 @@ SIPRI_2020_2024 = {"USA": 0.43, "FRA": 0.096, "RUS": 0.078, "CHN": 0.059, "ITA":
 
 
 def test_sipri_2020_2024_shares_match_fact_sheet(store):
-    if "arms_exports_tiv_sipri" not in store.series_index and "arms_exports_tiv" not in store.series_index:
-        pytest.skip("SIPRI arms-export series not yet in the snapshot")
-    expected = dict(SIPRI_2020_2024)
-    try:
-        from powergap.curated import fact_value
+    for sid in ("arms_exports_tiv_sipri", "arms_exports_tiv"):  # a dropped series fails, never skips
+        assert sid in store.series_index, f"{sid} missing from the shipped snapshot"
+    from powergap.curated import fact_value
 
-        for k in expected:
-            hit = fact_value("arms_export_share_5y", k, period=(2020, 2024))
-            if hit is not None:
-                expected[k] = hit[0]
-    except ImportError:
-        pass
+    expected = {}
+    for k in SIPRI_2020_2024:
+        hit = fact_value("arms_export_share_5y", k, period=(2020, 2024))
+        assert hit is not None, f"curated facts lack SIPRI's 2020-24 export share for {k}"
+        expected[k] = hit[0]
     assert expected == pytest.approx(SIPRI_2020_2024)  # the fact file says what the test says
     got = dep.arms_window_shares(list(expected), (2020, 2024), store=store)
     for k, v in expected.items():
@@ -272,8 +285,7 @@ def test_sipri_2020_2024_shares_match_fact_sheet(store):
 
 
 def test_real_rus_chn_trade(store):
-    if "trade_exports_usd_dots" not in store.series_index:
-        pytest.skip("IMF DOTS trade not yet in the snapshot")
+    assert "trade_exports_usd_dots" in store.series_index, "IMF DOTS trade missing from the shipped snapshot"
     df = dep.trade_dependence("RUS", "CHN", start=2014, end=2020, store=store).set_index("year")
     # Russia's dependence on China several times China's on Russia, rising to 2020
     assert 0.10 < df.loc[2014, "a_on_b_share"] < 0.13 and 0.015 < df.loc[2014, "b_on_a_share"] < 0.03

@@ -31,7 +31,8 @@ from hypothesis import strategies as st
 
 import powergap as pg
 from powergap.assess_core import load_config
-from powergap.assessment import DimensionEvidence, Evidence, Grid, evaluate_row, stability
+from powergap.assessment import Evidence, Grid, evaluate_row
+from powergap.measures.capability import compare, stability_runs
 from powergap.measures.capability import compare, load_registry, womack_stability
 from powergap.measures.robustness import dyad_robustness, weight_robustness
 from powergap.measures.triangle import classify, classify_years, threshold_range
@@ -228,17 +229,16 @@ SYMMETRIC_KEYS = ("agree_ab",)
 def build_evidence(dims: dict[str, tuple[np.ndarray, np.ndarray]], extra: dict[str, np.ndarray],
                    cfg: dict = CFG) -> Evidence:
     """Evidence for one dyad from per-dimension values, through the library's own rules:
-    DimensionEvidence.ratio_side, the Womack flag of gather() and stability()."""
+    compare() and stability_runs() of measures.capability, as gather() uses them."""
     grid = Grid(np.array([1]), np.array([2]), YEARS)
     ev = Evidence(grid, cfg)
     thr, k = cfg["capability"]["threshold"], int(cfg["capability"]["stability_years"])
     for name, (va, vb) in dims.items():
-        de = DimensionEvidence(name, va.copy(), vb.copy(), np.full(T, "x", dtype=object), {})
-        ratio, side = (x.reshape(1, T) for x in de.ratio_side())
-        flag = np.where(np.isnan(ratio), np.nan, (ratio >= thr).astype(float))
+        c = compare(va.reshape(1, T), vb.reshape(1, T), threshold=thr)
+        ratio, side, flag = c["ratio"], c["side"], c["womack"]
         entry = np.where(np.isnan(va) | np.isnan(vb), "", "x").astype(object).reshape(1, T)
         ev.dims[name] = {"va": va.reshape(1, T), "vb": vb.reshape(1, T), "ratio": ratio, "side": side,
-                         "flag": flag, "stable": stability(flag, side, k), "entry": entry}
+                         "flag": flag, "stable": stability_runs(side, flag, k), "entry": entry}
     ev.extra = {k: v.reshape(1, T) for k, v in extra.items()}
     return ev
 

@@ -6,12 +6,13 @@ from fractions import Fraction
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from powergap.errors import InputError
 from powergap.measures.robustness import (
     closed_form_probability,
+    common_dimensions,
     normalise_scores,
     probability_nonnegative,
     weight_robustness,
@@ -20,7 +21,16 @@ from powergap.measures.robustness import (
 
 # Values on a coarse grid produce exact ties and near-ties often.
 value = st.one_of(st.integers(0, 6).map(float), st.floats(0.0, 50.0, allow_nan=False, width=32).map(float))
+# The exact (rational) oracle takes every float, subnormals included.
 coef = st.one_of(st.integers(-3, 3).map(float), st.floats(-5.0, 5.0, allow_nan=False).map(float))
+# The Monte Carlo oracle sums ``w_i * c_i`` in floating point. Dirichlet weights go down to
+# about 1e-10 in 40,000 draws, so a coefficient below ~1e-298 gives products that are
+# subnormal or flush to zero, and then the oracle, not the product, is wrong (issue 12).
+# Its coefficients stay at magnitudes it computes exactly: 0 or 1e-150 <= |c| <= 5 (mixed
+# magnitudes up to a ratio of 5e150 are still drawn).
+_mc_magnitude = st.floats(1e-150, 5.0, allow_nan=False, allow_infinity=False, allow_subnormal=False)
+mc_coef = st.one_of(st.integers(-3, 3).map(float),
+                    st.tuples(st.sampled_from((1.0, -1.0)), _mc_magnitude).map(lambda sm: sm[0] * sm[1]))
 
 
 def _dirichlet_mc(c: np.ndarray, draws: int, seed: int) -> float:
@@ -58,6 +68,16 @@ def test_zeros_drop_out_and_degenerate_cases():
     assert probability_nonnegative([3.0, np.nan, -1.0])[0] == pytest.approx(0.75)
 
 
+def test_input_is_not_modified():
+    # A 1-d float array used to be rescaled in place (its transpose needed no copy).
+    c = np.array([1.0, -3.0])
+    assert probability_nonnegative(c)[0] == pytest.approx(0.25)
+    np.testing.assert_array_equal(c, [1.0, -3.0])
+    c2 = np.array([[2.0, np.nan, -1.0]])
+    probability_nonnegative(c2)
+    assert c2[0, 0] == 2.0 and np.isnan(c2[0, 1]) and c2[0, 2] == -1.0
+
+
 def test_near_ties_are_accurate():
     # Knots 1e-9 apart: the float divided-difference sum would cancel to garbage.
     eps = 1e-9
@@ -72,6 +92,9 @@ def test_near_ties_are_accurate():
 
 @settings(max_examples=120, deadline=None)
 @given(st.lists(coef, min_size=1, max_size=12))
+@example([5e-324, -5e-324, -5e-324, -5e-324])  # subnormal knots: exactly 1/8
+@example([1e-310, -3e-310, 2e-310])
+@example([5.0, -5e-324])
 def test_recursion_equals_exact_closed_form(c):
     got = probability_nonnegative(c)[0]
     want = float(closed_form_probability(c))
@@ -79,7 +102,9 @@ def test_recursion_equals_exact_closed_form(c):
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.lists(coef, min_size=2, max_size=12), st.integers(0, 2**31 - 1))
+@given(st.lists(mc_coef, min_size=2, max_size=12), st.integers(0, 2**31 - 1))
+@example([1e-150, -1e-150, -1e-150, -1e-150], 0)  # smallest magnitudes drawn: exactly 1/8
+@example([5.0, 1e-150, -1e-150, -3.0], 1)
 def test_recursion_matches_monte_carlo(c, seed):
     c = np.array(c)
     draws = 40_000
@@ -93,6 +118,8 @@ def test_recursion_matches_monte_carlo(c, seed):
 @given(st.integers(2, 12).flatmap(lambda n: st.tuples(st.lists(value, min_size=n, max_size=n),
                                                       st.lists(value, min_size=n, max_size=n))),
        st.floats(1.0, 4.0))
+@example(([2.0, 2.0], [3.0, 3.0]), 1.5)  # B's side tied in every dimension
+@example(([1.0, 1.0, 4.0], [3.0, 3.0, 1.0]), 3.0)  # two of three tied
 def test_weight_robustness_against_dirichlet_sampling(ab, t):
     a, b = map(np.array, ab)
     res = weight_robustness(a, b, threshold=t)
@@ -100,17 +127,32 @@ def test_weight_robustness_against_dirichlet_sampling(ab, t):
     draws = 40_000
     w = np.random.default_rng(5).dirichlet(np.ones(len(a)), size=draws)
     sa, sb = w @ xa, w @ xb
-    for got, hit in ((res.fraction_a[0], sa >= t * sb), (res.fraction_b[0], sb >= t * sa)):
-        # Exact ties between composites (probability zero unless all c_i = 0) make MC noisy
-        # in float; the tolerance covers them.
-        se = np.sqrt(max(got * (1 - got), 1e-4) / draws)
+    for got, hit, x, y in ((res.fraction_a[0], sa >= t * sb, xa, xb), (res.fraction_b[0], sb >= t * sa, xb, xa)):
         assert 0.0 <= got <= 1.0
+        if np.isclose(x, t * y, rtol=1e-10, atol=0).all():
+            # Every dimension sits at the threshold (e.g. a = (2, 2), b = (3, 3), t = 1.5):
+            # the composite ratio is t for every weighting up to rounding, so the sampled
+            # event is decided by rounding noise and the MC oracle cannot compute it. The
+            # product's answer there is pinned in test_exact_ties_at_the_threshold.
+            continue
+        se = np.sqrt(max(got * (1 - got), 1e-4) / draws)
         assert abs(got - hit.mean()) <= 5 * se + 2e-3
     # extremes: every sampled composite ratio lies between min_ratio and max_ratio
     if res.stronger[0] != 0 and (xb > 0).all() and (xa > 0).all():
         r = sa / sb if res.stronger[0] == 1 else sb / sa
         assert r.min() >= res.min_ratio[0] * (1 - 1e-9)
         assert r.max() <= res.max_ratio[0] * (1 + 1e-9)
+
+
+def test_exact_ties_at_the_threshold():
+    # B's composite is exactly 1.5 x A's under every weighting: ">=" holds everywhere.
+    res = weight_robustness([2.0, 2.0], [3.0, 3.0], threshold=1.5)
+    assert res.fraction_b[0] == 1.0 and res.fraction_a[0] == 0.0
+    res = weight_robustness([1.0, 1.0, 1.0], [3.0, 3.0, 3.0], threshold=3.0)
+    assert res.fraction_b[0] == 1.0
+    # Just above the tie (beyond the 1e-12 snap), no weighting qualifies.
+    res = weight_robustness([2.0, 2.0], [3.0, 3.0], threshold=1.5 * (1 + 1e-9))
+    assert res.fraction_b[0] == 0.0
 
 
 @settings(max_examples=60, deadline=None)
@@ -229,3 +271,53 @@ def test_bad_inputs():
         weight_robustness([1.0], [2.0], directions=[2])
     with pytest.raises(InputError, match="finite"):
         probability_nonnegative([np.inf, -1.0])
+
+
+# ----------------------------------------------------------------------------- comparing years (issue 12)
+
+def test_common_dimensions_constructed():
+    nan = np.nan
+    va = np.array([[1.0, 2.0, 3.0], [1.0, 2.0, nan], [nan, nan, nan], [1.0, nan, 3.0]])
+    vb = np.array([[1.0, 1.0, 1.0], [1.0, 1.0, 1.0], [nan, nan, nan], [1.0, 1.0, 1.0]])
+    # a row without any value does not count; one side missing is missing
+    assert common_dimensions(va, vb).tolist() == [True, False, False]
+    assert common_dimensions(va[:1], vb[:1]).tolist() == [True, True, True]
+    assert common_dimensions(va[2:3], vb[2:3]).tolist() == [False, False, False]
+
+
+def test_report_robustness_weighs_the_same_dimensions_every_year():
+    """China-Russia 2015-2024: the nuclear series ends in 2023 and the financial one too, the
+    diplomatic ones in 2018; every year is weighed on the same set and the headline says how
+    many (the share used to jump when 6 dimensions became 4)."""
+    import types
+
+    from powergap.measures.capability import capability_profile
+    from powergap.report.build import robustness_section
+    from powergap.report.page import fmt_ratio, fmt_share
+
+    prof = capability_profile("CHN", "RUS", start=2015, end=2024)
+    ctx = types.SimpleNamespace(A="CHN", B="RUS", years=list(range(2015, 2025)), span="2015-2024", start=2015,
+                                end=2024, use=lambda s: list(s), headlines=[])
+    sec = robustness_section(prof, ctx)
+    table = sec.figures[0].table
+    counts = set(table["Dimensions with data"])
+    assert counts == {"4"}
+    assert any("same 4 dimensions (military, economic, technological, demographic)" in n for n in sec.notes)
+    assert any("financial" in n and "nuclear" in n and "diplomatic" in n for n in sec.notes)
+    assert ctx.headlines == [h for h in ctx.headlines if "of 4 dimensions" in h] and ctx.headlines
+    # the share for each year equals a direct computation on those four dimensions only
+    d = prof.dimensions()
+    keep = ["military", "economic", "technological", "demographic"]
+    for j, y in enumerate(range(2015, 2025)):
+        rows = d[(d["year"] == y)].set_index("name").loc[keep]
+        ref = weight_robustness(rows["a_value"].to_numpy(float), rows["b_value"].to_numpy(float), threshold=1.5)
+        assert table.iloc[j, 3] == fmt_share(ref.fraction[0])
+        assert table.iloc[j, 5] == fmt_ratio(ref.equal_weight_ratio[0])
+
+
+def test_dyad_robustness_says_how_many_dimensions():
+    from powergap.measures.robustness import dyad_robustness
+
+    r = dyad_robustness("CHN", "RUS", year=2024).to_dict()
+    assert r["n_dimensions"] == len(r["dimensions"]) == 4
+    assert sorted(r["missing_dimensions"]) == ["diplomatic", "financial", "nuclear"]

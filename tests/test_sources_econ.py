@@ -106,7 +106,8 @@ def test_wdi_datahub_long_format_and_yemen_by_year(tmp_path):
     ind = wdi.WdiIndicator("SP.POP.TOTL", "population", "wdi/pop.csv", "persons", "demographic", "Population", "test")
     sy = wdi.read_indicators(tmp_path, (ind,)).state_year
     assert value(sy, "population", 710, 2023) == 1410700000.0
-    assert value(sy, "population", 678, 1989) == 11700000.0  # ISO3 YEM before 1990: North Yemen
+    # ISO3 YEM before 1990 is unified Yemen's territory: neither North Yemen's nor Yemen's
+    assert value(sy, "population", 678, 1989) is None and value(sy, "population", 679, 1989) is None
     assert value(sy, "population", 679, 1990) == 12000000.0
     assert (sy["ccode"] != 0).all() and 8060000000.0 not in set(sy["value"])  # World dropped
 
@@ -158,9 +159,12 @@ def test_wdi_table_covers_the_issue_series():
 def test_attach_ccode_never_invents_or_duplicates(rows):
     df = pd.DataFrame(rows, columns=["iso3", "year", "value"]).drop_duplicates(["iso3", "year"])
     out = wdi.attach_ccode(df.assign(series="x"), code_col="iso3", label="t")
-    assert len(out) == (df["iso3"].isin(["CHN", "RUS", "USA"])).sum()
+    # CHN and USA are members all these years; RUS figures describe COW 365's territory from
+    # 1992 only (before, the Russian SFSR inside the USSR); WLD and HKG are no states.
+    kept = df["iso3"].isin(["CHN", "USA"]) | ((df["iso3"] == "RUS") & (df["year"] >= 1992))
+    assert len(out) == kept.sum()
     assert set(out["ccode"]) <= {710, 365, 2}
-    assert sorted(out["value"]) == sorted(df.loc[df["iso3"].isin(["CHN", "RUS", "USA"]), "value"])
+    assert sorted(out["value"]) == sorted(df.loc[kept, "value"])
 
 
 # ============================================================================ IMF WEO
@@ -351,6 +355,11 @@ MADDISON_ROWS = [
     ("MNE", "Montenegro", 1995, 4000.0, 600.0),
     ("SRB", "Serbia", 2006, 10000.0, 7450.0),
     ("MNE", "Montenegro", 2006, 9000.0, 620.0),
+    ("SRB", "Serbia", 2008, 10500.0, 7350.0),
+    ("DEU", "Germany", 1913, 3600.0, 65058.0),
+    ("DEU", "Germany", 1970, 15000.0, 77783.0),
+    ("TZA", "U.R. of Tanzania: Mainland", 1962, 800.0, 10500.0),
+    ("TZA", "U.R. of Tanzania: Mainland", 1990, 900.0, 24000.0),
     ("HKG", "Hong Kong", 2018, 50000.0, 7400.0),
     ("USA", "United States", 1850, None, 23580.0),
 ]
@@ -371,7 +380,7 @@ def write_maddison(path: Path, rows=MADDISON_ROWS, columns=maddison.COLUMNS) -> 
     return path
 
 
-def test_maddison_units_windows_and_serbia_montenegro(tmp_path):
+def test_maddison_units_and_territory_windows(tmp_path):
     write_maddison(tmp_path / maddison.FILE)
     sy = maddison.read_maddison(tmp_path).state_year
     check_contract(sy)
@@ -383,11 +392,16 @@ def test_maddison_units_windows_and_serbia_montenegro(tmp_path):
     assert value(sy, "gdp_pc_maddison", 315, 1990) == 12000.0
     assert value(sy, "gdp_pc_maddison", 315, 1995) is None
     assert value(sy, "gdp_pc_maddison", 345, 1990) == 8000.0  # YUG to 1991
-    # 1992-2005: Serbia and Montenegro added; GDP per capita = their GDP / their population
-    assert value(sy, "population_maddison", 345, 1995) == 8200.0 * 1000
-    assert value(sy, "gdp_pc_maddison", 345, 1995) == pytest.approx((5000 * 7600 + 4000 * 600) / 8200)
-    assert value(sy, "gdp_pc_maddison", 345, 2006) == 10000.0  # Serbia alone
+    # 1992-2007: COW 345 held Kosovo, which Maddison's SRB and MNE both leave out: missing
+    assert value(sy, "population_maddison", 345, 1995) is None
+    assert value(sy, "gdp_pc_maddison", 345, 2006) is None
+    assert value(sy, "gdp_pc_maddison", 345, 2008) == 10500.0  # Serbia without Kosovo, as COW from 2008
     assert value(sy, "gdp_pc_maddison", 341, 2006) == 9000.0
+    assert value(sy, "population_maddison", 255, 1913) == 65058.0 * 1000  # the Reich (Maddison's own rows)
+    assert value(sy, "population_maddison", 255, 1970) is None  # unified backcast: no state
+    assert value(sy, "population_maddison", 260, 1970) is None
+    assert value(sy, "population_maddison", 510, 1962) == 10500.0 * 1000  # mainland = Tanganyika
+    assert value(sy, "population_maddison", 510, 1990) is None
     assert value(sy, "gdp_maddison", 2, 1850) is None and value(sy, "population_maddison", 2, 1850) == 23580000.0
     assert 50000.0 not in set(sy["value"])  # Hong Kong has no COW state
 
@@ -446,7 +460,9 @@ def test_gapminder_units_and_dissolved_states(tmp_path):
     assert value(sy, "arms_exports_tiv_gm", 710, 2020) == 760000000.0  # TIV units, not millions
     assert value(sy, "arms_exports_tiv_gm", 365, 1990) == 11000000000.0  # ussr -> COW 365
     assert value(sy, "gas_reserves", 365, 1990) == 31500000000.0
-    assert value(sy, "gas_reserves", 365, 1991) == 30000000000.0  # rus wins over ussr's "other CIS"
+    # 1991: rus is the Russian Federation (COW 365 from 1992) and Gapminder's ussr is a residual
+    # of the other republics from 1991 (its own rows in iso_windows.tsv): neither is the USSR
+    assert value(sy, "gas_reserves", 365, 1991) is None
     assert value(sy, "gas_reserves", 365, 1992) == 31000000000.0  # ussr after 1991 dropped
     assert set(sy["ccode"]) == {710, 365, 2}  # hkg, abkh dropped
 

@@ -31,22 +31,33 @@ def test_crosswalk_is_complete_and_strict():
     assert xw["ccode"].is_unique
     assert xw.loc[xw.ccode == 565, "iso2"].item() == "NA"  # Namibia, not missing
     assert xw.loc[xw.ccode == 365, "iso3"].item() == "RUS"
-    # every ISO3 code present maps to exactly one state unless year-ranged
+    # Only DEU and YEM are shown for two states (West Germany and North Yemen have no code
+    # of their own); which state-years their figures attach to is iso_windows.tsv's business.
     iso = xw[xw.iso3 != ""]
     dup = iso[iso.iso3.duplicated(keep=False)]
-    assert set(dup.iso3) <= {"DEU", "YEM"}
-    assert (dup.iso_from + dup.iso_to != "").any()
+    assert set(dup.iso3) == {"DEU", "YEM"}
+    assert "iso_from" not in xw.columns
 
 
-def test_iso3_to_ccode_depends_on_year():
+def test_iso3_to_ccode_depends_on_year_and_territory():
     import pandas as pd
 
     from powergap.states import iso3_to_ccode
 
-    out = iso3_to_ccode(pd.Series(["DEU", "DEU", "YEM", "YEM", "SUN", "XXX"]),
-                        pd.Series([1980, 1995, 1985, 1995, 1980, 2000]))
-    assert out.tolist()[:5] == [260, 255, 678, 679, 365]
-    assert pd.isna(out.iloc[5])
+    codes = ["DEU", "DEU", "YEM", "YEM", "SUN", "SUN", "RUS", "RUS", "VNM", "VNM", "SRB", "YUG", "XXX"]
+    years = [1980, 1995, 1985, 1995, 1980, 1992, 1970, 1992, 1970, 1980, 2000, 1980, 2000]
+    out = iso3_to_ccode(pd.Series(codes), pd.Series(years))
+    assert [None if pd.isna(v) else int(v) for v in out] == [
+        None, 255,   # unified-Germany backcast for 1980 is neither West Germany nor the Reich
+        None, 679,   # unified Yemen's territory before 1990 is not North Yemen's
+        365, None,   # the Soviet Union to 1991; SUN is no state after
+        None, 365,   # the Russian SFSR is not the USSR
+        None, 816,   # all Vietnam before 1976 is not North Vietnam
+        None, 345,   # Serbia alone is not Serbia and Montenegro; Yugoslavia is 345 to 1991
+        None]
+    # a source's own rows: IMF WEO's "Germany" to 1990 is West Germany
+    weo = iso3_to_ccode(pd.Series(["DEU", "DEU"]), pd.Series([1985, 1991]), source="imf_weo")
+    assert weo.tolist() == [260, 255]
 
 
 def test_membership_extends_open_spells_to_end_year():

@@ -42,7 +42,7 @@ def test_classify_missing_tie():
 def test_sign_ties_rules():
     assert tri.sign_ties([0.5, 0.51, np.nan], 0.5, "agreement") == ["-", "+", None]  # + iff > t
     assert tri.sign_ties([1.0, 1.01], 1.0, "ideal_point") == ["+", "-"]              # + iff <= t
-    with pytest.raises(InputError):
+    with pytest.raises(InputError, match="unknown triangle measure 'votes'"):
         tri.sign_ties([0.1], 0.5, "votes")
 
 
@@ -85,7 +85,7 @@ def test_classify_years_frame():
 # ----------------------------------------------------------------------------- snapshot layer
 
 def test_triangle_fixture_agreement(rel_store):
-    res = tri.triangle("USA", "CHN", "RUS", start=2010, end=2012, min_votes=1, store=rel_store)
+    res = tri.triangle("USA", "CHN", "RUS", start=2010, end=2012, min_votes=1, measure="agreement", store=rel_store)
     f = res.frame.set_index("year")
     # 2010: USA-CHN .5 (not above .5), USA-RUS .375, CHN-RUS .625
     assert f.loc[2010, "ties"] == ["-", "-", "+"]
@@ -99,7 +99,7 @@ def test_triangle_fixture_agreement(rel_store):
 
 
 def test_triangle_json_shape(rel_store):
-    d = json.loads(tri.triangle("USA", "CHN", "RUS", start=2010, end=2012, min_votes=1, store=rel_store).to_json())
+    d = json.loads(tri.triangle("USA", "CHN", "RUS", start=2010, end=2012, min_votes=1, measure="agreement", store=rel_store).to_json())
     assert d["states"] == ["USA", "CHN", "RUS"] and d["measure"] == "agreement" and d["threshold"] == 0.5
     y = {r["year"]: r for r in d["years"]}
     assert y[2010]["ties"] == {"USA-CHN": "-", "USA-RUS": "-", "CHN-RUS": "+"}
@@ -112,15 +112,15 @@ def test_triangle_json_shape(rel_store):
 
 
 def test_triangle_min_votes(rel_store):
-    res = tri.triangle("USA", "CHN", "RUS", start=2010, end=2011, store=rel_store)  # default: 10 roll calls
+    res = tri.triangle("USA", "CHN", "RUS", start=2010, end=2011, measure="agreement", store=rel_store)  # default: 10 roll calls
     assert res.frame["pattern"].isna().all()
     assert "fewer than 10" in res.frame["note"].iloc[0]
 
 
 def test_triangle_median_and_fixed_thresholds(rel_store):
-    med = tri.triangle("USA", "CHN", "RUS", start=2010, end=2010, min_votes=1, threshold="median", store=rel_store)
+    med = tri.triangle("USA", "CHN", "RUS", start=2010, end=2010, min_votes=1, threshold="median", measure="agreement", store=rel_store)
     assert med.frame["threshold"].iloc[0] == pytest.approx(0.5625) and med.frame["pattern"].iloc[0] == "stable marriage"
-    low = tri.triangle("USA", "CHN", "RUS", start=2010, end=2010, min_votes=1, threshold=0.3, store=rel_store)
+    low = tri.triangle("USA", "CHN", "RUS", start=2010, end=2010, min_votes=1, threshold=0.3, measure="agreement", store=rel_store)
     assert low.frame["pattern"].iloc[0] == "menage a trois"
 
 
@@ -135,9 +135,9 @@ def test_triangle_ideal_point(rel_store):
 
 
 def test_triangle_errors(rel_store):
-    with pytest.raises(InputError):
+    with pytest.raises(InputError, match="unknown triangle measure 'votes'"):
         tri.triangle("USA", "CHN", "RUS", measure="votes", store=rel_store)
-    with pytest.raises(InputError):
+    with pytest.raises(InputError, match="threshold must be a number or 'median', got 'high'"):
         tri.triangle("USA", "CHN", "RUS", threshold="high", store=rel_store)
     with pytest.raises(InputError, match="same state"):
         tri.triangle("USA", "CHN", "China", store=rel_store)
@@ -147,27 +147,56 @@ def test_cli_triangle(rel_store, monkeypatch, capsys):
     from powergap.cli import main
 
     monkeypatch.setenv("POWERGAP_SNAPSHOT", str(rel_store.path))
-    main(["triangle", "USA", "CHN", "RUS", "--start", "2010", "--end", "2011", "--min-votes", "1", "--json"])
+    main(["triangle", "USA", "CHN", "RUS", "--start", "2010", "--end", "2011", "--min-votes", "1", "--measure", "agreement", "--json"])
     d = json.loads(capsys.readouterr().out)
     assert [r["pattern"] for r in d["years"]] == ["stable marriage", "romantic triangle"]
-    main(["triangle", "USA", "CHN", "RUS", "--start", "2010", "--end", "2011", "--min-votes", "1"])
+    main(["triangle", "USA", "CHN", "RUS", "--start", "2010", "--end", "2011", "--min-votes", "1", "--measure", "agreement"])
     assert "romantic triangle" in capsys.readouterr().out
-    for bad in (["--threshold", "x"], ["--measure", "votes"], ["--start", "2012", "--end", "2010"]):
+    for bad, message in ((["--measure", "agreement", "--threshold", "x"], "--threshold must be a number or 'median', got 'x'"),
+                         (["--measure", "votes"], "--measure must be one of evidence, agreement, ideal_point, got 'votes'"),
+                         (["--start", "2012", "--end", "2010"], "start year 2012 is after end year 2010")):
         with pytest.raises(SystemExit) as exc:
             main(["triangle", "USA", "CHN", "RUS", *bad])
         assert exc.value.code == 2
         err = capsys.readouterr().err.strip()
-        assert err.startswith("powergap: error:") and "\n" not in err
+        assert err == f"powergap: error: {message}", bad
 
 
 # ----------------------------------------------------------------------------- real snapshot
 
-def test_real_triangle_eras(store):
-    tables = store.catalog.get("tables", {})
-    if "un_votes" not in tables:
-        pytest.skip("UN vote tables not yet in the snapshot")
-    res = tri.triangle("USA", "CHN", "RUS", start=1992, end=2019, store=store)
+def test_real_triangle_eras_agreement(store):
+    res = tri.triangle("USA", "CHN", "RUS", start=1992, end=2019, measure="agreement", store=store)
     f = res.frame.set_index("year")
-    # the 1990s: Russia votes with both (romantic triangle, Russia the pivot); later the US is the outcast
+    # UN agreement alone: the 1990s Russia votes with both (romantic triangle, Russia the pivot)
     assert f.loc[1995, "pattern"] == "romantic triangle" and f.loc[1995, "pivot"] == "RUS"
     assert f.loc[2010, "pattern"] == "stable marriage" and f.loc[2010, "outcast"] == "USA"
+
+
+def test_real_triangle_evidence_cold_war(store):
+    """The default reading reproduces the clear periods of the US-China-USSR triangle."""
+    res = tri.triangle("USA", "CHN", "RUS", start=1950, end=2024, store=store)
+    f = res.frame.set_index("year")
+    for y in range(1950, 1958):  # Sino-Soviet alliance (1950 treaty), both at enmity with the USA
+        assert f.loc[y, "ties"] == ["-", "-", "+"], y
+        assert f.loc[y, "pattern"] == "stable marriage" and f.loc[y, "outcast"] == "USA", y
+    for y in range(1960, 1972):  # the Sino-Soviet split while both remain rivals of the USA
+        assert f.loc[y, "ties"] == ["-", "-", "-"] and f.loc[y, "pattern"] == "unit veto", y
+    for y in range(1973, 1990):  # Sino-American rapprochement; Sino-Soviet hostility until 1989
+        assert f.loc[y, "ties"][0] == "+" and f.loc[y, "ties"][2] == "-", y
+    for y in range(2007, 2025):  # Russia and China partners, the USA the outcast
+        assert f.loc[y, "pattern"] == "stable marriage" and f.loc[y, "outcast"] == "USA", y
+    basis = f.loc[1955, "basis"]
+    assert basis[2] == "alliance (ATOP defence pact)" and basis[0].startswith("strategic rivalry")
+    assert "carried forward" in f.loc[2023, "basis"][0] and f.loc[2023, "basis"][2].startswith("UN ideal points")
+    d = res.to_dict()
+    assert d["measure"] == "evidence" and d["years"][0]["basis"]["CHN-RUS"] == "alliance (ATOP defence pact)"
+
+
+def test_cli_triangle_evidence_refuses_threshold(capsys):
+    from powergap.cli import main
+
+    with pytest.raises(SystemExit) as exc:
+        main(["triangle", "USA", "CHN", "RUS", "--threshold", "0.4"])
+    assert exc.value.code == 2
+    err = capsys.readouterr().err.strip()
+    assert err == "powergap: error: --threshold applies to --measure agreement or ideal_point, not to evidence"

@@ -16,8 +16,6 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
-
 from .errors import InputError
 
 Stage = Literal["none", "potential", "emerging", "actual"]
@@ -27,8 +25,10 @@ STAGES: tuple[str, ...] = ("none", "potential", "emerging", "actual")
 # ----------------------------------------------------------------------------- config
 
 def default_config() -> dict:
+    from .validate import load_yaml_text
+
     text = (resources.files("powergap") / "data" / "assess_config.yaml").read_text(encoding="utf-8")
-    return yaml.safe_load(text)
+    return load_yaml_text(text, "assess_config.yaml")
 
 
 def _merge(base: dict, over: dict, where: str, origin: str) -> dict:
@@ -51,13 +51,15 @@ def _check_value(default: Any, value: Any, name: str, origin: str) -> Any:
             raise InputError(f"{origin}: setting '{name}' must be {type(default).__name__}, got {value!r}")
         return value
     if isinstance(default, (int, float)):
-        if not isinstance(value, (int, float)):
-            raise InputError(f"{origin}: setting '{name}' must be a number, got {value!r}")
-        if value < 0:
+        from .validate import number
+
+        if isinstance(value, (int, float)) and not isinstance(value, bool) and value < 0:
             raise InputError(f"{origin}: setting '{name}' must not be negative, got {value!r}")
-        if isinstance(default, int) and not isinstance(value, int):
+        if isinstance(default, int) and isinstance(value, float):
             raise InputError(f"{origin}: setting '{name}' must be a whole number, got {value!r}")
-        return value
+        lo, hi, lo_open = _RANGES.get(name, _RANGES.get(name.rsplit(".", 1)[-1], (0, None, False)))
+        return number(value, f"setting '{name}'", lo=lo, hi=hi, lo_open=lo_open,
+                      integer=isinstance(default, int), origin=origin)
     if isinstance(default, list):
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             raise InputError(f"{origin}: setting '{name}' must be a list of names")
@@ -67,23 +69,33 @@ def _check_value(default: Any, value: Any, name: str, origin: str) -> Any:
     return value
 
 
+# meaningful range of each numeric setting (lo, hi, lo excluded), by dotted path or leaf name;
+# every number must also be finite. Three independence standards exist (vote difference,
+# criticism, manoeuvre), so min_failed and min_evaluated lie in 1..3.
+_RANGES: dict[str, tuple[float, float | None, bool]] = {
+    "capability.threshold": (1, None, False),
+    "capability.stability_years": (1, 200, False),
+    "min_share": (0, 1, True),
+    "min_multiple": (1, None, False),
+    "max_ratio": (0, 1, True),
+    "independence.min_failed": (1, 3, False),
+    "independence.min_evaluated": (1, 3, False),
+    "independence.criticism.min_events": (0, None, False),
+    "independence.manoeuvre.arms_window": (1, 50, False),
+    "un_votes.min_roll_calls": (1, None, False),
+}
+
+
 def load_config(config: dict | str | Path | None = None) -> dict:
     """The default configuration, overridden by a mapping or a YAML file (strictly checked)."""
     base = default_config()
     if config is None:
         return base
     if isinstance(config, (str, Path)):
+        from .validate import load_yaml_file
+
         path = Path(config)
-        if not path.is_file():
-            raise InputError(f"config file not found: {path}")
-        try:
-            over = yaml.safe_load(path.read_text(encoding="utf-8"))
-        except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            where = f" at line {mark.line + 1}" if mark else ""
-            raise InputError(f"{path}: not valid YAML{where}") from None
-        except UnicodeDecodeError:
-            raise InputError(f"{path}: not a text file") from None
+        over = load_yaml_file(path, what="config file")  # size cap, duplicate keys refused
         origin = str(path)
         if over is None:
             return base
@@ -92,11 +104,10 @@ def load_config(config: dict | str | Path | None = None) -> dict:
     if not isinstance(over, dict):
         raise InputError(f"{origin}: must be a mapping of settings")
     cfg = _merge(base, over, "", origin)
-    cap = cfg["capability"]
-    if cap["threshold"] < 1:
-        raise InputError(f"{origin}: capability.threshold must be at least 1, got {cap['threshold']}")
-    if cap["stability_years"] < 1:
-        raise InputError(f"{origin}: capability.stability_years must be at least 1")
+    ind = cfg["independence"]
+    if ind["min_failed"] > ind["min_evaluated"]:
+        raise InputError(f"{origin}: independence.min_failed ({ind['min_failed']}) must not exceed "
+                         f"independence.min_evaluated ({ind['min_evaluated']})")
     return cfg
 
 
@@ -114,11 +125,16 @@ class Criterion:
     sources: list[str] = field(default_factory=list)
     years: list[int] = field(default_factory=list)
     detail: str = ""
+    reverse: float | None = None  # dependence criteria: the same measure the other way
 
     def to_dict(self) -> dict:
+        from .measures.alignment import clean_number  # the rounding `powergap dependence` prints
+
         d = asdict(self)
-        if isinstance(self.value, float):
-            d["value"] = float(f"{self.value:.6g}")
+        for key in ("value", "reverse"):
+            if isinstance(d[key], float):
+                # shares as `powergap dependence` prints them (6 decimals), ratios to 6 digits
+                d[key] = clean_number(d[key]) if self.name.startswith("dependence") else float(f"{d[key]:.6g}")
         if self.met is None:
             d["note"] = "no data"
         return d
@@ -126,17 +142,31 @@ class Criterion:
 
 @dataclass
 class YearAssessment:
+    """One year's verdict. ``stage`` is None when the year is unassessed (no data on the
+    primary dimension, or a state not a system member): ``reason`` says why. ``at_least``
+    is True when the next stage could not be tested (the data end before it): the stage is
+    then a lower bound, shown as "at least <stage>"."""
+
     year: int
     stronger: str | None
     weaker: str | None
-    stage: str
+    stage: str | None
     evidence_reach: str
     criteria: list[Criterion]
     korolev: str | None = None
     summary: str = ""
+    at_least: bool = False
+    reason: str | None = None
+
+    @property
+    def stage_text(self) -> str:
+        if self.stage is None:
+            return "unassessed"
+        return f"at least {self.stage}" if self.at_least else self.stage
 
     def to_dict(self) -> dict:
         return {"year": self.year, "stronger": self.stronger, "weaker": self.weaker, "stage": self.stage,
+                "at_least": self.at_least, "stage_text": self.stage_text, "reason": self.reason,
                 "evidence_reach": self.evidence_reach, "korolev": self.korolev, "summary": self.summary,
                 "criteria": [c.to_dict() for c in self.criteria]}
 
@@ -161,16 +191,18 @@ def submission(failed: list[bool | None], *, min_failed: int, min_evaluated: int
     return sum(known) >= min_failed
 
 
-def ladder(capability: bool | None, dependence: bool | None, submission: bool | None) -> tuple[str, str]:
+def ladder(capability: bool | None, dependence: bool | None, submission: bool | None) -> tuple[str | None, str]:
     """Wong's ladder: (stage, evidence_reach).
 
-    ``stage`` is the highest stage whose criterion and every earlier one are met;
+    ``stage`` is the highest stage whose criterion and every earlier one are met, or None
+    (unassessed) when the disparity of capabilities itself cannot be tested;
     ``evidence_reach`` is the highest stage the data could evaluate (met or not): a stage
-    of "potential" with reach "potential" means dependence could not be measured, with
-    reach "emerging" that dependence was measured and found not asymmetric.
+    of "potential" with reach "potential" means dependence could not be measured (the
+    stage is "at least potential", see :func:`at_least`), with reach "emerging" that
+    dependence was measured and found not asymmetric.
     """
     if capability is None:
-        return "none", "none"
+        return None, "none"
     if capability is False:
         return "none", "potential"
     if dependence is None:
@@ -184,8 +216,26 @@ def ladder(capability: bool | None, dependence: bool | None, submission: bool | 
     return "actual", "actual"
 
 
-def stage_rank(stage: str) -> int:
-    return STAGES.index(stage)
+def at_least(stage: str | None, reach: str) -> bool:
+    """True when the stage is only a lower bound: the next stage could not be tested."""
+    return stage is not None and stage != "actual" and reach == stage
+
+
+def stage_rank(stage: str | None) -> int:
+    """0-3 for none..actual; -1 for an unassessed year."""
+    return -1 if stage is None else STAGES.index(stage)
+
+
+def change_kind(prev: "YearAssessment", cur: "YearAssessment") -> str:
+    """Why the stage differs between two years: "coverage" when either year is unassessed
+    or the lower of the two stages is only a lower bound (its next stage could not be
+    tested, so the data cannot tell the two years apart); "evidence" otherwise."""
+    if prev.stage is None or cur.stage is None:
+        return "coverage"
+    lower = prev if stage_rank(prev.stage) < stage_rank(cur.stage) else cur
+    if stage_rank(prev.stage) != stage_rank(cur.stage) and lower.at_least:
+        return "coverage"
+    return "evidence"
 
 
 def to_json(obj: dict) -> str:

@@ -33,8 +33,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .assess_core import (Criterion, YearAssessment, any_channel, ladder, load_config, submission, to_json)
+from .assess_core import (Criterion, YearAssessment, any_channel, at_least, change_kind, ladder, load_config, submission,
+                          to_json)
 from .errors import CoverageError, InputError
+from .measures import evidence as E
 from .states import State, resolve
 
 TRADE = "trade_exports_usd"
@@ -58,165 +60,12 @@ def _has(store, sid: str) -> bool:
     return sid in store.series_index
 
 
-def _sources(store, *sids: str) -> list[str]:
-    out: list[str] = []
-    for sid in sids:
-        if _has(store, sid):
-            meta = store.series_meta(sid)
-            for k in meta.get("sources") or [meta["source"]]:
-                if k not in out:
-                    out.append(k)
-    return out
-
-
-class _Scoped:
-    """The store seen by one small assessment: dyadic series are read only for the rows
-    that involve the assessed states (every dyadic lookup here has one of them on a side)."""
-
-    def __init__(self, store, codes):
-        self._store = store
-        self._codes = tuple(sorted(int(c) for c in codes))
-
-    def __getattr__(self, name):
-        return getattr(self._store, name)
-
-    def series(self, series_id: str, *, directed: bool = True):
-        return self._store.series(series_id, directed=directed, involving=self._codes)
-
-
-def _key(c1, c2, yy) -> np.ndarray:
-    return (np.asarray(c1, np.int64) * 1000 + np.asarray(c2, np.int64)) * 4096 + (np.asarray(yy, np.int64) - 1000)
-
-
-@functools.lru_cache(maxsize=128)
-def _state_index(store, sid: str) -> tuple[np.ndarray, np.ndarray]:
-    d = store.series(sid)
-    keys = _key(d["ccode"].to_numpy(), 0, d["year"].to_numpy())
-    order = np.argsort(keys, kind="stable")
-    return keys[order], d["value"].to_numpy(dtype=float)[order]
-
-
-@functools.lru_cache(maxsize=128)
-def _dyad_index(store, sid: str) -> tuple[np.ndarray, np.ndarray]:
-    d = store.series(sid, directed=False)  # as stored: symmetric series once per pair
-    c1, c2 = d["ccode1"].to_numpy(), d["ccode2"].to_numpy()
-    if store.series_meta(sid).get("symmetric"):
-        c1, c2 = np.minimum(c1, c2), np.maximum(c1, c2)
-    keys = _key(c1, c2, d["year"].to_numpy())
-    order = np.argsort(keys, kind="stable")
-    return keys[order], d["value"].to_numpy(dtype=float)[order]
-
-
-def _find(index: tuple[np.ndarray, np.ndarray], q: np.ndarray) -> np.ndarray:
-    keys, vals = index
-    out = np.full(len(q), np.nan)
-    if len(keys):
-        pos = np.minimum(np.searchsorted(keys, q), len(keys) - 1)
-        hit = keys[pos] == q
-        out[hit] = vals[pos[hit]]
-    return out
-
-
-def _inside(store, sid: str, yy: np.ndarray) -> np.ndarray:
-    meta = store.series_meta(sid)
-    return (yy >= meta["first_year"]) & (yy <= meta["last_year"])
-
-
-def _state(store, sid: str, cc: np.ndarray, yy: np.ndarray) -> np.ndarray:
-    """State-year values (NaN where missing; 0 inside coverage for sparse series)."""
-    cc, yy = np.asarray(cc), np.asarray(yy)
-    if not _has(store, sid):
-        return np.full(len(cc), np.nan)
-    out = _find(_state_index(store, sid), _key(cc, 0, yy))
-    if store.series_meta(sid).get("zero_within_coverage"):
-        out = np.where(np.isnan(out) & _inside(store, sid, yy), 0.0, out)
-    return out
-
-
-def _dyad(store, sid: str, c1: np.ndarray, c2: np.ndarray, yy: np.ndarray) -> np.ndarray:
-    """Dyad-year values from c1 to c2 (symmetric series: either order)."""
-    c1, c2, yy = np.asarray(c1), np.asarray(c2), np.asarray(yy)
-    if not _has(store, sid):
-        return np.full(len(c1), np.nan)
-    meta = store.series_meta(sid)
-    if meta.get("symmetric"):
-        c1, c2 = np.minimum(c1, c2), np.maximum(c1, c2)
-    out = _find(_dyad_index(store, sid), _key(c1, c2, yy))
-    if meta.get("zero_within_coverage"):
-        out = np.where(np.isnan(out) & _inside(store, sid, yy), 0.0, out)
-    return out
-
-
-@functools.lru_cache(maxsize=32)
-def _totals_index(store, sid: str, outgoing: bool, incoming: bool) -> tuple[np.ndarray, np.ndarray]:
-    d = store.series(sid, directed=True)
-    parts = []
-    if outgoing:
-        parts.append(d.groupby(["ccode1", "year"])["value"].sum().rename_axis(["ccode", "year"]))
-    if incoming:
-        parts.append(d.groupby(["ccode2", "year"])["value"].sum().rename_axis(["ccode", "year"]))
-    s = pd.concat(parts).groupby(level=[0, 1]).sum()
-    keys = _key(s.index.get_level_values(0).to_numpy(), 0, s.index.get_level_values(1).to_numpy())
-    order = np.argsort(keys, kind="stable")
-    return keys[order], s.to_numpy(dtype=float)[order]
-
-
-def _totals(store, sid: str, cc: np.ndarray, yy: np.ndarray, *, outgoing: bool = True, incoming: bool = True) -> np.ndarray:
-    """Sum of a dyadic series over all partners of each state-year (NaN: no partner row)."""
-    if not _has(store, sid):
-        return np.full(len(cc), np.nan)
-    return _find(_totals_index(store, sid, outgoing, incoming), _key(cc, 0, yy))
-
-
-@functools.lru_cache(maxsize=16)
-def _dyadic_state_stat(store, sids: tuple[str, ...], stat: str, states: frozenset) -> tuple[pd.Series, int, int]:
-    """Per state-year (for ``states`` only), the sum over partners (or the number of
-    partners with a positive value) of dyadic series; with the series' coverage years."""
-    frames, lo, hi = [], 9999, 0
-    want = np.fromiter(states, dtype=np.int64)
-    for sid in sids:
-        if not _has(store, sid):
-            continue
-        meta = store.series_meta(sid)
-        lo, hi = min(lo, meta["first_year"]), max(hi, meta["last_year"])
-        d = store.series(sid, directed=False)
-        d = d[np.isin(d["ccode1"], want) | np.isin(d["ccode2"], want)]
-        if meta.get("symmetric"):  # stored once per pair: count it for both sides
-            d = pd.concat([d, d.rename(columns={"ccode1": "ccode2", "ccode2": "ccode1"})])
-        frames.append(d[["ccode1", "ccode2", "year", "value"]])
-    if not frames:
-        return pd.Series(dtype=float), lo, hi
-    d = pd.concat(frames)
-    d = d[np.isin(d["ccode1"], want)]
-    if stat == "count":
-        d = d[d["value"] > 0].drop_duplicates(["ccode1", "ccode2", "year"])
-        s = d.groupby(["ccode1", "year"]).size().astype(float)
-    else:
-        s = d.groupby(["ccode1", "year"])["value"].sum()
-    return s, lo, hi
-
-
-def _lookup(series: pd.Series, cc: np.ndarray, yy: np.ndarray) -> np.ndarray:
-    if series.empty:
-        return np.full(len(cc), np.nan)
-    idx = pd.MultiIndex.from_arrays([cc, yy])
-    return series.reindex(idx).to_numpy(dtype=float)
-
-
-def _entry_values(store, entry, cc: np.ndarray, yy: np.ndarray) -> np.ndarray:
-    """Values of one capability-registry entry (series, formula or dyadic total)."""
-    if entry.kind == "series":
-        return _state(store, entry.series[0], cc, yy)
-    if entry.kind == "formula":
-        out = np.full(len(cc), entry.scale, dtype=float)
-        for sid, p in zip(entry.series, entry.powers):
-            with np.errstate(divide="ignore", invalid="ignore"):
-                out = out * _state(store, sid, cc, yy) ** p
-        return np.where(np.isfinite(out), out, np.nan)
-    s, lo, hi = _dyadic_state_stat(store, tuple(entry.series), entry.stat or "sum", frozenset(np.unique(cc).tolist()))
-    out = _lookup(s, cc, yy)
-    inside = (yy >= lo) & (yy <= hi)
-    return np.where(np.isnan(out) & inside, 0.0, np.where(inside, out, np.nan))
+# every value comes from the one evidence layer (powergap.measures.evidence)
+_sources = E.sources_of
+_Scoped = E.Scoped
+_state = E.state_values
+_dyad = E.dyad_values
+_totals = E.partner_totals
 
 
 # ============================================================================ evidence engine
@@ -239,151 +88,6 @@ class Grid:
         return np.repeat(self.a, t), np.repeat(self.b, t), np.tile(self.years, d)
 
 
-@dataclass
-class DimensionEvidence:
-    name: str
-    va: np.ndarray
-    vb: np.ndarray
-    entry: np.ndarray  # name of the entry used, per row ("" where none)
-    sources: dict[str, list[str]]
-
-    def ratio_side(self) -> tuple[np.ndarray, np.ndarray]:
-        """ratio stronger/weaker (>= 1) and side (+1 a stronger, -1 b, 0 equal; NaN none)."""
-        va, vb = self.va, self.vb
-        ok = ~np.isnan(va) & ~np.isnan(vb) & (va >= 0) & (vb >= 0)
-        hi, lo = np.fmax(va, vb), np.fmin(va, vb)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            ratio = np.where(ok, np.where(lo > 0, hi / lo, np.where(hi > 0, np.inf, 1.0)), np.nan)
-        side = np.where(ok, np.sign(va - vb), np.nan)
-        return ratio, side
-
-
-def dimension_evidence(store, registry, name: str, grid: Grid) -> DimensionEvidence:
-    """The registry's precedence rule: the first entry for which both states have a value."""
-    a, b, y = grid.flat()
-    dim = registry.dimensions[name]
-    va, vb = np.full(len(a), np.nan), np.full(len(a), np.nan)
-    used = np.full(len(a), "", dtype=object)
-    sources: dict[str, list[str]] = {}
-    for e in dim.entries:
-        if not all(_has(store, s) for s in e.series):
-            continue
-        xa, xb = _entry_values(store, e, a, y), _entry_values(store, e, b, y)
-        take = np.isnan(va) & ~np.isnan(xa) & ~np.isnan(xb)
-        va[take], vb[take], used[take] = xa[take], xb[take], e.name
-        sources[e.name] = _sources(store, *e.series)
-    return DimensionEvidence(name, va, vb, used, sources)
-
-
-def stability(flag: np.ndarray, side: np.ndarray, k: int) -> np.ndarray:
-    """(D, T) flags -> 1 where Womack's flag held with the same stronger side for k
-    consecutive years ending at that year; 0 where it did not; NaN where it cannot be told
-    (no data this year, or a run too short only because earlier years lack data)."""
-    d, t = flag.shape
-    run = np.zeros((d, t))
-    unknown_start = np.zeros((d, t), dtype=bool)  # the run began right after missing data
-    for j in range(t):
-        cur = flag[:, j] == 1
-        if j == 0:
-            run[:, j] = cur
-            unknown_start[:, j] = True
-        else:
-            same = cur & (flag[:, j - 1] == 1) & (side[:, j] == side[:, j - 1])
-            run[:, j] = np.where(same, run[:, j - 1] + 1, cur.astype(float))
-            unknown_start[:, j] = np.where(same, unknown_start[:, j - 1], np.isnan(flag[:, j - 1]))
-    out = np.where(run >= k, 1.0, 0.0)
-    out[np.isnan(flag)] = np.nan
-    out[(flag == 1) & (run < k) & unknown_start] = np.nan
-    return out
-
-
-def _window_sum(x: np.ndarray, width: int) -> np.ndarray:
-    """(D, T) rolling sum over the last ``width`` years; NaN where any year is missing."""
-    d, t = x.shape
-    out = np.full((d, t), np.nan)
-    for j in range(width - 1, t):
-        out[:, j] = x[:, j - width + 1: j + 1].sum(axis=1)
-    return out
-
-
-class VoteMatrix:
-    """UN General Assembly agreement for every pair of voters in a calendar year (cached)."""
-
-    def __init__(self, store):
-        self.store = store
-        self._cache: dict[int, tuple[np.ndarray, np.ndarray]] = {}
-        self.available = "un_votes" in store.catalog.get("tables", {}) and "un_roll_calls" in store.catalog.get("tables", {})
-        if self.available:
-            v = store.table("un_votes")
-            rc = store.table("un_roll_calls")[["rcid", "year"]]
-            self.votes = v.merge(rc, on="rcid")
-            self.years = set(int(y) for y in self.votes["year"].unique())
-
-    def restrict(self, ccodes) -> None:
-        """Compute agreement only among these states (enough for one pair's assessment)."""
-        keep = np.isin(self.votes["ccode"].to_numpy(), np.asarray(sorted(ccodes)))
-        self.votes = self.votes[keep]
-        self._cache.clear()
-
-    def matrix(self, year: int) -> tuple[np.ndarray, np.ndarray]:
-        if year not in self._cache:
-            from .measures.alignment import all_dyad_agreement_year
-
-            part = self.votes[self.votes["year"] == year]
-            d = all_dyad_agreement_year(part)
-            codes = np.unique(np.concatenate([d["ccode1"].to_numpy(), d["ccode2"].to_numpy()])) if len(d) else np.array([], int)
-            m = np.full((len(codes), len(codes)), np.nan)
-            i1, i2 = np.searchsorted(codes, d["ccode1"]), np.searchsorted(codes, d["ccode2"])
-            m[i1, i2] = d["agreement"].to_numpy()
-            m[i2, i1] = d["agreement"].to_numpy()
-            self._cache[year] = (codes, m)
-        return self._cache[year]
-
-    def agreement(self, c1: np.ndarray, c2: np.ndarray, yy: np.ndarray) -> np.ndarray:
-        out = np.full(len(c1), np.nan)
-        if not self.available:
-            return out
-        for year in np.unique(yy):
-            if int(year) not in self.years:
-                continue
-            codes, m = self.matrix(int(year))
-            sel = yy == year
-            i1, i2 = np.searchsorted(codes, c1[sel]), np.searchsorted(codes, c2[sel])
-            i1c, i2c = np.minimum(i1, len(codes) - 1), np.minimum(i2, len(codes) - 1)
-            ok = (codes[i1c] == c1[sel]) & (codes[i2c] == c2[sel])
-            vals = np.where(ok, m[i1c, i2c], np.nan)
-            out[sel] = vals
-        return out
-
-
-def _vote_matrix(store, grid: "Grid", cfg: dict) -> VoteMatrix:
-    vm = VoteMatrix(store)
-    if vm.available and len(grid.a) <= 10:  # a few pairs: only their states, majors and rivals
-        codes = set(grid.a.tolist()) | set(grid.b.tolist())
-        codes |= {resolve(m).ccode for m in cfg["independence"]["vote_difference"]["major_powers"]}
-        riv = _rival_frame(store)
-        mine = riv[riv["s"].isin(list(codes)) & riv["year"].between(grid.years.min(), grid.years.max())]
-        vm.restrict(codes | set(mine["rival"].tolist()))
-    return vm
-
-
-@functools.lru_cache(maxsize=4)
-def _rival_frame(store) -> pd.DataFrame:
-    """Rivalry pairs by year, both directions: columns s (a state), year, rival."""
-    frames = [store.series(sid, directed=True) for sid in RIVALRIES if _has(store, sid)]
-    if not frames:
-        return pd.DataFrame({"s": [], "year": [], "rival": []}, dtype="int64")
-    d = pd.concat(frames)
-    d = d[d["value"] > 0].drop_duplicates(["ccode1", "ccode2", "year"])
-    return pd.DataFrame({"s": d["ccode1"].to_numpy(np.int64), "year": d["year"].to_numpy(np.int64),
-                         "rival": d["ccode2"].to_numpy(np.int64)})
-
-
-def _rivalry_coverage(store) -> tuple[int, int] | None:
-    yrs = [(store.series_meta(s)["first_year"], store.series_meta(s)["last_year"]) for s in RIVALRIES if _has(store, s)]
-    return (min(y[0] for y in yrs), max(y[1] for y in yrs)) if yrs else None
-
-
 # ============================================================================ evaluation
 
 @dataclass
@@ -395,6 +99,7 @@ class Evidence:
     dims: dict[str, dict[str, np.ndarray]] = field(default_factory=dict)
     extra: dict[str, np.ndarray] = field(default_factory=dict)
     sources: dict[str, list[str]] = field(default_factory=dict)
+    vote_codes: frozenset | None = None  # a few pairs: UN agreement among these voters only
 
 
 def _reshape(x: np.ndarray, grid: Grid) -> np.ndarray:
@@ -403,7 +108,7 @@ def _reshape(x: np.ndarray, grid: Grid) -> np.ndarray:
 
 def gather(grid: Grid, cfg: dict, *, store=None, registry=None) -> Evidence:
     """Compute every criterion's raw values for the grid's dyad-years."""
-    from .measures.capability import load_registry
+    from .measures.capability import capability_panel, load_registry
 
     store = _store(store)
     registry = registry if registry is not None else load_registry(None, store=store)
@@ -418,62 +123,58 @@ def gather(grid: Grid, cfg: dict, *, store=None, registry=None) -> Evidence:
         if name not in registry.dimensions:
             raise InputError(f"config names dimension {name!r}, which the capability registry does not define "
                              f"(known: {', '.join(registry.dimensions)})")
-        de = dimension_evidence(store, registry, name, grid)
-        ratio, side = de.ratio_side()
-        ratio, side = _reshape(ratio, grid), _reshape(side, grid)
-        flag = np.where(np.isnan(ratio), np.nan, (ratio >= cap["threshold"]).astype(float))
-        ev.dims[name] = {"va": _reshape(de.va, grid), "vb": _reshape(de.vb, grid), "ratio": ratio, "side": side,
-                         "flag": flag, "stable": stability(flag, side, k),
-                         "entry": np.asarray(de.entry, dtype=object).reshape(grid.shape)}
-        ev.sources[f"capability:{name}"] = sorted({s for v in de.sources.values() for s in v})
+    # capability: the one engine (measures.capability.capability_panel) with its series rule
+    panel = capability_panel(grid.a, grid.b, grid.years, registry=registry, dimensions=dims, window=k,
+                             threshold=cap["threshold"], store=getattr(store, "_store", store))
+    for name in dims:
+        p = panel.dimensions[name]
+        ev.dims[name] = {"va": p.a, "vb": p.b, "ratio": p.ratio, "side": p.side, "flag": p.womack,
+                         "stable": p.stable, "entry": np.where(p.series == None, "", p.series).astype(object)}  # noqa: E711
+        ev.sources[f"capability:{name}"] = sorted({s for v in p.sources.values() for s in v})
 
-    # --- dependence, both directions: x_ab = a's dependence on b
-    if _has(store, TRADE):
-        ex_ab, ex_ba = _dyad(store, TRADE, a, b, y), _dyad(store, TRADE, b, a, y)
-        bil = ex_ab + ex_ba
-        tot_a = _totals(store, TRADE, a, y)
-        tot_b = _totals(store, TRADE, b, y)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            ev.extra["trade_a_on_b"] = _reshape(np.where(tot_a > 0, bil / tot_a, np.nan), grid)
-            ev.extra["trade_b_on_a"] = _reshape(np.where(tot_b > 0, bil / tot_b, np.nan), grid)
-        ev.sources["trade"] = _sources(store, TRADE)
+    # --- dependence, both directions: x_ab = a's dependence on b (the one evidence layer)
+    if _has(store, E.TRADE_DOTS[1]) or _has(store, E.TRADE_COW[1]):
+        ts = E.trade_shares(store, a, b, y)
+        ev.extra["trade_a_on_b"] = _reshape(ts.share_ab, grid)
+        ev.extra["trade_b_on_a"] = _reshape(ts.share_ba, grid)
+        ev.extra["trade_label"] = np.asarray(ts.label, dtype=object).reshape(grid.shape)
+        ev.extra["trade_facts"] = np.asarray(ts.fact_ids, dtype=object).reshape(grid.shape)
+        for spec in E.TRADE_ORDER:
+            ev.sources[f"trade:{spec[0]}"] = E.sources_of(store, *spec[1:])
+        ev.sources["trade"] = [s_ for spec in E.TRADE_ORDER for s_ in ev.sources[f"trade:{spec[0]}"]]
     if _has(store, ARMS):
-        w = int(cfg["independence"]["manoeuvre"]["arms_window"])
-        # window sums need earlier years: the grid starts early enough (see _grid_years)
-        imp_a = _reshape(_arms_imports(store, a, y), grid)
-        imp_b = _reshape(_arms_imports(store, b, y), grid)
-        from_b = _reshape(_dyad(store, ARMS, b, a, y), grid)
-        from_a = _reshape(_dyad(store, ARMS, a, b, y), grid)
-        sa, sb = _window_sum(imp_a, 5), _window_sum(imp_b, 5)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            ev.extra["arms_a_on_b"] = np.where(sa > 0, _window_sum(from_b, 5) / sa, np.nan)
-            ev.extra["arms_b_on_a"] = np.where(sb > 0, _window_sum(from_a, 5) / sb, np.nan)
-        ev.extra["arms_exports_a_to_b_w"] = _window_sum(from_a, w)
-        ev.extra["arms_exports_b_to_a_w"] = _window_sum(from_b, w)
-        ev.sources["arms"] = _sources(store, ARMS, "arms_imports_tiv_sipri")
+        ev.extra["arms_a_on_b"] = _reshape(E.arms_import_share(store, a, b, y, width=5)[0], grid)
+        ev.extra["arms_b_on_a"] = _reshape(E.arms_import_share(store, b, a, y, width=5)[0], grid)
+        ev.sources["arms"] = E.sources_of(store, ARMS, *E.ARMS_IMPORTS)
     if _has(store, FDI) and _has(store, "gdp_usd"):
-        gdp_a, gdp_b = _state(store, "gdp_usd", a, y), _state(store, "gdp_usd", b, y)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            ev.extra["fdi_a_on_b"] = _reshape(_dyad(store, FDI, b, a, y) / gdp_a, grid)
-            ev.extra["fdi_b_on_a"] = _reshape(_dyad(store, FDI, a, b, y) / gdp_b, grid)
-        ev.sources["investment"] = _sources(store, FDI, "gdp_usd")
+        ev.extra["fdi_a_on_b"] = _reshape(E.investment_share(store, a, b, y)[0], grid)
+        ev.extra["fdi_b_on_a"] = _reshape(E.investment_share(store, b, a, y)[0], grid)
+        ev.sources["investment"] = E.sources_of(store, FDI, "gdp_usd")
 
     # --- independence of each side toward the other
-    votes = _vote_matrix(store, grid, cfg)
-    if votes.available:
-        ev.extra["agree_ab"] = _reshape(votes.agreement(a, b, y), grid)
-        majors = [resolve(m).ccode for m in cfg["independence"]["vote_difference"]["major_powers"]]
+    votes = "un_votes" in store.catalog.get("tables", {}) and "un_roll_calls" in store.catalog.get("tables", {})
+    if votes:
+        m = int(cfg["un_votes"]["min_roll_calls"])
+        majors = _majors(store, cfg["independence"]["vote_difference"]["major_powers"], y)
+        if len(grid.a) <= 10:  # a few pairs: agreement among their states, the majors and their rivals only
+            riv = E.rivals(store)
+            mine = riv[riv["s"].isin(np.concatenate([grid.a, grid.b]).tolist())]
+            ev.vote_codes = frozenset(np.concatenate([grid.a, grid.b, *majors, mine["rival"].to_numpy()]).tolist())
+        only = ev.vote_codes
+        ev.extra["agree_ab"], n_ab = E.un_agreement(store, a, b, y, min_votes=m, only=only)
+        ev.extra["agree_ab"] = _reshape(ev.extra["agree_ab"], grid)
+        ev.extra["votes_ab"] = _reshape(n_ab, grid)
         for side_name, w_, s_ in (("a", a, b), ("b", b, a)):
             vals = []
-            for m in majors:
-                ag = votes.agreement(w_, np.full(len(w_), m), y)
-                ag[(w_ == m) | (s_ == m)] = np.nan
+            for mc in majors:
+                ag = E.un_agreement(store, w_, mc, y, min_votes=m, only=only)[0]
+                ag[(w_ == mc) | (s_ == mc)] = np.nan
                 vals.append(1 - ag)
             stack = np.vstack(vals)
             counts = (~np.isnan(stack)).sum(axis=0)
             mean = np.where(counts > 0, np.nansum(stack, axis=0) / np.maximum(counts, 1), np.nan)
             ev.extra[f"dis_majors_{side_name}"] = _reshape(mean, grid)
-        ev.sources["votes"] = ["unvotes"]
+        ev.sources["votes"] = E.un_sources(store)
     if all(_has(store, s) for s in ICEWS_ALL):
         for side_name, w_, s_ in (("a", a, b), ("b", b, a)):
             conf = sum(_dyad(store, s, w_, s_, y) for s in ICEWS_CONFLICT)
@@ -495,26 +196,36 @@ def gather(grid: Grid, cfg: dict, *, store=None, registry=None) -> Evidence:
     return ev
 
 
-def _arms_imports(store, cc: np.ndarray, yy: np.ndarray) -> np.ndarray:
-    for sid in ("arms_imports_tiv_sipri", "arms_imports_tiv"):
-        if _has(store, sid):
-            meta = store.series_meta(sid)
-            out = _state(store, sid, cc, yy)
-            inside = (yy >= meta["first_year"]) & (yy <= meta["last_year"])
-            return np.where(np.isnan(out) & inside, 0.0, out)  # no deliveries recorded: none imported
-    return np.full(len(cc), np.nan)
+def _majors(store, labels: list[str], yy: np.ndarray) -> list[np.ndarray]:
+    """The major powers' COW codes per year: a label resolves to the state that is a system
+    member in that year (DEU: West Germany, 260, in 1955-1990; Germany, 255, otherwise)."""
+    from .states import iso3_to_ccode
+
+    years = np.unique(yy)
+    out = []
+    for lab in labels:
+        st = resolve(lab)
+        code = np.full(len(years), st.ccode, dtype=np.int64)
+        absent = ~E.member(store, code, years)
+        if absent.any():
+            alt = iso3_to_ccode(pd.Series([lab] * int(absent.sum())), pd.Series(years[absent])).to_numpy()
+            code[absent] = np.where(pd.notna(alt), alt, st.ccode).astype(np.int64)
+        out.append(code[np.searchsorted(years, yy)])
+    return out
 
 
-def _manoeuvre(store, ev: Evidence, votes: VoteMatrix) -> None:
-    """Ties of each side with the other side's rivals: alliance, arms deliveries, or UN
-    agreement above its agreement with the other side."""
-    cover = _rivalry_coverage(store)
+def _manoeuvre(store, ev: Evidence, votes: bool) -> None:
+    """Ties of each side with the other side's rivals: an alliance, arms received from the
+    rival in the last ``arms_window`` years, or UN agreement with the rival above its
+    agreement with the other side."""
+    cover = E.rivalry_coverage(store)
     if cover is None:
         return
     grid = ev.grid
     a, b, y = grid.flat()
     w = int(ev.cfg["independence"]["manoeuvre"]["arms_window"])
-    riv = _rival_frame(store)
+    m = int(ev.cfg["un_votes"]["min_roll_calls"])
+    riv = E.rivals(store)
     evaluated = y >= ev.grid.eval_start
     for side_name, w_, s_ in (("a", a, b), ("b", b, a)):
         inside = evaluated & (y >= cover[0]) & (y <= cover[1])
@@ -528,31 +239,45 @@ def _manoeuvre(store, ev: Evidence, votes: VoteMatrix) -> None:
         ties = np.full(len(w_), np.nan)
         if len(pairs):
             ri, rc = pairs["i"].to_numpy(), pairs["rival"].to_numpy()
-            wc, yr = w_[ri], y[ri]
-            tie = np.zeros(len(ri), dtype=bool)
-            known = np.zeros(len(ri), dtype=bool)
-            for s in ALLIANCES:
-                v = _dyad(store, s, wc, rc, yr)
-                known |= ~np.isnan(v)
-                tie |= np.nan_to_num(v) > 0
-            if _has(store, ARMS):
-                arms = sum(np.nan_to_num(_dyad(store, ARMS, wc, rc, yr - k)) for k in range(w))
-                inside_arms = _inside(store, ARMS, yr)
-                known |= inside_arms
-                tie |= arms > 0
-            if votes.available:
-                ag_r = votes.agreement(wc, rc, yr)
-                ag_s = votes.agreement(wc, s_[ri], yr)
-                ok = ~np.isnan(ag_r) & ~np.isnan(ag_s)
-                known |= ok
-                tie |= ok & (ag_r > ag_s)
-            got = np.zeros(len(w_))
-            np.maximum.at(got, ri, tie.astype(float))
-            kn = np.zeros(len(w_))
-            np.maximum.at(kn, ri, known.astype(float))
-            ties = np.where((np.nan_to_num(n_rivals) > 0) & (kn > 0), got, np.nan)
+            ties = _rival_ties(store, w_[ri], rc, s_[ri], y[ri], arms_window=w, min_votes=m, votes=votes,
+                               index=ri, n=len(w_), only=ev.vote_codes)
+            ties = np.where(np.nan_to_num(n_rivals) > 0, ties, np.nan)
         ev.extra[f"rival_ties_{side_name}"] = _reshape(ties, grid)
-    ev.sources["manoeuvre"] = _sources(store, *RIVALRIES, *ALLIANCES, ARMS)
+    ev.sources["manoeuvre"] = E.sources_of(store, *E.RIVALRIES, *E.ALLIANCES, ARMS)
+
+
+def _rival_ties(store, weak: np.ndarray, rival: np.ndarray, strong: np.ndarray, yy: np.ndarray, *,
+                arms_window: int, min_votes: int, votes: bool, index: np.ndarray, n: int, only=None) -> np.ndarray:
+    """Per row ``index`` (weaker, rival of the stronger, year): 1 if the weaker has a tie with
+    any of its rows' rivals, 0 if the data show none, NaN if no tie could be measured.
+    Ties: an ATOP alliance; arms the weaker *received from* the rival (SIPRI, the last
+    ``arms_window`` years: a supplier-recipient link the weaker's own security rests on);
+    UN agreement with the rival above its agreement with the stronger."""
+    tie = np.zeros(len(weak), dtype=bool)
+    known = np.zeros(len(weak), dtype=bool)
+    al = E.alliance_tie(store, weak, rival, yy)
+    known |= ~np.isnan(al)
+    tie |= np.nan_to_num(al) > 0
+    if _has(store, ARMS):
+        got = E.arms_received(store, weak, rival, yy, width=arms_window)
+        known |= ~np.isnan(got)
+        tie |= np.nan_to_num(got) > 0
+    if votes:
+        ag_r = E.un_agreement(store, weak, rival, yy, min_votes=min_votes, only=only)[0]
+        ag_s = E.un_agreement(store, weak, strong, yy, min_votes=min_votes, only=only)[0]
+        ok = ~np.isnan(ag_r) & ~np.isnan(ag_s)
+        known |= ok
+        tie |= ok & (ag_r > ag_s)
+    got_ = np.zeros(n)
+    np.maximum.at(got_, index, tie.astype(float))
+    kn = np.zeros(n)
+    np.maximum.at(kn, index, known.astype(float))
+    return np.where(kn > 0, got_, np.nan)
+
+
+def _n_votes(ev: Evidence, i: int, j: int) -> int:
+    v = ev.extra.get("votes_ab")
+    return 0 if v is None or np.isnan(v[i, j]) else int(v[i, j])
 
 
 def _f(x) -> float | None:
@@ -639,10 +364,19 @@ def evaluate_row(ev: Evidence, i: int, j: int, labels: tuple[str, str]) -> YearA
                 met = vw >= c["min_multiple"] * vs
             dep_flags.append(met)
             yrs = list(range(year - 4, year + 1)) if channel == "arms" else [year]
+            detail = f"{weaker}: {label}; reverse ({stronger}): {f'{vs:.6f}' if vs is not None else 'no data'}"
+            srcs = ev.sources.get(channel, [])
+            if channel == "trade" and "trade_label" in ev.extra:
+                lab, facts = ev.extra["trade_label"][i, j], ev.extra["trade_facts"][i, j]
+                srcs = ev.sources.get(f"trade:{lab}", srcs) if lab in ("dots", "cow") else srcs
+                if facts:  # curated figures are labelled and cited by fact id
+                    detail += f"; curated figures (official statistics as published: {facts})"
+                    srcs = [f"curated:{f_.strip()}" for f_ in str(facts).split(",")]
+                elif lab:
+                    detail += f"; source: {'IMF DOTS' if lab == 'dots' else 'COW Trade'} (both directions and totals)"
             crit.append(Criterion(name=f"dependence: {channel}", stage="emerging", value=vw,
                                   threshold=f">= {c['min_share']} and >= {c['min_multiple']} x reverse",
-                                  met=met, sources=ev.sources.get(channel, []), years=yrs,
-                                  detail=f"{weaker}: {label}; reverse ({stronger}): {vs if vs is not None else 'no data'}"))
+                                  met=met, sources=srcs, years=yrs, detail=detail, reverse=vs))
         # independence standards of the weaker toward the stronger (True = fails the standard)
         fails: list[bool | None] = []
         vd = ind["vote_difference"]
@@ -655,7 +389,9 @@ def evaluate_row(ev: Evidence, i: int, j: int, labels: tuple[str, str]) -> YearA
         crit.append(Criterion(name="independence: foreign-policy difference", stage="actual", value=dis_s,
                               threshold=f"< {vd['max_ratio']} x disagreement with other major powers ({dm if dm is not None else 'no data'})",
                               met=fail, sources=ev.sources.get("votes", []), years=[year],
-                              detail=f"share of UN votes on which {weaker} differs from {stronger}; met = fails the standard"))
+                              detail=f"share of UN votes on which {weaker} differs from {stronger} "
+                                     f"({_n_votes(ev, i, j)} roll calls both voted on; fewer than "
+                                     f"{cfg['un_votes']['min_roll_calls']}: no data); met = fails the standard"))
         cr = ind["criticism"]
         cs = ev.extra.get(f"conflict_share_{wk}")
         cb = ev.extra.get(f"conflict_base_{wk}")
@@ -681,7 +417,8 @@ def evaluate_row(ev: Evidence, i: int, j: int, labels: tuple[str, str]) -> YearA
         crit.append(Criterion(name="independence: manoeuvre for distinct influence", stage="actual", value=tie,
                               threshold="no tie with any rival of the stronger", met=fail,
                               sources=ev.sources.get("manoeuvre", []), years=[year],
-                              detail=(f"{stronger} has {int(n_r)} rival(s); tie = alliance, arms deliveries or closer UN votes"
+                              detail=(f"{stronger} has {int(n_r)} rival(s); tie = alliance, arms received from a rival "
+                                      "or closer UN votes"
                                       if n_r is not None else "no rivalry data for the year") + "; met = fails"))
         ta, tb = ev.extra.get("theta_a"), ev.extra.get("theta_b")
         if ta is not None and j >= 5:
@@ -701,22 +438,39 @@ def evaluate_row(ev: Evidence, i: int, j: int, labels: tuple[str, str]) -> YearA
         sub = None
     dependence = any_channel(dep_flags) if dep_flags else None
     stage, reach = ladder(cap_met, dependence, sub)
-    summary = _summary(year, stage, reach, stronger, weaker, korolev)
+    lower = at_least(stage, reach)
+    reason = None
+    if stage is None:
+        reason = (f"no data on the primary dimension ({cap['primary_dimension']})" if np.isnan(ratio) else
+                  f"the {k}-year stability of the disparity cannot be tested: earlier years lack data on "
+                  f"{cap['primary_dimension']}")
+    elif lower:
+        reason = ("dependence cannot be tested: no data on the trade channel and no other channel met"
+                  if stage == "potential" else
+                  f"the independence standards cannot be tested: fewer than {ind['min_evaluated']} have data")
+    summary = _summary(year, stage, reach, stronger, weaker, korolev, reason)
     return YearAssessment(year=year, stronger=stronger, weaker=weaker, stage=stage, evidence_reach=reach,
-                          criteria=crit, korolev=korolev, summary=summary)
+                          criteria=crit, korolev=korolev, summary=summary, at_least=lower, reason=reason)
 
 
-def _summary(year, stage, reach, stronger, weaker, korolev) -> str:
+def _summary(year, stage, reach, stronger, weaker, korolev, reason=None) -> str:
+    if stage is None:
+        return f"{year}: unassessed: {reason}"
     if stage == "none":
-        if reach == "none":
-            return f"{year}: no data on the primary dimension"
         return f"{year}: no stable disparity ({korolev})"
     text = {"potential": f"{year}: potential asymmetry: {stronger} stronger ({korolev})",
             "emerging": f"{year}: emerging asymmetry: {weaker} depends asymmetrically on {stronger}",
             "actual": f"{year}: actual asymmetry: {weaker} fails the independence standards toward {stronger}"}[stage]
-    if reach == stage and stage != "actual":
+    if at_least(stage, reach):
+        text = text.replace(f"{year}: {stage} asymmetry", f"{year}: at least {stage} asymmetry", 1)
         text += "; the data do not reach the next stage"
     return text
+
+
+def _not_members(year: int, labels: tuple[str, str], which: list[str]) -> YearAssessment:
+    reason = f"not a member of the state system in {year}: {', '.join(which)}"
+    return YearAssessment(year=year, stronger=None, weaker=None, stage=None, evidence_reach="none", criteria=[],
+                          korolev=None, summary=f"{year}: unassessed: {reason}", at_least=False, reason=reason)
 
 
 # ============================================================================ public API
@@ -759,14 +513,20 @@ class Assessment:
 
     def changes(self) -> list[dict]:
         """Years where the stage (or the stronger side) changes, with the criteria behind it."""
-        out, prev = [], None
+        out, prev, last = [], None, None
         for y in self.years:
             key = (y.stage, y.stronger)
-            if key != prev:
+            if last is None or key != prev:
                 decisive = [c.to_dict() for c in y.criteria if not c.name.startswith(("check:", "context:"))]
-                out.append({"year": y.year, "from": None if prev is None else prev[0], "to": y.stage,
+                out.append({"year": y.year, "from": None if last is None else last.stage,
+                            "from_text": None if last is None else last.stage_text, "to": y.stage,
+                            "to_text": y.stage_text, "at_least": y.at_least, "reason": y.reason,
+                            # "evidence": the measured relationship changed; "coverage": a source
+                            # began or ended (or a year is unassessed), so the data cannot tell
+                            "kind": None if last is None else change_kind(last, y),
                             "stronger": y.stronger, "evidence_reach": y.evidence_reach, "criteria": decisive})
                 prev = key
+            last = y
         return out
 
     def summary(self) -> str:
@@ -774,7 +534,7 @@ class Assessment:
         if not self.years:
             return "no years assessed"
         last = self.years[-1]
-        counts = pd.Series([y.stage for y in self.years]).value_counts()
+        counts = pd.Series([y.stage_text for y in self.years]).value_counts()
         parts = [f"{self.state_a.name} and {self.state_b.name}, {self.start}-{self.end}: "
                  + ", ".join(f"{n} year(s) {s}" for s, n in counts.items()) + "."]
         parts.append(f"In {last.year}: {last.summary.split(': ', 1)[-1]}.")
@@ -802,7 +562,9 @@ def _years(start, end, store) -> tuple[int, int]:
     if start > end:
         raise InputError(f"start year {start} is after end year {end}")
     if start < lo or end > hi:
-        raise CoverageError(f"years {start}-{end} are outside the data ({lo}-{hi})")
+        from .validate import year_span
+
+        raise CoverageError(f"years {year_span(start, end)} are outside the data ({lo}-{hi})")
     return int(start), int(end)
 
 
@@ -829,12 +591,19 @@ def assess(a: Any, b: Any, *, start: int | None = None, end: int | None = None,
         raise InputError(f"cannot assess {sa.name} against itself")
     store = _store(store)
     cfg = load_config(config)
-    default_end = end is None
+    default_start, default_end = start is None, end is None
     start, end = _years(start, end, store)
+    start, end, members = _member_years(store, sa, sb, start, end, default_start, default_end)
     yrs = _grid_years(start, end, cfg)
     grid = Grid(np.array([sa.ccode]), np.array([sb.ccode]), yrs, eval_start=start)
     ev = gather(grid, cfg, store=store)
-    out = [evaluate_row(ev, 0, j, (sa.label, sb.label)) for j, yr in enumerate(yrs) if yr >= start]
+    out = []
+    for j, yr in enumerate(yrs):
+        if yr < start:
+            continue
+        outside = [st.label for st, m in ((sa, members[0]), (sb, members[1])) if int(yr) not in m]
+        out.append(_not_members(int(yr), (sa.label, sb.label), outside) if outside
+                   else evaluate_row(ev, 0, j, (sa.label, sb.label)))
     if default_end:  # by default, end at the last year the primary dimension has data for both
         prim = ev.dims[cfg["capability"]["primary_dimension"]]["ratio"][0]
         known = [int(y) for y, r in zip(yrs, prim) if y >= start and not np.isnan(r)]
@@ -843,6 +612,29 @@ def assess(a: Any, b: Any, *, start: int | None = None, end: int | None = None,
             end = known[-1]
     keys = sorted({s for y in out for c in y.criteria for s in c.sources})
     return Assessment(sa, sb, start, end, cfg, out, keys)
+
+
+def _member_years(store, sa: State, sb: State, start: int, end: int, default_start: bool, default_end: bool
+                  ) -> tuple[int, int, tuple[set[int], set[int]]]:
+    """Years of [start, end] in which each state is a COW system member. A default range is
+    narrowed to the years both are members; a range in which they never both are is refused
+    (CoverageError); an explicit range keeps its years and the assessment marks the years
+    outside membership as unassessed ("not a member of the state system")."""
+    yy = np.arange(start, end + 1)
+    ma = E.member(store, np.full(len(yy), sa.ccode), yy)
+    mb = E.member(store, np.full(len(yy), sb.ccode), yy)
+    both = yy[ma & mb]
+    if not len(both):
+        def spells(st):
+            sp = E.membership_years(st.ccode)
+            return ", ".join(f"{f}-{t}" for f, t in sp) or "never"
+        raise CoverageError(f"{sa.name} and {sb.name} are not both members of the state system in any year of "
+                            f"{start}-{end} ({sa.label} member {spells(sa)}; {sb.label} member {spells(sb)})")
+    if default_start:
+        start = max(start, int(both[0]))
+    if default_end:
+        end = min(end, int(both[-1]))
+    return start, end, (set(yy[ma].tolist()), set(yy[mb].tolist()))
 
 
 def assess_all(year: int, *, config: dict | str | Path | None = None, store=None, progress=None) -> pd.DataFrame:
@@ -871,7 +663,8 @@ def assess_all(year: int, *, config: dict | str | Path | None = None, store=None
         crit = {c.name: c for c in ya.criteria}
         prim = crit[f"disparity: {cfg['capability']['primary_dimension']}"]
         rows.append({"ccode1": int(a[i]), "ccode2": int(b[i]), "a": labels[a[i]], "b": labels[b[i]], "year": year,
-                     "stronger": ya.stronger, "stage": ya.stage, "evidence_reach": ya.evidence_reach,
+                     "stronger": ya.stronger, "stage": ya.stage, "at_least": ya.at_least,
+                     "stage_text": ya.stage_text, "reason": ya.reason, "evidence_reach": ya.evidence_reach,
                      "military_ratio": prim.value,
                      "trade_dependence": crit["dependence: trade"].value if "dependence: trade" in crit else None,
                      "korolev": ya.korolev})

@@ -36,7 +36,9 @@ def cite(what=None, *, bibtex: bool = False, store: Snapshot | None = None) -> s
     elif isinstance(what, str):
         entries = sources_for([what], store)
     else:
-        entries = sources_for(list(what), store)
+        from .validate import text_list
+
+        entries = sources_for(text_list(what, "cite()", what="series id"), store)
     if bibtex:
         return "\n\n".join(_bibtex(e) for e in entries)
     return "\n".join(f"[{e['key']}] {e['citation']} ({e['title']}; licence: {e['licence']}; {e['url']})" for e in entries)

@@ -96,15 +96,10 @@ def load_facts(path: str | Path | None = None) -> list[Fact]:
 
 @functools.lru_cache(maxsize=8)
 def _load_cached(path: str, mtime_ns: int) -> tuple[Fact, ...]:
-    import yaml
+    from .validate import load_yaml_file
 
     p = Path(path)
-    try:
-        raw = yaml.safe_load(p.read_text(encoding="utf-8"))
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        where = getattr(exc, "problem_mark", None)
-        at = f" at line {where.line + 1}" if where is not None else ""
-        raise InputError(f"{p.name}: not valid YAML{at}") from None
+    raw = load_yaml_file(p, what="curated facts file")  # size cap, duplicate keys refused
     if raw is None:
         return ()
     if not isinstance(raw, list):

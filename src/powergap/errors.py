@@ -6,6 +6,9 @@ from __future__ import annotations
 class PowergapError(Exception):
     """Base class: the message is the whole story, shown as one line by the CLI."""
 
+    #: the CLI's exit status for this kind of error (docs/errors.md has the table)
+    exit_code = 2
+
 
 class UnknownStateError(PowergapError, LookupError):
     """A country name or code that matches no state (or matches several)."""
@@ -21,3 +24,13 @@ class CoverageError(PowergapError, ValueError):
 
 class InputError(PowergapError, ValueError):
     """Bad arguments: reversed ranges, unknown options, malformed user files."""
+
+
+class SnapshotCorruptError(DataError):
+    """A snapshot file (or its catalog) whose checksum differs from the one recorded."""
+
+
+class OutputError(PowergapError, OSError):
+    """The operating system could not write an output (full disk, no permission): exit 1."""
+
+    exit_code = 1

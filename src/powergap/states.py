@@ -6,10 +6,17 @@ still members on the list's last day (2016-12-31) are extended to an explicit ``
 which defaults to the last year of data in the snapshot, never to the system clock.
 
 The crosswalk (``data/crosswalk.tsv``) is a reviewable table: one row per COW state with
-its ISO3/ISO2 code where one exists. Some codes are shared across time: COW 365 is Russia,
-the Soviet Union and the Russian Federation (ISO3 RUS); ISO3 DEU maps to West Germany (260)
-for 1946-1989 and to Germany (255) otherwise; ISO3 YEM to North Yemen (678) before 1990 and
-to Yemen (679) from 1990. The ``note`` column documents each such case.
+its ISO3/ISO2 code where one exists (the code users type and see).
+
+Which state-year a figure keyed by an ISO3 (or withdrawn/publisher) code is attached to is
+decided by ``data/iso_windows.tsv``: one row per code and year window, with a note. A code
+is attached only in years when its figures describe the territory the COW state had then
+and the state was a system member (docs/states.md). So World Bank RUS figures attach to
+COW 365 from 1992 (before, they are the Russian SFSR, not the USSR) and SUN figures for
+1922-1991; DEU attaches to Germany (255) from 1990 and never to West Germany (260); YEM to
+Yemen (679) from 1990, never to North Yemen (678). A source whose code means another
+territory has its own rows (``source`` column). Windows of one code never overlap: a code
+names at most one state in any year, checked on load and at build time.
 """
 
 from __future__ import annotations
@@ -83,7 +90,7 @@ def crosswalk() -> pd.DataFrame:
     path = resources.files("powergap") / "data" / "crosswalk.tsv"
     with path.open("r", encoding="utf-8") as fh:
         df = pd.read_csv(fh, sep="\t", dtype=str, keep_default_na=False, na_values=[])
-    expected = ["ccode", "stateabb", "cow_name", "iso3", "iso2", "iso_from", "iso_to", "note"]
+    expected = ["ccode", "stateabb", "cow_name", "iso3", "iso2", "note"]
     if list(df.columns) != expected:
         raise UnknownStateError(f"crosswalk.tsv: expected columns {expected}, found {list(df.columns)}")
     df["ccode"] = df["ccode"].astype(int)
@@ -109,29 +116,102 @@ def state(ccode: int) -> State:
         raise UnknownStateError(f"no COW state with code {ccode}") from None
 
 
-@functools.lru_cache(maxsize=1)
-def _iso3_rules() -> pd.DataFrame:
-    xw = crosswalk()
-    rows = xw.loc[xw["iso3"] != "", ["iso3", "ccode", "iso_from", "iso_to"]].copy()
-    extra = pd.DataFrame([(k, v, "", "") for k, v in HISTORICAL_ISO3.items()], columns=rows.columns)
-    rows = pd.concat([rows, extra], ignore_index=True)
-    rows["iso_from"] = pd.to_numeric(rows["iso_from"].replace("", np.nan)).fillna(0).astype(int)
-    rows["iso_to"] = pd.to_numeric(rows["iso_to"].replace("", np.nan)).fillna(9999).astype(int)
-    return rows
+WINDOW_COLUMNS = ["code", "ccode", "first_year", "last_year", "source", "note"]
 
 
-def iso3_to_ccode(iso3: pd.Series, year: pd.Series) -> pd.Series:
-    """Map ISO3 codes (with their year) to COW codes; codes with no COW state give NA.
+def read_iso_windows(path) -> pd.DataFrame:
+    """Read an ISO-window table (the shipped one by default) and check it (:func:`check_iso_windows`)."""
+    with open(path, "r", encoding="utf-8") as fh:
+        df = pd.read_csv(fh, sep="\t", dtype=str, keep_default_na=False, na_values=[])
+    if list(df.columns) != WINDOW_COLUMNS:
+        raise UnknownStateError(f"{path}: expected columns {WINDOW_COLUMNS}, found {list(df.columns)}")
+    out = pd.DataFrame({"code": df["code"].str.strip().str.upper(), "source": df["source"].str.strip(),
+                        "note": df["note"]})
+    for col in ("ccode", "first_year", "last_year"):
+        vals = df[col].str.strip()
+        bad = ~vals.str.fullmatch(r"\d+") & ~((vals == "") & (col != "ccode"))
+        if bad.any():
+            raise UnknownStateError(f"{path}: column {col} holds {vals[bad].iloc[0]!r} (code {df.loc[bad, 'code'].iloc[0]})")
+        out[col] = pd.to_numeric(vals.replace("", np.nan))
+    out["ccode"] = out["ccode"].astype(int)
+    out["first_year"] = out["first_year"].fillna(0).astype(int)
+    out["last_year"] = out["last_year"].fillna(9999).astype(int)
+    check_iso_windows(out)
+    return out[["code", "ccode", "first_year", "last_year", "source", "note"]]
 
-    Year matters for codes whose COW state changed (DEU, YEM); see the module docstring.
+
+def check_iso_windows(windows: pd.DataFrame, spells: pd.DataFrame | None = None) -> None:
+    """Raise :class:`UnknownStateError` when a code's windows overlap (the code would name two
+    states, or one state twice, in some year), a window is empty, or names an unknown state.
+
+    With ``spells`` (COW membership: ``ccode, styear, endyear``) every window must also lie
+    within the years its state was a system member.
     """
-    rules = _iso3_rules()
-    df = pd.DataFrame({"iso3": iso3.astype("string").str.upper().values, "year": year.astype(int).values})
+    empty = windows["first_year"] > windows["last_year"]
+    if empty.any():
+        r = windows[empty].iloc[0]
+        raise UnknownStateError(f"ISO windows: code {r.code} -> {r.ccode} has first year {r.first_year} "
+                                f"after last year {r.last_year}")
+    w = windows.sort_values(["source", "code", "first_year"], kind="mergesort")
+    prev = w.groupby(["source", "code"], sort=False)["last_year"].shift()
+    prev_cc = w.groupby(["source", "code"], sort=False)["ccode"].shift()
+    clash = prev.notna() & (w["first_year"] <= prev)
+    if clash.any():
+        r = w[clash].iloc[0]
+        who = f" for source {r.source}" if r.source else ""
+        raise UnknownStateError(f"ISO windows overlap{who}: code {r.code} -> COW {int(prev_cc[clash].iloc[0])} "
+                                f"to {int(prev[clash].iloc[0])} and -> COW {r.ccode} from {r.first_year}")
+    if spells is None:
+        return
+    years = {}
+    for r in spells.itertuples():
+        years.setdefault(int(r.ccode), []).append((int(r.styear), int(r.endyear)))
+    open_end = int(spells["endyear"].max())
+    for r in windows.itertuples():
+        lo, hi = r.first_year, min(r.last_year, open_end)
+        ok = any(a <= lo and hi <= b for a, b in years.get(int(r.ccode), []))
+        if not ok:
+            raise UnknownStateError(f"ISO windows: code {r.code} -> COW {r.ccode} in {r.first_year}-"
+                                    f"{'' if r.last_year == 9999 else r.last_year} lies outside the state's "
+                                    "system membership")
+
+
+@functools.lru_cache(maxsize=1)
+def iso_windows() -> pd.DataFrame:
+    """The shipped code -> state windows (``data/iso_windows.tsv``), checked."""
+    path = resources.files("powergap") / "data" / "iso_windows.tsv"
+    with resources.as_file(path) as p:
+        windows = read_iso_windows(p)
+    unknown = set(windows["ccode"]) - set(crosswalk()["ccode"])
+    if unknown:
+        raise UnknownStateError(f"iso_windows.tsv: unknown COW codes {sorted(unknown)}")
+    return windows
+
+
+def _windows_for(source: str | None) -> pd.DataFrame:
+    """Windows as one source sees them: its own rows replace the default rows of a code."""
+    w = iso_windows()
+    own = w[w["source"] == source] if source else w.iloc[0:0]
+    default = w[(w["source"] == "") & ~w["code"].isin(set(own["code"]))]
+    return pd.concat([own, default], ignore_index=True)
+
+
+def iso3_to_ccode(iso3: pd.Series, year: pd.Series, *, source: str | None = None) -> pd.Series:
+    """Map ISO3 codes (with their year) to COW codes; a code-year outside every window gives NA.
+
+    A code is attached only in the years its figures describe the state's territory and the
+    state was a system member (``data/iso_windows.tsv``): ``RUS`` is COW 365 from 1992,
+    ``SUN`` 1922-1991, ``DEU`` 255 from 1990. ``source`` selects a source's own rows where a
+    code means another territory in that source.
+    """
+    rules = _windows_for(source)
+    df = pd.DataFrame({"code": iso3.astype("string").str.strip().str.upper().values,
+                       "year": year.astype(int).values})
     df["_row"] = np.arange(len(df))
-    m = df.merge(rules, on="iso3", how="inner")
-    m = m[(m["year"] >= m["iso_from"]) & (m["year"] <= m["iso_to"])]
+    m = df.merge(rules[["code", "ccode", "first_year", "last_year"]], on="code", how="inner")
+    m = m[(m["year"] >= m["first_year"]) & (m["year"] <= m["last_year"])]
     out = pd.Series(pd.NA, index=range(len(df)), dtype="Int64")
-    out.iloc[m["_row"].to_numpy()] = m["ccode"].to_numpy()
+    out.iloc[m["_row"].to_numpy()] = m["ccode"].to_numpy()  # windows do not overlap: one match at most
     out.index = iso3.index
     return out
 
@@ -195,6 +275,9 @@ def _coco():
     return coco.CountryConverter()
 
 
+MAX_NAME_CHARS = 100  # longest accepted query; the longest official names have about 60
+
+
 def resolve(query: str | int | State) -> State:
     """Return the one state that ``query`` names.
 
@@ -212,6 +295,9 @@ def resolve(query: str | int | State) -> State:
     if not isinstance(query, str) or not query.strip():
         raise UnknownStateError(f"unknown country {query!r}: give a name, ISO3/ISO2 code, COW abbreviation or COW number")
     q = query.strip()
+    if len(q) > MAX_NAME_CHARS:  # before fuzzy matching, whose cost grows with the length
+        raise UnknownStateError(f"unknown country {q[:30]!r}... ({len(q):,} characters; a country name or code "
+                                f"has at most {MAX_NAME_CHARS})")
     if q.isdigit():
         return state(int(q))
     codes, names = _lookup()
@@ -269,7 +355,9 @@ def membership(end_year: int | None = None) -> pd.DataFrame:
     spells = store.table("cow_states").copy()
     if end_year is None:
         end_year = store.end_year
-    end_year = int(end_year)
+    from .validate import year
+
+    end_year = year(end_year, "membership: end_year")
     spells["start"] = pd.to_datetime(dict(year=spells.styear, month=spells.stmonth, day=spells.stday))
     spells["end"] = pd.to_datetime(dict(year=spells.endyear, month=spells.endmonth, day=spells.endday))
     if end_year > LIST_END.year:

@@ -55,10 +55,11 @@ class SeriesInfo:
 @functools.lru_cache(maxsize=1)
 def series_registry() -> dict[str, SeriesInfo]:
     """Planned and wanted series (``claims/series_registry.yaml``), loaded strictly."""
-    import yaml
+    from ..validate import load_yaml_text
 
     text = (resources.files("powergap.claims") / "series_registry.yaml").read_text(encoding="utf-8")
-    doc = yaml.safe_load(text)
+
+    doc = load_yaml_text(text, "series_registry.yaml")
     out: dict[str, SeriesInfo] = {}
     planned = doc.get("planned", {})
     for kind in ("state_year", "dyadic", "symmetric"):
@@ -145,6 +146,14 @@ def chapter_range(name: str) -> tuple[str, ...] | None:
 
 
 # ----------------------------------------------------------------------------- binding
+
+@functools.lru_cache(maxsize=8)
+def _dimensions(store) -> frozenset[str]:
+    """Names of the capability registry's dimensions (usable as ``ratio(DIMENSION, A, B, YEAR)``)."""
+    from ..measures.capability import load_registry
+
+    return frozenset(load_registry(None, store=store).dimensions)
+
 
 @dataclass(frozen=True)
 class Country:
@@ -243,6 +252,10 @@ class Binder:
             first = call.args[0]
             if not isinstance(first, Name):
                 raise InputError(f"{where}: the first argument of {spec.name} must be a series id, not {first.value}")
+            if spec.name == "ratio" and self.series_info(first.text) is None and first.text in _dimensions(self.store):
+                # ratio(DIMENSION, A, B, YEAR): the capability engine's dimension value
+                countries, years = self._args(call, ("D", "C", "C", "Y"), where, text)
+                return Bound("dimension_ratio", None, countries, years, name=first.text, text=text)
             series = self.series_info(first.text)
             if series is None:
                 raise InputError(f"{where}: unknown series {first.text!r} in {text}{self._hint(first.text)}")
@@ -399,6 +412,7 @@ class Evaluator:
     def __init__(self, store):
         self.store = store
         self._arrays: dict[str, _Arrays] = {}
+        self._measured: dict[tuple, tuple] = {}  # (function, states, year) -> result or error
 
     # -- data access --------------------------------------------------------------------
     def arrays(self, info: SeriesInfo) -> _Arrays:
@@ -525,6 +539,8 @@ class Evaluator:
             return self._rank_change(b, ev)
         if f == "partner_rank":
             return self._partner_rank(b, ev)
+        if f == "dimension_ratio":
+            return self._dimension_ratio(b, ev)
         if f == "ratio":
             a = self.lookup(b.series, b.countries[:1], b.years[0], ev)
             c = self.lookup(b.series, b.countries[1:], b.years[0], ev)
@@ -547,6 +563,27 @@ class Evaluator:
         if f == "curated":
             return self._curated(b, ev)
         raise AssertionError(f"unhandled function {f}")  # every FUNCTIONS entry is handled above
+
+    def _dimension_ratio(self, b: Bound, ev: Evaluation) -> float | None:
+        """A over B on a capability dimension, from the one capability engine
+        (:func:`powergap.measures.capability.capability_panel`, default stability window)."""
+        from ..measures.capability import capability_panel, load_registry
+
+        (a, c), year = b.countries, b.years[0]
+        reg = load_registry(None, store=self.store)
+        p = capability_panel([a.code_in(year)], [c.code_in(year)], [year], registry=reg, dimensions=[b.name],
+                             store=self.store).dimensions[b.name]
+        used = p.series[0, 0]
+        if used is None:
+            ev.add_missing(series=b.name, country=_pair(b.countries), year=year,
+                           reason="no series of the dimension has values for both states")
+            return None
+        ev.add_sources(p.sources[used])
+        if p.b[0, 0] == 0:
+            ev.add_missing(series=f"{b.name} ({used})", country=c.label, year=year,
+                           reason="division by zero (the denominator is 0)")
+            return None
+        return float(p.a[0, 0] / p.b[0, 0])
 
     def _over_years(self, b: Bound, ev: Evaluation) -> float | None:
         y0, y1 = b.years
@@ -631,8 +668,16 @@ class Evaluator:
             params = {}
         if "store" in params:
             kwargs["store"] = self.store
+        key = (module, function, a.label, c.label, year)
         try:
-            df = fn(a.label, c.label, **kwargs)
+            if key not in self._measured:  # a file asking the same pair and year again is not slower
+                try:
+                    self._measured[key] = (fn(a.label, c.label, **kwargs), None)
+                except PowergapError as exc:
+                    self._measured[key] = (None, exc)
+            df, err = self._measured[key]
+            if err is not None:
+                raise err
         except PowergapError as exc:
             ev.add_missing(series=b.func, country=label, year=year, reason=str(exc).splitlines()[0] if str(exc) else
                            type(exc).__name__)

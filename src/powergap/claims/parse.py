@@ -35,6 +35,51 @@ MAX_NAME = 64  # characters of one name
 MAX_NUMBER_CHARS = 24  # characters of one numeric literal
 MAX_LITERAL = 1e15  # largest absolute literal (a quadrillion; world GDP is ~1e14 US$)
 
+# Budgets for a whole claim file, checked claim by claim as the file is bound (before any
+# evaluation), so a hostile file is refused in well under a second. An honest file stays far
+# inside them: the 109 seed claims make 377 calls, 34 distinct measure computations.
+MAX_FILE_LOOKUPS = 20_000  # values read over the file (a call over years Y0..Y1 reads Y1-Y0+1)
+MAX_FILE_MEASURES = 64  # distinct (measure, states, year) computations; each costs ~30 ms
+MEASURE_FUNCTIONS = frozenset({"agreement", "dependence", "dimension_ratio", "product_share"})
+RANGE_FUNCTIONS = frozenset({"sum", "mean", "max", "min"})
+
+
+class FileBudget:
+    """Counts the work a claim file asks for and refuses it, with one line, once it exceeds
+    :data:`MAX_FILE_LOOKUPS` or :data:`MAX_FILE_MEASURES`."""
+
+    def __init__(self, label: str):
+        self.label = label
+        self.lookups = 0
+        self.measures: set[tuple] = set()
+
+    def add(self, tree: "Node", bound: dict) -> None:
+        for call in iter_calls(tree):  # every occurrence is evaluated, not only distinct ones
+            b = bound.get(call)
+            if b is None:
+                continue
+            years = getattr(b, "years", ()) or ()
+            if b.func in RANGE_FUNCTIONS and len(years) == 2:
+                self.lookups += max(int(years[1]) - int(years[0]) + 1, 1)
+            else:
+                self.lookups += 1
+            if b.func in MEASURE_FUNCTIONS:
+                self.measures.add((b.func, tuple(getattr(c, "label", c) for c in b.countries), tuple(years),
+                                   getattr(b, "name", None)))
+        if self.lookups > MAX_FILE_LOOKUPS:
+            raise InputError(f"{self.label}: the claims ask for more than {MAX_FILE_LOOKUPS:,} data values; "
+                             f"split the file")
+        if len(self.measures) > MAX_FILE_MEASURES:
+            raise InputError(f"{self.label}: the claims ask for more than {MAX_FILE_MEASURES} distinct "
+                             f"computations of {', '.join(sorted(MEASURE_FUNCTIONS))} (states and year); "
+                             f"split the file")
+
+
+def count_top_items(text: str) -> int:
+    """How many items a YAML file's top-level block list has (lines starting ``- ``), counted
+    on the text before parsing it; flow-style lists (``[...]``) count as one line each."""
+    return len(re.findall(r"(?m)^-(?:[ \t]|$)", text))
+
 
 # ----------------------------------------------------------------------------- tree
 

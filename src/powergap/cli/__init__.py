@@ -80,8 +80,8 @@ def main(argv: list[str] | None = None) -> None:
             print(exc.format_message())
             raise SystemExit(0) from None
         fail(exc.format_message().replace("\n", " "), exc.exit_code or 2)
-    except PowergapError as exc:
-        fail(str(exc).replace("\n", " "))
+    except PowergapError as exc:  # exit 2 for bad input or data, 1 for OutputError (docs/errors.md)
+        fail(str(exc).replace("\n", " "), getattr(exc, "exit_code", 2))
     except BrokenPipeError:
         raise SystemExit(0) from None
     except KeyboardInterrupt:

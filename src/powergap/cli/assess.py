@@ -68,15 +68,17 @@ def _print_timeline(result) -> None:
         t.add_column(col)
     for y in result.years:
         prim = next((c for c in y.criteria if c.name.startswith("disparity")), None)
-        style = STAGE_STYLE.get(y.stage, "")
-        t.add_row(str(y.year), y.stronger or "-", f"[{style}]{y.stage}[/{style}]", y.evidence_reach,
+        style = STAGE_STYLE.get(y.stage or "none", "dim")
+        t.add_row(str(y.year), y.stronger or "-", f"[{style}]{y.stage_text}[/{style}]", y.evidence_reach,
                   _fmt(prim.value if prim else None), (y.korolev or "").split(", confirmed by ")[-1]
                   if y.korolev and "confirmed" in y.korolev else (y.korolev or ""))
     con.print(t)
     con.print("[bold]Evidence behind each change of stage[/bold]")
     for ch in result.changes():
-        con.print(f"[bold]{ch['year']}[/bold]: {ch['from'] or 'start'} -> {ch['to']}"
-                  f" ({ch['stronger'] or 'no stronger side'}; evidence reaches {ch['evidence_reach']})")
+        why = {"coverage": "; a change of data coverage, not of evidence", "evidence": ""}.get(ch["kind"], "")
+        con.print(f"[bold]{ch['year']}[/bold]: {ch['from_text'] or 'start'} -> {ch['to_text']}"
+                  f" ({ch['stronger'] or 'no stronger side'}; evidence reaches {ch['evidence_reach']}{why})"
+                  + (f"\n  {ch['reason']}" if ch["reason"] else ""))
         ct = Table(show_header=True, box=None, pad_edge=False)
         for col in ("criterion", "value", "threshold", "met", "years", "sources"):
             ct.add_column(col)
@@ -90,27 +92,23 @@ def _print_timeline(result) -> None:
 
 
 def _run_all(year: int, config: Optional[Path], out: Path) -> None:
-    import os
-    import tempfile
-
     from rich.console import Console
 
     from ..assessment import assess_all
     from ..errors import InputError
+    from ..outputs import check_output, write_output
 
     suffix = out.suffix.lower()
     if suffix not in (".parquet", ".csv", ".feather", ".json"):
         raise InputError(f"{out}: unknown output format {suffix or '(none)'}; use .parquet, .csv, .feather or .json")
-    parent = out.resolve().parent
-    if not parent.is_dir():
-        raise InputError(f"{out}: directory {parent} does not exist")
+    inputs = {"--config": config}
+    check_output(out, inputs=inputs)  # before minutes of work, not after
     console = Console(stderr=True)
     with console.status(f"assessing every dyad in {year}") as status:
         df = assess_all(year, config=config, progress=lambda m: status.update(m))
         cfg = df.attrs.get("config")
-        fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", dir=parent)
-        os.close(fd)
-        try:
+
+        def write(tmp: Path) -> None:
             if suffix == ".parquet":
                 import pyarrow as pa
                 import pyarrow.parquet as pq
@@ -123,12 +121,10 @@ def _run_all(year: int, config: Optional[Path], out: Path) -> None:
             elif suffix == ".feather":
                 df.reset_index(drop=True).to_feather(tmp)
             else:
-                Path(tmp).write_text(json.dumps({"year": year, "config": cfg, "dyads": json.loads(
+                tmp.write_text(json.dumps({"year": year, "config": cfg, "dyads": json.loads(
                     df.to_json(orient="records"))}, indent=1), encoding="utf-8")
-            os.replace(tmp, out)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-    counts = df["stage"].value_counts().to_dict()
+
+        write_output(out, write, inputs=inputs)
+    counts = df["stage"].fillna("unassessed").value_counts().to_dict()
     typer.echo(f"assessed {len(df):,} dyads in {year}: " + ", ".join(f"{k} {v:,}" for k, v in sorted(counts.items()))
                + f"; written to {out}")

@@ -11,10 +11,11 @@ import typer
 
 def _split(values: Optional[List[str]]) -> Optional[list[str]]:
     """Accept ``--dimensions a,b`` as well as repeated ``--dimensions a --dimensions b``."""
+    from ..validate import names
+
     if not values:
         return None
-    out = [v.strip() for item in values for v in item.split(",") if v.strip()]
-    return out or None
+    return names(values, "--dimensions")  # given but empty (--dimensions "") is an error
 
 
 def _fmt(x: float | None, digits: int = 2) -> str:
@@ -160,7 +161,8 @@ def register(app: typer.Typer) -> None:
         console.print(t)
         who = res.stronger or "neither side"
         console.print(f"Stronger under equal weights: {who} (composite ratio {_fmt(res.equal_weight_ratio)}).")
-        console.print(f"Share of all weightings giving {who} at least {res.threshold:g} times the other: "
+        console.print(f"Share of all weightings of these {len(res.dimensions)} dimensions giving {who} at least "
+                      f"{res.threshold:g} times the other: "
                       f"{_fmt(res.fraction, 4)}  ({res.a.label}: {_fmt(res.fraction_a, 4)}, "
                       f"{res.b.label}: {_fmt(res.fraction_b, 4)})")
         console.print(f"Composite ratio over all weightings: {_fmt(res.min_ratio)} to {_fmt(res.max_ratio)} "

@@ -9,6 +9,12 @@ from typing import List, Optional
 import typer
 
 
+def vintage_of(source: dict) -> str:
+    """A catalog source's vintage: recorded by the build (live refreshes record the publisher's
+    date or the download date), else its declared version (snapshots built before the field)."""
+    return source.get("vintage") or source.get("version") or ""
+
+
 def register(app: typer.Typer) -> None:
     data = typer.Typer(help="The embedded data snapshot: list, verify, build, update.", no_args_is_help=True)
     app.add_typer(data, name="data")
@@ -32,7 +38,8 @@ def register(app: typer.Typer) -> None:
         if as_json:
             out = {"snapshot": str(store.path), "end_year": store.end_year, "series": rows,
                    "tables": store.catalog.get("tables", {}),
-                   "sources": [{k: v for k, v in s.items() if k != "files"} for s in store.catalog["sources"]]}
+                   "sources": [{**{k: v for k, v in s.items() if k != "files"}, "vintage": vintage_of(s)}
+                               for s in store.catalog["sources"]]}
             typer.echo(json.dumps(out, indent=1))
             return
         from rich.console import Console
@@ -44,7 +51,18 @@ def register(app: typer.Typer) -> None:
         for r in rows:
             t.add_row(r["id"], r["unit"], r["dimension"], ",".join(r["sources"]),
                       f"{r['first_year']}-{r['last_year']}", "yes" if r["dyadic"] else "")
-        Console().print(t)
+        console = Console()
+        console.print(t)
+        last: dict[str, int] = {}
+        for r in rows:
+            for key in r["sources"]:
+                last[key] = max(last.get(key, r["last_year"]), r["last_year"])
+        v = Table(title=f"sources: vintage of the raw files ({len(store.catalog['sources'])})")
+        for col in ("source", "vintage", "last year"):
+            v.add_column(col)
+        for s in sorted(store.catalog["sources"], key=lambda s: s["key"]):
+            v.add_row(s["key"], vintage_of(s), str(last.get(s["key"], "")))
+        console.print(v)
 
     @data.command("verify")
     def verify() -> None:
@@ -57,6 +75,9 @@ def register(app: typer.Typer) -> None:
         if problems:
             raise DataError(f"snapshot at {store.path} failed verification: {'; '.join(problems)}")
         typer.echo(f"snapshot OK: {len(store.catalog['files'])} files match the catalog ({store.path})")
+        if not store.has_catalog_sum:
+            typer.echo("note: no catalog.sha256 beside the catalog (built by an older powergap), so the catalog "
+                       "itself was not checked; rebuild with 'powergap data build' to add it")
 
     @data.command("build")
     def build(
@@ -78,14 +99,23 @@ def register(app: typer.Typer) -> None:
 
     @data.command("update")
     def update(
-        source: str = typer.Argument(..., help="Which source to refresh; only 'wdi' is supported."),
+        source: str = typer.Argument(..., help="Which source to refresh: wdi (World Bank), trade (IMF IMTS), "
+                                                "unvotes (UN Digital Library GA votes) or milex (SIPRI)."),
         raw: Optional[Path] = typer.Option(None, "--raw", help="Raw directory to rebuild from (other sources)."),
         out: Optional[Path] = typer.Option(None, "--out", help="Snapshot directory to write (default: user snapshot)."),
+        file: Optional[Path] = typer.Option(None, "--file", help="Use a file downloaded by hand instead of fetching "
+                                                                 "(trade, unvotes, milex)."),
+        start: Optional[int] = typer.Option(None, "--start", help="First year to take (trade: default 2015; "
+                                                                  "unvotes: default 2025)."),
+        include_restricted: bool = typer.Option(False, "--include-restricted",
+                                                help="Also build sources whose licence keeps them out of the shipped "
+                                                     "snapshot (the UN votes)."),
     ) -> None:
-        """Pull fresh World Bank WDI series through wbgapi into a user cache and rebuild."""
-        from ..live import update_wdi
+        """Fetch one source's current data into a user cache and rebuild a user snapshot (docs/live.md)."""
+        from ..live import update as run_update
 
-        path = update_wdi(source=source, raw=raw, out=out, echo=typer.echo)
+        path = run_update(source, raw=raw, out=out, file=file, start=start, echo=typer.echo,
+                          include_restricted=include_restricted)
         typer.echo(f"updated snapshot at {path}; set POWERGAP_SNAPSHOT={path} to use it")
 
     @app.command("cite")

@@ -24,8 +24,12 @@ def _run(kind: str, *, start: Optional[int], end: Optional[int], directed: bool,
     from ..panels import dyad_years, state_years, verb_names, write_panel
     from ..panels.io import panel_format
 
-    verbs = verb_names(add)  # unknown names fail before any work
+    from ..outputs import check_output
+    from ..validate import names
+
+    verbs = verb_names(names(add, "--add")) if add else []  # unknown or empty names fail before any work
     panel_format(output)  # so does an unknown extension
+    check_output(output, what="the panel")  # and an output path that cannot be (safely) replaced
     console = Console(stderr=True)
     with console.status(f"building {kind}") as status:
         if kind == "state-years":

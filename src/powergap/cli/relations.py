@@ -184,7 +184,9 @@ def register(app: typer.Typer) -> None:
         c: str = typer.Argument(..., help=_STATE_HELP),
         start: Optional[int] = typer.Option(None, "--start", help="First year (default 1946)."),
         end: Optional[int] = typer.Option(None, "--end", help="Last year (default: the snapshot's last year)."),
-        measure: str = typer.Option("agreement", "--measure", help="agreement (UN votes) or ideal_point."),
+        measure: str = typer.Option("evidence", "--measure",
+                                    help="evidence (rivalry, war, alliances, then UN ideal points), "
+                                         "agreement (UN votes) or ideal_point."),
         threshold: Optional[str] = typer.Option(None, "--threshold",
                                                 help="Amity threshold: a number or 'median' (default: 0.5 for "
                                                      "agreement, the year's median distance for ideal_point)."),
@@ -197,6 +199,8 @@ def register(app: typer.Typer) -> None:
 
         if measure not in MEASURES:
             raise InputError(f"--measure must be one of {', '.join(MEASURES)}, got {measure!r}")
+        if measure == "evidence" and threshold is not None:
+            raise InputError("--threshold applies to --measure agreement or ideal_point, not to evidence")
         thr: float | str | None = threshold
         if threshold is not None and threshold != "median":
             try:
@@ -212,6 +216,9 @@ def register(app: typer.Typer) -> None:
         d = res.to_dict()
         console = _console()
         pairs = res.pair_labels
+        if d["measure"] == "evidence":
+            _evidence_triangle_table(console, d, pairs)
+            return
         t = Table(title=f"Strategic triangle {'-'.join(d['states'])} by {d['measure']} ({d['rule']}; "
                         f"threshold {d['threshold']})")
         for col in ("year", *pairs, "threshold", "pattern", "roles", "threshold range"):
@@ -236,3 +243,36 @@ def register(app: typer.Typer) -> None:
                               + (f", pivot {e['pivot']}" if e["pivot"] else "")
                               + (f", outcast {e['outcast']}" if e["outcast"] else ""))
         _notes(console, rows, d["notes"])
+
+
+def _roles(r: dict) -> str:
+    if r["pivot"]:
+        return f"pivot {r['pivot']}; wings {', '.join(r['wings'])}"
+    if r["outcast"]:
+        return f"partners {', '.join(r['partners'])}; outcast {r['outcast']}"
+    return ""
+
+
+def _evidence_triangle_table(console, d: dict, pairs: list[str]) -> None:
+    """The triangle by evidence: one row per era, each tie with the evidence that decided it."""
+    from rich.table import Table
+
+    t = Table(title=f"Strategic triangle {'-'.join(d['states'])}: ties from rivalry, war, alliances "
+                    "(UN ideal points after the rivalry data end)")
+    for col in ("years", *pairs, "pattern", "roles"):
+        t.add_column(col, justify="right" if col == "years" else "left")
+    rows: list[list] = []
+    for r in d["years"]:
+        basis = r.get("basis") or {}
+        cells = [f"{r['ties'][p] or '?'} {basis.get(p) or 'no evidence'}" for p in pairs]
+        key = [*cells, r["pattern"] or "-", _roles(r)]
+        if rows and rows[-1][2:] == key and rows[-1][1] == r["year"] - 1:
+            rows[-1][1] = r["year"]
+        else:
+            rows.append([r["year"], r["year"], *key])
+    for row in rows:
+        years = str(row[0]) if row[0] == row[1] else f"{row[0]}-{row[1]}"
+        t.add_row(years, *row[2:])
+    console.print(t)
+    console.print("+ amity, - enmity. Rivalries: Thompson-Sakuwa-Suhas (2022), else Thompson-Dreyer (2011); "
+                  "alliances: ATOP; war: MID hostility level 5. See docs/relations.md.")

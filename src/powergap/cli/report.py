@@ -38,7 +38,8 @@ def register(app: typer.Typer) -> None:
 
         from ..report import check_writable, report_html, write_atomic
 
-        check_writable(output)  # one clear line before any work
+        inputs = {"--config": config, "--claims": claims}
+        check_writable(output, inputs=inputs)  # one clear line before any work
         t0 = time.perf_counter()
         console = Console(stderr=True)
         with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(),
@@ -51,6 +52,6 @@ def register(app: typer.Typer) -> None:
             html = report_html((a, b), third=third, generated=generated, start=start, end=end, config=config,
                                extra_claims=claims, seeds=seeds, progress=step)
             progress.update(task, completed=_STEPS)
-        path = write_atomic(output, html)
+        path = write_atomic(output, html, inputs=inputs)
         size = path.stat().st_size
         typer.echo(f"wrote {path} ({size / 1e6:.1f} MB) in {time.perf_counter() - t0:.1f} s")

@@ -553,13 +553,20 @@ def _require_votes(store: "Snapshot") -> None:
 
 
 def vote_agreement(a: "str | int | State", b: "str | int | State", *, start: int | None = None,
-                   end: int | None = None, store: "Snapshot | None" = None) -> pd.DataFrame:
+                   end: int | None = None, store: "Snapshot | None" = None,
+                   min_votes: int | None = None) -> pd.DataFrame:
     """UN General Assembly agreement of ``a`` and ``b`` per calendar year of the roll call.
 
     Columns ``year, agreement, s_score, kappa, kappa_weighted, exact_agreement, n_votes``,
-    one row per year from ``start`` to ``end``; years with no roll call both states voted on
-    have NaN measures and ``n_votes`` 0. Formulas: :func:`agreement_scores`.
+    one row per year from ``start`` to ``end``. ``agreement`` and ``n_votes`` are those of
+    :func:`powergap.measures.evidence.un_agreement` (the one definition the assessment and
+    the claims use); every measure is NaN in years with fewer than ``min_votes`` roll calls
+    both states voted on (default: ``un_votes.min_roll_calls`` of the assessment
+    configuration, 10), ``n_votes`` still says how many there were. Formulas:
+    :func:`agreement_scores`.
     """
+    from .evidence import min_roll_calls, un_agreement
+
     store = _store(store)
     sa, sb = resolve_states(a, b)
     start, end = check_years(start, end, store)
@@ -568,8 +575,14 @@ def vote_agreement(a: "str | int | State", b: "str | int | State", *, start: int
     dv = dyad_votes(votes, sa.ccode, sb.ccode).merge(rc, on="rcid", how="inner")
     dv = dv[dv["year"].between(start, end)]
     res = agreement_by_group(dv, "year")
-    out = pd.DataFrame({"year": np.arange(start, end + 1, dtype="int64")}).merge(res, on="year", how="left")
-    out["n_votes"] = out["n_votes"].fillna(0).astype("int64")
+    yy = np.arange(start, end + 1, dtype="int64")
+    out = pd.DataFrame({"year": yy}).merge(res, on="year", how="left")
+    m = min_roll_calls() if min_votes is None else int(min_votes)
+    agree, n = un_agreement(store, np.full(len(yy), sa.ccode), np.full(len(yy), sb.ccode), yy, min_votes=m,
+                            only=(sa.ccode, sb.ccode))
+    out["agreement"], out["n_votes"] = agree, n.astype("int64")
+    few = out["n_votes"] < max(m, 1)
+    out.loc[few, [c for c in AGREEMENT_COLUMNS if c != "n_votes"]] = np.nan
     return out[["year"] + AGREEMENT_COLUMNS]
 
 
@@ -787,6 +800,8 @@ def _alignment_note(r: dict, store: "Snapshot", sid_ip: str) -> str:
     if n == 0:
         parts.append("no UN roll call both voted on in the vote data" +
                      ("; Voeten's published agreement given instead" if np.isfinite(r["agreement_voeten"]) else ""))
+    elif not np.isfinite(r["agreement"]):
+        parts.append(f"only {n} UN roll call(s) both voted on: agreement missing (fewer than the minimum)")
     elif n < FEW_VOTES:
         parts.append(f"only {n} UN roll call(s) both voted on: agreement is noisy")
     if not np.isfinite(r["ideal_point_distance"]):

@@ -22,9 +22,13 @@ For one series (or dimension) in one year, with values ``a`` and ``b`` (non-nega
 A missing value on either side leaves ratio, stronger, womack and stable ``None``: never
 parity. Negative values (not capabilities) are treated as missing.
 
-A dimension's value in a year is that of the first series in its registry list with data
-for *both* states in that year (dimensions.yaml, "precedence"), so the two sides are always
-compared on one series; the output names it.
+A dimension's value in year ``t`` is that of the series, among those with data for *both*
+states in ``t``, with data for both in the most years of the stability window
+``t-k+1 .. t`` (ties: registry precedence; so the first series covering the whole window
+whenever one does); its stability is judged on that
+one series, so a change of series never makes a run. The two sides are always compared on
+one series and the output names it per year. :func:`capability_panel` is the one engine
+(profiles, the assessment, robustness and claims read it).
 
 Korolev's robustness order (Korolev 2022, *China-Russia Strategic Alignment in
 International Politics*, p. 23, via seed 002): the verdict rests on the military
@@ -35,6 +39,7 @@ the same direction are robustness checks. See :func:`korolev_order`.
 from __future__ import annotations
 
 import difflib
+import functools
 import json
 import math
 import re
@@ -291,26 +296,18 @@ def load_registry(registry: "Registry | str | Path | Mapping | None" = None, *,
         return registry
     st = store if store is not None else _default_store()
     if registry is None:
-        import yaml
+        from ..validate import load_yaml_text
 
-        reg = parse_registry(yaml.safe_load(_default_registry_text()), origin="dimensions.yaml (default)")
+        reg = parse_registry(load_yaml_text(_default_registry_text(), "dimensions.yaml"), origin="dimensions.yaml (default)")
         _check_against_store(reg, st, require_present=False)
         return reg
     if isinstance(registry, Mapping):
         reg = parse_registry(registry, origin="registry")
     elif isinstance(registry, (str, Path)):
-        import yaml
+        from ..validate import load_yaml_file
 
         path = Path(registry)
-        if not path.is_file():
-            raise InputError(f"registry file not found: {path}")
-        try:
-            doc = yaml.safe_load(path.read_text(encoding="utf-8"))
-        except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            raise InputError(f"{path}: not valid YAML{f' at line {mark.line + 1}' if mark else ''}") from None
-        except UnicodeDecodeError:
-            raise InputError(f"{path}: not a text file") from None
+        doc = load_yaml_file(path, what="registry file")  # size cap, duplicate keys refused
         reg = parse_registry(doc, origin=str(path))
     else:
         raise InputError(f"registry must be a file path, a mapping or a Registry, got {type(registry).__name__}")
@@ -343,38 +340,40 @@ def compare(a: Any, b: Any, *, direction: int = 1, threshold: float = 1.5) -> di
     return {"ratio": ratio, "side": side, "share_a": share, "womack": womack}
 
 
-def womack_stability(side: Sequence[float], womack: Sequence[float], k: int) -> list[bool | None]:
-    """Stability of the Womack flag over consecutive years (module docstring).
+def stability_runs(side: np.ndarray, womack: np.ndarray, k: int) -> np.ndarray:
+    """Womack stability for (D, T) arrays of consecutive years (module docstring).
 
-    ``side`` and ``womack`` are per consecutive year (NaN = no data). The year before the
-    first is treated as unknown.
+    ``side`` (+1/-1/0, NaN missing) and ``womack`` (1.0, 0.0, NaN) per dyad and year.
+    Returns 1.0 where the flag held with the same stronger side in each of the ``k``
+    years ending with the year; 0.0 where it did not (flag off, or a shorter run that began
+    right after an observed year: flag off or the other side stronger); NaN where it cannot
+    be told (no data this year, or a shorter run that began after a year without data or
+    at the first column).
     """
-    out: list[bool | None] = []
-    run = 0
-    run_side = 0.0
-    preceded_by_data = False  # what came just before the current run
-    prev: str = "missing"  # "missing" | "observed"
-    for s, w in zip(side, womack):
-        if w != w:  # NaN
-            out.append(None)
-            run, prev = 0, "missing"
+    side = np.atleast_2d(np.asarray(side, dtype=float))
+    flag = np.atleast_2d(np.asarray(womack, dtype=float))
+    d, t = flag.shape
+    run = np.zeros((d, t))
+    unknown_start = np.zeros((d, t), dtype=bool)
+    for j in range(t):
+        cur = flag[:, j] == 1
+        if j == 0:
+            run[:, j] = cur
+            unknown_start[:, j] = True
             continue
-        if w == 0:
-            out.append(False)
-            run, prev = 0, "observed"
-            continue
-        if run > 0 and s == run_side:
-            run += 1
-        else:
-            # A flag for the other side also counts as observed evidence of a break.
-            preceded_by_data = prev == "observed" or run > 0
-            run, run_side = 1, s
-        prev = "observed"
-        if run >= k:
-            out.append(True)
-        else:
-            out.append(False if preceded_by_data else None)
+        same = cur & (flag[:, j - 1] == 1) & (side[:, j] == side[:, j - 1])
+        run[:, j] = np.where(same, run[:, j - 1] + 1, cur.astype(float))
+        unknown_start[:, j] = np.where(same, unknown_start[:, j - 1], np.isnan(flag[:, j - 1]))
+    out = np.where(run >= k, 1.0, 0.0)
+    out[np.isnan(flag)] = np.nan
+    out[(flag == 1) & (run < k) & unknown_start] = np.nan
     return out
+
+
+def womack_stability(side: Sequence[float], womack: Sequence[float], k: int) -> list[bool | None]:
+    """:func:`stability_runs` for one sequence of consecutive years, as ``True``/``False``/``None``."""
+    out = stability_runs(np.asarray(side, dtype=float)[None, :], np.asarray(womack, dtype=float)[None, :], k)[0]
+    return [None if x != x else bool(x) for x in out]
 
 
 # ----------------------------------------------------------------------------- data access
@@ -394,161 +393,286 @@ def _resolve_pair(a: Any, b: Any, store: "Snapshot | None") -> tuple["State", "S
     return sa, sb, store if store is not None else _default_store()
 
 
-def _member_mask(ccodes: Sequence[int], years: np.ndarray, store: "Snapshot") -> np.ndarray:
-    """(len(ccodes), len(years)) booleans: the state was a COW system member in the year."""
-    from ..states import membership
+def state_values(store: "Snapshot", sid: str, ccodes: Sequence[int], years: Sequence[int]) -> np.ndarray:
+    """(S, T) values of a state-year series on the grid ``ccodes`` x ``years``, from the
+    evidence layer (:func:`powergap.measures.evidence.state_values`: NaN where absent, 0
+    where its one absent-means-zero rule says so)."""
+    from . import evidence
 
-    spells = membership(end_year=store.end_year)
-    out = np.zeros((len(ccodes), len(years)), dtype=bool)
-    for i, c in enumerate(ccodes):
-        for sp in spells[spells["ccode"] == c].itertuples():
-            out[i] |= (years >= sp.start.year) & (years <= sp.end.year)
+    cc = np.asarray(ccodes, dtype=np.int64)
+    yy = np.asarray(years, dtype=np.int64)
+    out = evidence.state_values(store, sid, np.repeat(cc, len(yy)), np.tile(yy, len(cc)))
+    return np.asarray(out, dtype=float).reshape(len(cc), len(yy))
+
+
+def partner_totals(store: "Snapshot", sids: Sequence[str], stat: str, ccodes: Sequence[int], years: Sequence[int],
+                   *, side: str = "from") -> np.ndarray:
+    """(S, T) totals over partners of dyadic series, per state-year: ``stat="sum"`` the sum
+    of the values over partners (and over the series), ``"count"`` the number of distinct
+    partners with a value > 0 in any of the series.
+
+    A symmetric series counts for both states of a pair; a directed one for ``ccode1``
+    (``side="from"``) or ``ccode2`` (``"to"``). NaN where a state-year has no row, except
+    where an absent row means zero for one of the series (the evidence layer's rule,
+    :func:`powergap.measures.evidence.absent_means_zero`: flagged series, inside their
+    coverage, system members only), then 0.
+    The one implementation of a registry ``dyadic`` entry, used by profiles, the
+    assessment, robustness and claims.
+    """
+    cc = np.asarray(ccodes, dtype=np.int64)
+    yy = np.asarray(years, dtype=np.int64)
+    key = (tuple(sids), stat, side, tuple(cc.tolist()), tuple(yy.tolist()))
+    return _partner_totals(store, key).copy()
+
+
+@functools.lru_cache(maxsize=64)
+def _partner_totals(store: "Snapshot", key: tuple) -> np.ndarray:
+    sids, stat, side, codes, yrs = key
+    cc = np.asarray(codes, dtype=np.int64)
+    yy = np.asarray(yrs, dtype=np.int64)
+    out = np.full((len(cc), len(yy)), np.nan)
+    present = [s for s in sids if s in store.series_index]
+    if not present or not len(yy):
+        return out
+    y0, y1 = int(yy.min()), int(yy.max())
+    involving = tuple(sorted(set(codes))) if len(codes) <= 10 else None
+    own, other, year, value = [], [], [], []
+    for sid in present:
+        meta = store.series_index[sid]
+        d = store.series(sid, directed=False, involving=involving)
+        d = d[(d["year"] >= y0) & (d["year"] <= y1)]
+        c1, c2 = d["ccode1"].to_numpy(np.int64), d["ccode2"].to_numpy(np.int64)
+        yv, v = d["year"].to_numpy(np.int64), d["value"].to_numpy(dtype=float)
+        if meta.get("symmetric"):
+            pairs = [(c1, c2), (c2, c1)]
+        else:
+            pairs = [(c1, c2)] if side == "from" else [(c2, c1)]
+        for o, p in pairs:
+            keep = np.isin(o, cc)
+            own.append(o[keep]); other.append(p[keep]); year.append(yv[keep]); value.append(v[keep])
+    own_a, other_a, year_a, val_a = (np.concatenate(x) for x in (own, other, year, value))
+    pos_s = np.searchsorted(np.sort(cc), own_a)
+    order_c = np.argsort(cc, kind="stable")
+    row = order_c[np.minimum(pos_s, len(cc) - 1)]
+    col = year_a - int(yy[0]) if np.all(np.diff(yy) == 1) else np.searchsorted(yy, year_a)
+    ok = (cc[row] == own_a) & (col >= 0) & (col < len(yy))
+    ok &= yy[np.clip(col, 0, len(yy) - 1)] == year_a
+    row, col, other_a, val_a = row[ok], col[ok], other_a[ok], val_a[ok]
+    seen = np.zeros(out.shape, dtype=bool)
+    seen[row, col] = True
+    if stat == "sum":
+        tot = np.zeros(out.shape)
+        np.add.at(tot, (row, col), np.nan_to_num(val_a))
+    else:
+        pos = val_a > 0
+        cell = row[pos].astype(np.int64) * len(yy) + col[pos]
+        trip = np.unique(cell * 100_000 + other_a[pos])  # one per (state, year, partner)
+        tot = np.bincount(trip // 100_000, minlength=out.size).astype(float).reshape(out.shape)
+    out[seen] = tot[seen]
+    from . import evidence
+
+    flat_c, flat_y = np.repeat(cc, len(yy)), np.tile(yy, len(cc))
+    members = evidence.member(store, flat_c, flat_y)
+    for sid in present:  # the evidence layer's one absent-means-zero rule, series by series
+        out = evidence._fill_zero(store, sid, out.ravel(), flat_y, members).reshape(out.shape)
+    out.setflags(write=False)
     return out
 
 
-def _rows(store: "Snapshot", sid: str, ccodes: Sequence[int], y0: int, y1: int) -> pd.DataFrame:
-    """One series' rows for these states (either side of a dyad) and years.
-
-    Uses the store's per-series access (cached, read with a Parquet filter); a symmetric
-    dyadic series comes back as stored, once per pair.
-    """
-    df = store.series(sid, directed=False)
-    keep = (df["year"] >= y0) & (df["year"] <= y1)
-    if "ccode" in df.columns:
-        keep &= df["ccode"].isin(list(ccodes))
+def entry_values(store: "Snapshot", entry: RegistryEntry, ccodes: Sequence[int], years: Sequence[int]) -> np.ndarray:
+    """(S, T) values of one registry entry (a series, a formula over series, or a partner
+    total); NaN where missing or not a capability (negative)."""
+    cc = np.asarray(ccodes, dtype=np.int64)
+    yy = np.asarray(years, dtype=np.int64)
+    catalog = store.series_index
+    if entry.kind == "dyadic":
+        out = partner_totals(store, entry.series, entry.stat or "sum", cc, yy, side=entry.side)
+    elif not all(s in catalog for s in entry.series):
+        return np.full((len(cc), len(yy)), np.nan)
+    elif entry.kind == "series":
+        out = state_values(store, entry.series[0], cc, yy)
     else:
-        keep &= df["ccode1"].isin(list(ccodes)) | df["ccode2"].isin(list(ccodes))
-    return df[keep]
+        out = np.full((len(cc), len(yy)), entry.scale)
+        with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+            for sid, pw in zip(entry.series, entry.powers):
+                x = state_values(store, sid, cc, yy)
+                bad = (x < 0) | ((x == 0) & (pw < 0))
+                out = out * np.where(bad, np.nan, x) ** pw
+    out = np.where(np.isfinite(out) & (out >= 0), out, np.nan)
+    return out
+
+
+def entry_sources(store: "Snapshot", entry: RegistryEntry) -> list[str]:
+    catalog = store.series_index
+    return sorted({k for s in entry.series if s in catalog
+                   for k in (catalog[s].get("sources") or [catalog[s]["source"]])})
+
+
+# ----------------------------------------------------------------------------- the engine
+
+@dataclass
+class Comparison:
+    """One measure compared for D dyads over T consecutive years: (D, T) arrays.
+
+    ``side`` is +1 where ``a`` is stronger, -1 where ``b`` is, 0 equal, NaN no data (the
+    entry's direction applied); ``womack`` 1.0/0.0/NaN; ``stable`` 1.0/0.0/NaN.
+    """
+
+    a: np.ndarray
+    b: np.ndarray
+    ratio: np.ndarray
+    side: np.ndarray
+    share_a: np.ndarray
+    womack: np.ndarray
+    stable: np.ndarray
 
 
 @dataclass
-class _Values:
-    values: dict[str, np.ndarray]  # entry name -> (2, n_years)
-    sources: dict[str, list[str]]  # entry name -> source keys
-    unavailable: list[str]  # series ids not in the snapshot
+class DimensionPanel(Comparison):
+    """A dimension for D dyads over T years: the values of the series chosen per dyad-year
+    (``series``: entry name, None where none), its ``direction`` and ``unit``, and whether
+    the chosen series covers both states over the whole stability window (``held``)."""
+
+    series: np.ndarray = field(default_factory=lambda: np.empty((0, 0), dtype=object))
+    direction: np.ndarray = field(default_factory=lambda: np.empty((0, 0)))
+    held: np.ndarray = field(default_factory=lambda: np.empty((0, 0), dtype=bool))
+    units: dict[str, str] = field(default_factory=dict)
+    sources: dict[str, list[str]] = field(default_factory=dict)
 
 
-def _fetch(entries: Sequence[RegistryEntry], ccodes: Sequence[int], years: np.ndarray,
-           store: "Snapshot") -> _Values:
-    catalog = store.series_index
-    y0, y1 = int(years[0]), int(years[-1])
-    ny = len(years)
-    sy_ids = sorted({s for e in entries if e.kind != "dyadic" for s in e.series if s in catalog})
-    dy_ids = sorted({s for e in entries if e.kind == "dyadic" for s in e.series if s in catalog})
-    unavailable = sorted({s for e in entries for s in e.series if s not in catalog})
-    member = None
+@dataclass
+class CapabilityPanel:
+    """The result of :func:`capability_panel`."""
 
-    def members() -> np.ndarray:
-        nonlocal member
-        if member is None:
-            member = _member_mask(ccodes, years, store)
-        return member
-
-    def coverage(meta: dict) -> np.ndarray:
-        return (years >= int(meta.get("first_year", y0))) & (years <= int(meta.get("last_year", y1)))
-
-    base: dict[str, np.ndarray] = {}
-    if sy_ids:
-        for sid in sy_ids:
-            arr = np.full((len(ccodes), ny), np.nan)
-            part = _rows(store, sid, ccodes, y0, y1)
-            for i, c in enumerate(ccodes):
-                rows = part[part["ccode"] == c]
-                arr[i, rows["year"].to_numpy(dtype=int) - y0] = rows["value"].to_numpy(dtype=float)
-            meta = catalog[sid]
-            if meta.get("zero_within_coverage"):
-                fill = np.isnan(arr) & coverage(meta)[None, :] & members()
-                arr[fill] = 0.0
-            base[sid] = arr
-    dsub = {sid: _rows(store, sid, ccodes, y0, y1) for sid in dy_ids}
-
-    values: dict[str, np.ndarray] = {}
-    sources: dict[str, list[str]] = {}
-    for e in entries:
-        present = [s for s in e.series if s in catalog]
-        sources[e.name] = sorted({k for s in present for k in (catalog[s].get("sources") or [catalog[s]["source"]])})
-        if len(present) < len(e.series) and e.kind != "dyadic":
-            values[e.name] = np.full((len(ccodes), ny), np.nan)
-            continue
-        if e.kind == "series":
-            values[e.name] = base[e.series[0]].copy()
-        elif e.kind == "formula":
-            out = np.full((len(ccodes), ny), e.scale)
-            with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
-                for sid, pw in zip(e.series, e.powers):
-                    x = base[sid]
-                    bad = (x < 0) | ((x == 0) & (pw < 0))
-                    out = out * np.where(bad, np.nan, x) ** pw
-            out[~np.isfinite(out)] = np.nan
-            values[e.name] = out
-        else:
-            values[e.name] = _dyadic_totals(e, present, dsub, ccodes, years, store, members, coverage)
-    return _Values(values=values, sources=sources, unavailable=unavailable)
+    years: np.ndarray
+    window: int
+    threshold: float
+    dimensions: dict[str, DimensionPanel]
+    entries: dict[str, Comparison]
+    entry_sources: dict[str, list[str]]
+    unavailable: list[str]
 
 
-def _dyadic_totals(e: RegistryEntry, present: list[str], dsub: dict[str, pd.DataFrame], ccodes: Sequence[int],
-                   years: np.ndarray, store: "Snapshot", members, coverage) -> np.ndarray:
-    """Per state-year totals over partners of dyadic series (sum of values or number of
-    partners with a positive value)."""
-    y0 = int(years[0])
-    out = np.full((len(ccodes), len(years)), np.nan)
-    if not present:
-        return out
-    catalog = store.series_index
-    zero_cov = np.zeros(len(years), dtype=bool)
-    for sid in present:
-        if catalog[sid].get("zero_within_coverage"):
-            zero_cov |= coverage(catalog[sid])
-    for i, c in enumerate(ccodes):
-        frames = []
-        for sid in present:
-            rows = dsub[sid]
-            if catalog[sid].get("symmetric"):
-                one = rows[rows["ccode1"] == c][["ccode2", "year", "value"]].rename(columns={"ccode2": "partner"})
-                two = rows[rows["ccode2"] == c][["ccode1", "year", "value"]].rename(columns={"ccode1": "partner"})
-                frames += [one, two]
-            elif e.side == "from":
-                frames.append(rows[rows["ccode1"] == c][["ccode2", "year", "value"]].rename(columns={"ccode2": "partner"}))
-            else:
-                frames.append(rows[rows["ccode2"] == c][["ccode1", "year", "value"]].rename(columns={"ccode1": "partner"}))
-        both = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=["partner", "year", "value"])
-        if len(both):
-            if e.stat == "sum":
-                tot = both.groupby("year")["value"].sum()
-            else:
-                tot = both[both["value"] > 0].groupby("year")["partner"].nunique()
-                seen = both.groupby("year").size()
-                tot = tot.reindex(seen.index, fill_value=0)
-            out[i, tot.index.to_numpy(dtype=int) - y0] = tot.to_numpy(dtype=float)
-        fill = np.isnan(out[i]) & zero_cov & members()[i]
-        out[i, fill] = 0.0
-    return out
+def _compare(va: np.ndarray, vb: np.ndarray, direction: np.ndarray | float, threshold: float,
+             k: int) -> Comparison:
+    cmp = compare(va, vb, direction=1, threshold=threshold)
+    side = cmp["side"] * direction
+    return Comparison(a=va, b=vb, ratio=cmp["ratio"], side=side, share_a=cmp["share_a"], womack=cmp["womack"],
+                      stable=stability_runs(side, cmp["womack"], k))
+
+
+def capability_panel(a: Sequence[int], b: Sequence[int], years: Sequence[int], *, registry: Registry,
+                     dimensions: Sequence[str] | None = None, window: int = 5, threshold: float = 1.5,
+                     entries: Sequence[RegistryEntry] | bool = False,
+                     store: "Snapshot | None" = None) -> CapabilityPanel:
+    """Each dimension's value per side, the series used, and Womack's comparison, for D
+    dyads (``a[i]``, ``b[i]``: COW codes) over consecutive ``years``: the one capability
+    engine behind profiles, the assessment, robustness and claims.
+
+    The series rule (docs/capability.md, "Series that hold still"): for each dyad and year
+    ``t``, a dimension uses, among the entries with values for both states in ``t``, the
+    one with values for both in the most years of the stability window
+    ``t-window+1 .. t``; ties go to the registry's precedence order. So the first entry
+    covering the whole window wins whenever one does. Womack's stability in ``t`` is judged
+    on that one series over its window, so a change of series inside a window cannot make
+    a run: the run restarts on the new series (and is "cannot tell" when the new series
+    has no earlier data). The values of a year do not depend on the years asked for (the
+    window before the first year is read).
+
+    ``entries``: also compare these registry entries one by one (True: every entry).
+    """
+    st = store if store is not None else _default_store()
+    k = int(window)
+    a = np.asarray(a, dtype=np.int64)
+    b = np.asarray(b, dtype=np.int64)
+    want = np.asarray(sorted(set(int(y) for y in years)), dtype=np.int64)
+    yrs = np.arange(int(want[0]) - (k - 1), int(want[-1]) + 1)
+    cols = want - yrs[0]
+    states = np.unique(np.concatenate([a, b]))
+    ia, ib = np.searchsorted(states, a), np.searchsorted(states, b)
+    names = list(registry.dimensions) if dimensions is None else list(dimensions)
+    catalog = st.series_index
+    cache: dict[str, np.ndarray] = {}
+
+    def values(e: RegistryEntry) -> np.ndarray:
+        if e.name not in cache:
+            cache[e.name] = entry_values(st, e, states, yrs)
+        return cache[e.name]
+
+    dims: dict[str, DimensionPanel] = {}
+    shape = (len(a), len(yrs))
+    for dname in names:
+        ents = registry.dimensions[dname].entries
+        # score: years of the window with values for both (0 where none in t itself)
+        score = np.zeros((len(ents),) + shape, dtype=np.int64)
+        for n, e in enumerate(ents):
+            v = values(e)
+            ok = ~np.isnan(v[ia]) & ~np.isnan(v[ib])
+            c = np.cumsum(ok, axis=1)
+            run = c.copy()
+            run[:, k:] -= c[:, :-k]
+            score[n] = np.where(ok, run, 0)
+        chosen = np.argmax(score, axis=0)  # ties: the first in precedence order
+        best = np.take_along_axis(score, chosen[None], axis=0)[0]
+        chosen = np.where(best > 0, chosen, -1)
+        full = best >= k
+        va, vb = np.full(shape, np.nan), np.full(shape, np.nan)
+        direction = np.full(shape, np.nan)
+        stable = np.full(shape, np.nan)
+        cmps: dict[int, Comparison] = {}
+        for n, e in enumerate(ents):
+            pick = chosen == n
+            if not pick.any():
+                continue
+            v = values(e)
+            cmps[n] = _compare(v[ia], v[ib], float(e.direction), threshold, k)
+            va[pick], vb[pick] = cmps[n].a[pick], cmps[n].b[pick]
+            direction[pick] = e.direction
+            stable[pick] = cmps[n].stable[pick]
+        cmp = compare(va, vb, direction=1, threshold=threshold)
+        side = cmp["side"] * np.where(np.isnan(direction), 1.0, direction)
+        series = np.full(shape, None, dtype=object)
+        labels = np.array([e.name for e in ents] + [None], dtype=object)
+        series[:] = labels[np.where(chosen < 0, len(ents), chosen)]
+        held = full & (chosen >= 0)
+        dims[dname] = DimensionPanel(
+            a=va[:, cols], b=vb[:, cols], ratio=cmp["ratio"][:, cols], side=side[:, cols],
+            share_a=cmp["share_a"][:, cols], womack=cmp["womack"][:, cols], stable=stable[:, cols],
+            series=series[:, cols], direction=direction[:, cols], held=held[:, cols],
+            units={e.name: e.unit for e in ents}, sources={e.name: entry_sources(st, e) for e in ents})
+    if entries is True:
+        entries = registry.entries
+    ent_out: dict[str, Comparison] = {}
+    for e in entries or ():
+        v = values(e)
+        c = _compare(v[ia], v[ib], float(e.direction), threshold, k)
+        ent_out[e.name] = Comparison(*(getattr(c, f)[:, cols] for f in ("a", "b", "ratio", "side", "share_a",
+                                                                        "womack", "stable")))
+    used = [e for d in names for e in registry.dimensions[d].entries] + list(entries or ())
+    unavailable = sorted({s for e in used for s in e.series if s not in catalog})
+    return CapabilityPanel(years=want, window=k, threshold=float(threshold), dimensions=dims, entries=ent_out,
+                           entry_sources={e.name: entry_sources(st, e) for e in used}, unavailable=unavailable)
 
 
 def dimension_values(a: "State", b: "State", *, years: Sequence[int], registry: Registry,
-                     dimensions: Sequence[str] | None = None, store: "Snapshot | None" = None) -> dict:
-    """Each dimension's values for the pair in each year, by registry precedence.
+                     dimensions: Sequence[str] | None = None, window: int = 5,
+                     store: "Snapshot | None" = None) -> dict:
+    """Each dimension's values for one pair in each year, from :func:`capability_panel`.
 
     Returns a dict ``(dimension, year) -> {"a", "b", "series", "unit", "direction",
-    "sources"}`` holding only dimension-years with data for both states.
+    "sources", "held"}`` holding only dimension-years with data for both states.
     """
-    st = store if store is not None else _default_store()
-    names = list(registry.dimensions) if dimensions is None else list(dimensions)
-    entries = [e for d in names for e in registry.dimensions[d].entries]
-    yrs = np.arange(min(years), max(years) + 1)
-    vals = _fetch(entries, [a.ccode, b.ccode], yrs, st)
-    want = set(int(y) for y in years)
+    panel = capability_panel([a.ccode], [b.ccode], years, registry=registry, dimensions=dimensions,
+                             window=window, store=store)
     out = {}
-    for d in names:
-        for j, y in enumerate(yrs):
-            if int(y) not in want:
+    for d, p in panel.dimensions.items():
+        for j, y in enumerate(panel.years):
+            name = p.series[0, j]
+            if name is None:
                 continue
-            for e in registry.dimensions[d].entries:
-                va, vb = vals.values[e.name][0, j], vals.values[e.name][1, j]
-                if np.isfinite(va) and np.isfinite(vb) and va >= 0 and vb >= 0:
-                    out[(d, int(y))] = {"a": float(va), "b": float(vb), "series": e.name, "unit": e.unit,
-                                        "direction": e.direction, "sources": vals.sources[e.name]}
-                    break
+            out[(d, int(y))] = {"a": float(p.a[0, j]), "b": float(p.b[0, j]), "series": name,
+                                "unit": p.units[name], "direction": int(p.direction[0, j]),
+                                "sources": p.sources[name], "held": bool(p.held[0, j])}
     return out
 
 
@@ -562,11 +686,11 @@ def latest_common_year(a: Any, b: Any, *, registry: "Registry | str | Path | Map
     reg = load_registry(registry, store=st)
     names = list(reg.dimensions) if dimensions is None else [d for d in dimensions if d in reg.dimensions]
     years = np.arange(max(FIRST_YEAR, st.end_year - lookback), st.end_year + 1)
-    entries = [e for d in names for e in reg.dimensions[d].entries]
-    vals = _fetch(entries, [sa.ccode, sb.ccode], years, st).values
     both = np.zeros(len(years), dtype=bool)
-    for v in vals.values():
-        both |= np.isfinite(v[0]) & np.isfinite(v[1]) & (v[0] >= 0) & (v[1] >= 0)
+    codes = np.array([sa.ccode, sb.ccode])
+    for e in (e for d in names for e in reg.dimensions[d].entries):
+        v = entry_values(st, e, codes, years)
+        both |= ~np.isnan(v[0]) & ~np.isnan(v[1])
     return int(years[np.flatnonzero(both)[-1]]) if both.any() else st.end_year
 
 
@@ -807,56 +931,42 @@ def capability_profile(a: Any, b: Any, *, start: int | None = None, end: int | N
     if start > end:
         raise InputError(f"start year {start} is after end year {end}")
     if start < FIRST_YEAR or end > st.end_year:
-        raise CoverageError(f"years {start}-{end} reach outside the snapshot's years {FIRST_YEAR}-{st.end_year}")
+        from ..validate import year_span
+
+        raise CoverageError(f"years {year_span(start, end)} reach outside the snapshot's years "
+                            f"{FIRST_YEAR}-{st.end_year}")
     k = int(stability)
-    years = np.arange(start - k, end + 1)  # k years of look-back decide stability at `start`
-    entries = reg.entries
-    vals = _fetch(entries, [sa.ccode, sb.ccode], years, st)
-    keep = years >= start
+    years = np.arange(start, end + 1)
+    panel = capability_panel([sa.ccode], [sb.ccode], years, registry=reg, window=k, threshold=threshold,
+                             entries=True, store=st)
     labels = {1.0: sa.label, -1.0: sb.label}
+    n = len(years)
     cols: dict[str, list] = {c: [] for c in TABLE_COLUMNS}
 
-    def emit(level: str, name: str, dimension: str | None, series: list[str | None], unit: list[str],
-             direction: list[int], va: np.ndarray, vb: np.ndarray, directions: np.ndarray) -> None:
-        cmp = compare(va, vb, direction=1, threshold=threshold)
-        side = cmp["side"] * directions
-        stab = womack_stability(side, cmp["womack"], k)
-        for j in np.flatnonzero(keep):
-            cols["year"].append(int(years[j]))
-            cols["level"].append(level)
-            cols["name"].append(name)
-            cols["dimension"].append(dimension)
-            cols["series"].append(series[j])
-            cols["unit"].append(unit[j])
-            cols["direction"].append(direction[j])
-            cols["a_value"].append(va[j])
-            cols["b_value"].append(vb[j])
-            cols["ratio"].append(cmp["ratio"][j])
-            s = side[j]
-            cols["stronger"].append(labels.get(float(s)) if s == s else None)
-            cols["share_a"].append(cmp["share_a"][j])
-            w = cmp["womack"][j]
-            cols["womack"].append(None if w != w else bool(w))
-            cols["stable"].append(stab[j])
+    def emit(level: str, name: str, dimension: str | None, series: Sequence, unit: Sequence, direction: Sequence,
+             c: Comparison) -> None:
+        cols["year"].extend(int(y) for y in years)
+        cols["level"].extend([level] * n)
+        cols["name"].extend([name] * n)
+        cols["dimension"].extend([dimension] * n)
+        cols["series"].extend(series)
+        cols["unit"].extend(unit)
+        cols["direction"].extend(direction)
+        cols["a_value"].extend(c.a[0])
+        cols["b_value"].extend(c.b[0])
+        cols["ratio"].extend(c.ratio[0])
+        cols["stronger"].extend(labels.get(float(s)) if s == s else None for s in c.side[0])
+        cols["share_a"].extend(c.share_a[0])
+        cols["womack"].extend(None if w != w else bool(w) for w in c.womack[0])
+        cols["stable"].extend(None if s != s else bool(s) for s in c.stable[0])
 
-    n = len(years)
-    for e in entries:
-        v = vals.values[e.name]
+    for e in reg.entries:
         emit("series", e.name, e.dimension if e.dimension is not None else "index", [e.name] * n, [e.unit] * n,
-             [e.direction] * n, v[0], v[1], np.full(n, float(e.direction)))
-    for d in reg.dimensions.values():
-        va, vb = np.full(n, np.nan), np.full(n, np.nan)
-        used: list[str | None] = [None] * n
-        unit: list[str | None] = [None] * n
-        dirn: list[int | None] = [None] * n
-        dirs = np.full(n, 1.0)
-        for j in range(n):
-            for e in d.entries:
-                x, y = vals.values[e.name][0, j], vals.values[e.name][1, j]
-                if np.isfinite(x) and np.isfinite(y) and x >= 0 and y >= 0:
-                    va[j], vb[j], used[j], unit[j], dirn[j], dirs[j] = x, y, e.name, e.unit, e.direction, e.direction
-                    break
-        emit("dimension", d.name, d.name, used, unit, dirn, va, vb, dirs)
+             [e.direction] * n, panel.entries[e.name])
+    for d, p in panel.dimensions.items():
+        used = list(p.series[0])
+        emit("dimension", d, d, used, [p.units[u] if u is not None else None for u in used],
+             [None if x != x else int(x) for x in p.direction[0]], p)
 
     table = pd.DataFrame(cols, columns=TABLE_COLUMNS)
     table["womack"] = table["womack"].astype("boolean")
@@ -873,6 +983,6 @@ def capability_profile(a: Any, b: Any, *, start: int | None = None, end: int | N
             raise CoverageError(f"no capability data for {s.label} in {span}: the series do not cover these "
                                 f"years or {s.name} was not a state then ('powergap data info' shows coverage)")
     has_data = table[table["a_value"].notna() | table["b_value"].notna()]["name"].unique()
-    used_sources = sorted({src for e in entries if e.name in has_data for src in vals.sources[e.name]})
+    used_sources = sorted({src for e in reg.entries if e.name in has_data for src in panel.entry_sources[e.name]})
     return CapabilityProfile(a=sa, b=sb, start=start, end=end, threshold=float(threshold), stability=k,
-                             registry=reg, table=table, unavailable_series=vals.unavailable, sources=used_sources)
+                             registry=reg, table=table, unavailable_series=panel.unavailable, sources=used_sources)

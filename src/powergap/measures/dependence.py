@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError, PowergapError
+from .evidence import TRADE_ORDER
 from .alignment import (_store, check_years, clean_tree, dyad_frame, has_series, has_table, resolve_states, state_frame,
                         source_of, state_year_values)
 
@@ -264,12 +265,11 @@ class TradeSourceSpec:
     description: str
 
 
-TRADE_SOURCES = (
-    TradeSourceSpec("dots", "trade_exports_usd_dots", "merch_exports_usd_dots", "merch_imports_usd_dots_mirror",
-                    "IMF DOTS exports (FOB) as reported by each exporter; imports = the world's exports to the state (mirror)"),
-    TradeSourceSpec("cow", "trade_exports_usd_cow", "merch_exports_usd_cow", "merch_imports_usd_cow",
-                    "COW Trade v4.0 dyadic flows and national totals"),
-)
+_TRADE_DESCRIPTIONS = {
+    "dots": "IMF DOTS exports (FOB) as reported by each exporter; imports = the world's exports to the state (mirror)",
+    "cow": "COW Trade v4.0 dyadic flows and national totals"}
+# the order lives with the one trade function (powergap.measures.evidence.trade_shares)
+TRADE_SOURCES = tuple(TradeSourceSpec(*spec, _TRADE_DESCRIPTIONS[spec[0]]) for spec in TRADE_ORDER)
 COMBINED_TRADE = "trade_exports_usd"
 
 
@@ -315,63 +315,6 @@ def _lookup(s: pd.Series, key: Any) -> float:
     return float(v)
 
 
-def _national_totals(store: "Snapshot", spec: TradeSourceSpec, ccode: int, years: Sequence[int]) -> pd.DataFrame:
-    """Total merchandise trade of a state per year in one source: ``exports, imports, total, source``.
-
-    Each side is the national total where the source reports one (DOTS: exports to the
-    world and the world's exports to the state; COW: national trade), else the sum over
-    the state's partners in the dyadic data; ``source`` names what was used.
-    """
-    yrs = list(years)
-    out = pd.DataFrame({"year": np.asarray(yrs, dtype="int64")})
-    have_dyadic = _trade_frame(store, spec.label) is not None
-    if have_dyadic:
-        s_ex, s_im, rows = _state_sums(store, spec.label, ccode)
-        dy = {"exports": s_ex.reindex(yrs).to_numpy(dtype=float), "imports": s_im.reindex(yrs).to_numpy(dtype=float)}
-        fr = _trade_frame(store, spec.label)
-        dy_src = str(fr["source"].iloc[0]) if len(fr) else None
-    else:
-        dy = {"exports": np.full(len(yrs), np.nan), "imports": np.full(len(yrs), np.nan)}
-        dy_src = None
-    labels: list[list[str]] = [[] for _ in yrs]
-    for side, sid in (("exports", spec.exports_total), ("imports", spec.imports_total)):
-        if sid and has_series(store, sid):
-            nat = state_year_values(store, sid, ccode, yrs)["value"].to_numpy(dtype=float)
-            nat_src = source_of(store, sid)
-        else:
-            nat, nat_src = np.full(len(yrs), np.nan), None
-        use_nat = np.isfinite(nat)
-        out[side] = np.where(use_nat, nat, dy[side])
-        for i in range(len(yrs)):
-            src = nat_src if use_nat[i] else (dy_src if np.isfinite(dy[side][i]) else None)
-            if src and src not in labels[i]:
-                labels[i].append(src)
-    out["total"] = out["exports"] + out["imports"]
-    out["source"] = ["+".join(lab) if lab else None for lab in labels]
-    return out
-
-
-def _fact(series: str, a: str, b: str | None, year: int) -> tuple[float, str, str] | None:
-    """A curated fact (value, id, citation) or None (also when powergap.curated is absent)."""
-    try:
-        from ..curated import fact_value
-    except ImportError:
-        return None
-    try:
-        hit = fact_value(series, a, b, year)
-    except PowergapError:
-        return None
-    except TypeError:  # signature differences between versions
-        return None
-    if hit is None:
-        return None
-    value, fact = hit
-    fid = getattr(fact, "id", None) or (fact.get("id") if isinstance(fact, dict) else None)
-    cite = (getattr(fact, "citation", None) or getattr(fact, "source", None)
-            or (fact.get("source") if isinstance(fact, dict) else None))
-    return float(value), str(fid), str(cite)
-
-
 @functools.lru_cache(maxsize=4)
 def _product_table(store: "Snapshot") -> pd.DataFrame | None:
     try:
@@ -394,84 +337,41 @@ TRADE_COLUMNS = ["year", "a_on_b_share", "a_on_b_gdp", "b_on_a_share", "b_on_a_g
 
 
 def _trade_year_rows(store: "Snapshot", sa: "State", sb: "State", years: list[int]) -> pd.DataFrame:
-    """Per year: the chosen source, flows, totals, GDP and all trade measures (both ways)."""
+    """Per year: the chosen source, flows, totals, GDP and all trade measures (both ways).
+
+    Flows, totals and shares come from :func:`powergap.measures.evidence.trade_shares` (the
+    one definition the assessment and the claims use too); this adds GDP shares, trade
+    intensity and, for years no source covers, product-table flows (reported as flows only:
+    never divided by a total from another source).
+    """
+    from .evidence import trade_shares
+
     a, b = sa.ccode, sb.ccode
-    rows = {y: {"year": y} for y in years}
-    specs = [s for s in TRADE_SOURCES if _trade_frame(store, s.label) is not None]
-    chosen: dict[int, TradeSourceSpec] = {}
-    flows: dict[str, dict[int, dict]] = {}
-    for spec in specs:
-        rows_a = _state_sums(store, spec.label, a)[2]
-        pair = rows_a[(rows_a["ccode1"] == b) | (rows_a["ccode2"] == b)]
-        ab = pair[pair["ccode1"] == a].set_index("year")
-        ba = pair[pair["ccode1"] == b].set_index("year")
-        flows[spec.label] = {}
-        for y in years:
-            if y in chosen:
-                continue
-            if y in ab.index and y in ba.index:
-                chosen[y] = spec
-                flows[spec.label][y] = {"x_ab": float(ab.at[y, "value"]), "x_ba": float(ba.at[y, "value"]),
-                                        "src": str(ab.at[y, "source"])}
-    # national totals per source, only for the years that source was chosen in
-    totals: dict[tuple[str, int], pd.DataFrame] = {}
-    for spec in specs:
-        yrs = sorted(y for y, s in chosen.items() if s is spec)
-        if yrs:
-            for cc in (a, b):
-                totals[(spec.label, cc)] = _national_totals(store, spec, cc, yrs).set_index("year")
+    yy = np.asarray(years, dtype=np.int64)
+    ts = trade_shares(store, np.full(len(yy), a), np.full(len(yy), b), yy)
     gdp_a = state_year_values(store, "gdp_usd", a, years).set_index("year")["value"]
     gdp_b = state_year_values(store, "gdp_usd", b, years).set_index("year")["value"]
     gdp_src = source_of(store, "gdp_usd")
+    out = pd.DataFrame({
+        "year": yy, "exports_ab_usd": ts.x_ab, "exports_ba_usd": ts.x_ba, "trade_usd": ts.trade,
+        "total_a_usd": ts.total_a, "total_b_usd": ts.total_b, "source_trade": ts.source,
+        "source_total": ts.source_total_a, "source_total_b": ts.source_total_b, "curated": ts.curated,
+        "citation": ts.citation, "fact_ids": ts.fact_ids,
+        "gdp_a_usd": gdp_a.reindex(years).to_numpy(), "gdp_b_usd": gdp_b.reindex(years).to_numpy(),
+        "source_gdp": gdp_src, "intensity_ab": np.nan, "intensity_ba": np.nan, "note": "",
+        "source_label": ts.label})
+    out["a_on_b_share"], out["b_on_a_share"] = ts.share_ab, ts.share_ba
     product = None
-
-    for y in years:
-        r = rows[y]
-        r.update({"exports_ab_usd": np.nan, "exports_ba_usd": np.nan, "trade_usd": np.nan,
-                  "total_a_usd": np.nan, "total_b_usd": np.nan, "source_trade": None, "source_total": None,
-                  "source_total_b": None, "curated": False, "citation": None, "fact_ids": None,
-                  "gdp_a_usd": gdp_a.get(y, np.nan), "gdp_b_usd": gdp_b.get(y, np.nan), "source_gdp": gdp_src,
-                  "intensity_ab": np.nan, "intensity_ba": np.nan, "note": ""})
-        spec = chosen.get(y)
-        if spec is not None:
-            f = flows[spec.label][y]
-            r["exports_ab_usd"], r["exports_ba_usd"] = f["x_ab"], f["x_ba"]
-            r["trade_usd"] = f["x_ab"] + f["x_ba"]
-            r["source_trade"] = f["src"]
-            ta, tb = totals[(spec.label, a)].loc[y], totals[(spec.label, b)].loc[y]
-            r["total_a_usd"], r["total_b_usd"] = ta["total"], tb["total"]
-            r["source_total"], r["source_total_b"] = ta["source"], tb["source"]
-            world = _lookup(_world_exports(store, spec.label), y)
-            (ex_a, im_a), (ex_b, im_b) = [(_lookup(_state_sums(store, spec.label, c)[0], y),
-                                           _lookup(_state_sums(store, spec.label, c)[1], y)) for c in (a, b)]
-            r["intensity_ab"] = float(trade_intensity(f["x_ab"], ex_a, im_b, world))
-            r["intensity_ba"] = float(trade_intensity(f["x_ba"], ex_b, im_a, world))
+    for i, y in enumerate(years):
+        lab = ts.label[i]
+        if lab in ("dots", "cow"):
+            world = _lookup(_world_exports(store, lab), y)
+            (ex_a, im_a), (ex_b, im_b) = [(_lookup(_state_sums(store, lab, c)[0], y),
+                                           _lookup(_state_sums(store, lab, c)[1], y)) for c in (a, b)]
+            out.at[i, "intensity_ab"] = float(trade_intensity(ts.x_ab[i], ex_a, im_b, world))
+            out.at[i, "intensity_ba"] = float(trade_intensity(ts.x_ba[i], ex_b, im_a, world))
             continue
-        # no dyadic source: curated figures (official customs data as reported), else the
-        # product table's totals for the numerator only
-        fact_ids, cites = [], []
-        fx = _fact("trade_total", sa.label, sb.label, y)
-        if fx is None:
-            e1, e2 = _fact("exports", sa.label, sb.label, y), _fact("exports", sb.label, sa.label, y)
-            if e1 and e2:
-                r["exports_ab_usd"], r["exports_ba_usd"] = e1[0], e2[0]
-                r["trade_usd"] = e1[0] + e2[0]
-                fact_ids += [e1[1], e2[1]]
-                cites += [e1[2], e2[2]]
-        else:
-            r["trade_usd"] = fx[0]
-            fact_ids.append(fx[1])
-            cites.append(fx[2])
-            for key, (p, q) in (("exports_ab_usd", (sa, sb)), ("exports_ba_usd", (sb, sa))):
-                e = _fact("exports", p.label, q.label, y)
-                if e:
-                    r[key] = e[0]
-                    fact_ids.append(e[1])
-                    cites.append(e[2])
-        if fact_ids:
-            r["curated"] = True
-            r["source_trade"] = "curated"
-        else:
+        if lab is None:
             if product is None:
                 product = _product_table(store)
             if product is not None:
@@ -479,28 +379,17 @@ def _trade_year_rows(store: "Snapshot", sa: "State", sb: "State", years: list[in
                 x_ab = p.loc[(p["exporter"] == a) & (p["importer"] == b), "value_usd"]
                 x_ba = p.loc[(p["exporter"] == b) & (p["importer"] == a), "value_usd"]
                 if len(x_ab) and len(x_ba):
-                    r["exports_ab_usd"], r["exports_ba_usd"] = float(x_ab.sum()), float(x_ba.sum())
-                    r["trade_usd"] = r["exports_ab_usd"] + r["exports_ba_usd"]
-                    r["source_trade"] = f"{p['source'].iloc[0]} (sum of product flows)"
-        for key, st, skey in (("total_a_usd", sa, "source_total"), ("total_b_usd", sb, "source_total_b")):
-            t = _fact("trade_total_all_partners", st.label, None, y)
-            if t:
-                r[key] = t[0]
-                r[skey] = "curated"
-                r["curated"] = True
-                fact_ids.append(t[1])
-                cites.append(t[2])
-        if fact_ids:
-            r["fact_ids"] = ", ".join(dict.fromkeys(fact_ids))
-            r["citation"] = "; ".join(dict.fromkeys(cites))
+                    out.at[i, "exports_ab_usd"], out.at[i, "exports_ba_usd"] = float(x_ab.sum()), float(x_ba.sum())
+                    out.at[i, "trade_usd"] = float(x_ab.sum()) + float(x_ba.sum())
+                    out.at[i, "source_trade"] = f"{p['source'].iloc[0]} (sum of product flows)"
+        r = out.loc[i]
         if not np.isfinite(r["trade_usd"]):
-            r["note"] = "no bilateral trade figure (IMF DOTS ends 2020, COW 2014; no curated figure)"
-        elif not np.isfinite(r["total_a_usd"]) or not np.isfinite(r["total_b_usd"]):
+            out.at[i, "note"] = "no bilateral trade figure (IMF DOTS ends 2020, COW 2014; no curated figure)"
+        elif not np.isfinite(r["a_on_b_share"]) or not np.isfinite(r["b_on_a_share"]):
             who = [s.label for s, k in ((sa, "total_a_usd"), (sb, "total_b_usd")) if not np.isfinite(r[k])]
-            r["note"] = f"no total-trade figure for {' and '.join(who)} in this year: trade share unavailable"
-    out = pd.DataFrame([rows[y] for y in years])
-    out["a_on_b_share"] = dependence_share(out["trade_usd"], out["total_a_usd"])
-    out["b_on_a_share"] = dependence_share(out["trade_usd"], out["total_b_usd"])
+            out.at[i, "note"] = ("bilateral flows from product data only: no total in the same source, no trade share"
+                                 if lab is None else
+                                 f"no total-trade figure for {' and '.join(who)} in this year: trade share unavailable")
     out["a_on_b_gdp"] = dependence_share(out["trade_usd"], out["gdp_a_usd"])
     out["b_on_a_gdp"] = dependence_share(out["trade_usd"], out["gdp_b_usd"])
     out["asymmetry_ratio"], out["asymmetry_diff"] = asymmetry(out["a_on_b_share"], out["b_on_a_share"])
@@ -650,7 +539,16 @@ def _arms_side(store: "Snapshot", recipient: int, supplier: int) -> pd.DataFrame
     if tot_id is not None:
         t = state_frame(store, tot_id)
         tot = t[t["ccode"] == recipient].set_index("year")["value"]
-    return arms_import_shares(tr, recipient, supplier, first_year=first, last_year=last, total_imports=tot)
+    out = arms_import_shares(tr, recipient, supplier, first_year=first, last_year=last, total_imports=tot)
+    # the shares themselves from the one definition the assessment uses (0 when nothing was
+    # received inside SIPRI's coverage, missing outside it or outside system membership)
+    from .evidence import arms_import_share
+
+    yy = out["year"].to_numpy(dtype=np.int64)
+    r, s = np.full(len(yy), recipient), np.full(len(yy), supplier)
+    out["share"] = arms_import_share(store, r, s, yy, width=1)[0]
+    out["share_5y"] = arms_import_share(store, r, s, yy, width=WINDOW)[0]
+    return out
 
 
 @functools.lru_cache(maxsize=32)
@@ -878,7 +776,7 @@ def dependence(a: "str | int | State", b: "str | int | State", *, start: int | N
     sources: dict[str, str] = {}
 
     # partner rank and concentration in the year's chosen source
-    src_label = pd.Series({r["year"]: _label_of(r["source_trade"], store) for r in frame.to_dict("records")})
+    src_label = frame.set_index("year")["source_label"]
     for side, me, other in (("a", sa, sb), ("b", sb, sa)):
         pm = _partner_measures(store, me.ccode, other.ccode, src_label)
         pm = pm.rename(columns={"hhi": f"hhi_{side}", "hirschman": f"hirschman_{side}",
@@ -930,19 +828,3 @@ def dependence(a: "str | int | State", b: "str | int | State", *, start: int | N
     if _product_table(store) is None:
         notes.append("no product-level trade table: composition shares unavailable (WDI proxy only)")
     return DependenceResult(sa, sb, start, end, frame, _arms_windows(store, sa, sb, start, end), sources, notes)
-
-
-@functools.lru_cache(maxsize=8)
-def _source_keys(store: "Snapshot", label: str) -> frozenset[str]:
-    fr = _trade_frame(store, label)
-    return frozenset() if fr is None else frozenset(fr["source"].unique())
-
-
-def _label_of(source_trade: str | None, store: "Snapshot") -> str | None:
-    """Which TRADE_SOURCES entry a row's source key belongs to (None: curated or none)."""
-    if not source_trade:
-        return None
-    for spec in TRADE_SOURCES:
-        if source_trade in _source_keys(store, spec.label):
-            return spec.label
-    return None

@@ -121,7 +121,7 @@ def probability_nonnegative(c: Any) -> np.ndarray:
         raise InputError("c must be finite")
     # Row reductions run on a transposed copy: summing n rows of length m is much faster
     # than m rows of length n when n is small.
-    ct = np.ascontiguousarray(cc.T)
+    ct = np.array(cc.T, order="C")  # a copy: the caller's array is never modified
     absent = np.isnan(ct)
     all_absent = absent.all(axis=0)
     ct[absent] = 0.0
@@ -504,6 +504,24 @@ def weight_robustness_mc(values_a: Any, values_b: Any, *, threshold: float = 1.5
     return fa, fb
 
 
+def common_dimensions(values_a: Any, values_b: Any) -> np.ndarray:
+    """Which columns (dimensions) to weigh when rows (years) are compared with each other:
+    those with values for both sides in every row that has any value at all.
+
+    A share of weightings computed over 6 dimensions in one year and 4 in the next moves
+    because two sources ended, not because the relationship changed; comparing years on
+    this common set keeps the number of dimensions constant (rows without any value stay
+    without). Returns a boolean array, one per column.
+    """
+    va = _as_2d(values_a, "values_a")
+    vb = _as_2d(values_b, "values_b")
+    both = ~np.isnan(va) & ~np.isnan(vb)
+    rows = (~np.isnan(va) | ~np.isnan(vb)).any(axis=1)
+    if not rows.any():
+        return np.zeros(va.shape[1], dtype=bool)
+    return both[rows].all(axis=0)
+
+
 # ----------------------------------------------------------------------------- one dyad-year
 
 @dataclass
@@ -535,6 +553,7 @@ class DyadRobustness:
         return {
             "a": self.a.label, "b": self.b.label, "year": self.year, "threshold": self.threshold,
             "normalisation": self.normalise, "dimensions": list(self.dimensions),
+            "n_dimensions": len(self.dimensions),
             "missing_dimensions": list(self.missing_dimensions), "series": dict(self.series),
             "values": self.values, "scores": self.scores, "stronger": self.stronger,
             "fraction": self.fraction, "fraction_a": self.fraction_a, "fraction_b": self.fraction_b,
@@ -559,10 +578,12 @@ def dyad_robustness(a: Any, b: Any, *, year: int, dimensions: Sequence[str] | No
                     store: Any = None) -> DyadRobustness:
     """Weight robustness of the capability comparison of ``a`` and ``b`` in ``year``.
 
-    Each dimension's values come from the capability registry's precedence (the first
-    series in the dimension's list with data for both states that year, as in
-    :func:`powergap.capability_profile`); dimensions without data for both are left out
-    and listed in ``missing_dimensions``. See :func:`weight_robustness` for the rest.
+    Each dimension's value and series come from the one capability engine
+    (:func:`powergap.measures.capability.capability_panel`, as in
+    :func:`powergap.capability_profile` and :func:`powergap.assess`); dimensions without
+    data for both are left out and listed in ``missing_dimensions`` (``to_dict()`` gives
+    ``n_dimensions``). To compare years, weigh the same dimensions in each
+    (:func:`common_dimensions`). See :func:`weight_robustness` for the rest.
     """
     from .capability import dimension_values, load_registry, _resolve_pair
 

@@ -17,6 +17,12 @@ or - (enmity) from an alignment measure and a threshold,
   is at or below the threshold. Default threshold: that year's median distance over all
   pairs of states ("closer than the typical pair").
 
+* ``measure="evidence"`` (the default): the reading of amity and enmity that the field uses
+  (strategic rivalry, war, alliances, then UN ideal points after the rivalry data end), tie by
+  tie with the evidence that decided it; see :mod:`powergap.measures.amity`. UN General
+  Assembly agreement alone measured Third-World-majority voting in the Cold War decades, not
+  amity, so it is an option, not the default.
+
 Then the number of + ties gives the pattern (3 menage a trois, 2 romantic triangle,
 1 stable marriage, 0 unit veto), and for each year :func:`threshold_range` gives the range
 [lo, hi) of thresholds over which the same pattern (and roles) holds, from the sorted three
@@ -41,8 +47,8 @@ if TYPE_CHECKING:  # pragma: no cover
     from ..snapshot.store import Snapshot
     from ..states import State
 
-Measure = Literal["agreement", "ideal_point"]
-MEASURES = ("agreement", "ideal_point")
+Measure = Literal["evidence", "agreement", "ideal_point"]
+MEASURES = ("evidence", "agreement", "ideal_point")
 PATTERNS = {3: "menage a trois", 2: "romantic triangle", 1: "stable marriage", 0: "unit veto"}
 DEFAULT_AGREEMENT_THRESHOLD = 0.5
 
@@ -115,6 +121,10 @@ def threshold_range(values: Sequence[float], threshold: float, measure: Measure)
     return bounds[k], bounds[k + 1]
 
 
+def _tie_value(tie: str | None) -> float:
+    return 1.0 if tie == "+" else -1.0 if tie == "-" else np.nan
+
+
 def _check_measure(measure: str) -> None:
     if measure not in MEASURES:
         raise InputError(f"unknown triangle measure {measure!r}; use one of {', '.join(MEASURES)}")
@@ -130,6 +140,13 @@ def classify_years(states: Sequence[str], values: pd.DataFrame, thresholds: pd.S
     """
     _check_measure(measure)
     rows = []
+    if measure == "evidence":
+        for r in values.itertuples(index=False):
+            ties = [t if t in ("+", "-") else None for t in r[1:4]]
+            cls = classify(states, ties)
+            rows.append({"year": int(r[0]), "threshold": np.nan, "values": [_tie_value(t) for t in ties],
+                         "ties": ties, **cls, "threshold_lo": None, "threshold_hi": None})
+        return pd.DataFrame(rows)
     for r in values.itertuples(index=False):
         year = int(r[0])
         vals = [float(x) if x is not None and pd.notna(x) else np.nan for x in r[1:4]]
@@ -190,10 +207,14 @@ class TriangleResult:
                 "threshold": r["threshold"],
                 "pivot": r["pivot"], "wings": r["wings"], "partners": r["partners"], "outcast": r["outcast"],
                 "threshold_range": rng,
+                "basis": dict(zip(self.pair_labels, r["basis"])) if r.get("basis") is not None else None,
                 "note": r["note"] or None,
             })
-        rule = ("+ if UN agreement > threshold (abstention = half agreement)" if self.measure == "agreement"
-                else "+ if ideal-point distance <= threshold")
+        rule = {"agreement": "+ if UN agreement > threshold (abstention = half agreement)",
+                "ideal_point": "+ if ideal-point distance <= threshold",
+                "evidence": "- if a strategic rivalry or war; + if an alliance or no rivalry; after the rivalry "
+                            "data end, a rivalry is carried forward and other pairs are + when their UN ideal "
+                            "points are closer than the year's median pair"}[self.measure]
         return clean_tree({
             "states": self.labels, "measure": self.measure, "threshold": self.threshold,
             "rule": rule,
@@ -210,7 +231,7 @@ class TriangleResult:
 
 
 def triangle(a: "str | int | State", b: "str | int | State", c: "str | int | State", *,
-             start: int | None = None, end: int | None = None, measure: Measure = "agreement",
+             start: int | None = None, end: int | None = None, measure: Measure = "evidence",
              threshold: float | str | None = None, store: "Snapshot | None" = None,
              min_votes: int = FEW_VOTES, ideal_point_variant: Literal["all", "fp"] = "all") -> TriangleResult:
     """Dittmer's strategic triangle of ``a``, ``b``, ``c`` for each year.
@@ -218,7 +239,9 @@ def triangle(a: "str | int | State", b: "str | int | State", c: "str | int | Sta
     Parameters
     ----------
     measure
-        ``"agreement"`` (UN General Assembly agreement; + if above the threshold) or
+        ``"evidence"`` (default: rivalry, war, alliances, then UN ideal points; see
+        :mod:`powergap.measures.amity`), ``"agreement"`` (UN General Assembly agreement; + if
+        above the threshold) or
         ``"ideal_point"`` (ideal-point distance; + if at or below the threshold).
     threshold
         A number, ``"median"`` (that year's median over all pairs), or None for the default:
@@ -243,9 +266,25 @@ def triangle(a: "str | int | State", b: "str | int | State", c: "str | int | Sta
 
     if threshold is not None and not (threshold == "median" or _is_number(threshold)):
         raise InputError(f"threshold must be a number or 'median', got {threshold!r}")
-    if measure == "agreement":
+    from ..validate import number
+
+    if threshold is not None and threshold != "median":
+        # agreement is a share of roll calls (0..1); ideal-point distances are a few units
+        threshold = number(threshold, f"threshold for {measure}", lo=0, hi=1 if measure == "agreement" else 100)
+    min_votes = number(min_votes, "min_votes", lo=0, integer=True)
+    basis = pd.DataFrame({"year": years})
+    if measure == "evidence":
+        from .amity import sources_used, tie_evidence
+
         for i, (p, q) in enumerate(pairs):
-            va = vote_agreement(p, q, start=start, end=end, store=store)
+            ev = tie_evidence(p.ccode, q.ccode, years, store)
+            values[f"v{i}"] = ev["tie"].to_numpy()
+            basis[f"b{i}"] = ev["basis"].to_numpy()
+        sources.update(sources_used(store))
+        thr = thr_label = "evidence order: rivalry, war, alliance, no rivalry; UN ideal points after the rivalry data"
+    elif measure == "agreement":
+        for i, (p, q) in enumerate(pairs):
+            va = vote_agreement(p, q, start=start, end=end, store=store, min_votes=max(min_votes, 1))
             v = va["agreement"].where(va["n_votes"] >= max(min_votes, 1))
             values[f"v{i}"] = v.to_numpy()
             nvotes[f"n{i}"] = va["n_votes"].to_numpy()
@@ -275,6 +314,8 @@ def triangle(a: "str | int | State", b: "str | int | State", c: "str | int | Sta
             thr = thr_label = float(threshold)
 
     frame = classify_years([s.label for s in states], values, thr, measure)
+    frame["basis"] = ([list(r[1:]) for r in basis.itertuples(index=False)] if measure == "evidence"
+                      else None)
     if measure == "agreement":
         frame["n_votes"] = [list(map(int, r[1:])) for r in nvotes.itertuples(index=False)]
     else:
@@ -295,6 +336,8 @@ def _is_number(x: Any) -> bool:
 def _note(r: dict, measure: str, min_votes: int) -> str:
     if r["pattern"] is not None:
         return ""
+    if measure == "evidence":
+        return "no rivalry, alliance or UN ideal-point evidence for at least one pair in this year"
     if all(np.isfinite(r["values"])) and not np.isfinite(r["threshold"]):
         return "no threshold for this year (no all-pairs median)"
     if measure == "agreement":

@@ -233,11 +233,9 @@ def _resolve_years(system: str, start: int | None, end: int | None, end_year: in
 
 
 def _as_year(value, name: str) -> int:
-    if isinstance(value, (int, np.integer)) and not isinstance(value, bool):
-        return int(value)
-    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
-        return int(value.strip())
-    raise InputError(f"{name} must be a year (an integer), got {value!r}")
+    from ..validate import year
+
+    return year(value, name)  # text such as "1900" is refused, as assess() refuses it
 
 
 def _system(system: str, end_year: int) -> _System:
@@ -294,6 +292,9 @@ def dyad_years(*, directed: bool = True, system: str = "cow", start: int | None 
     DataFrame with columns ``ccode1, ccode2, year`` (int16), sorted in that order, whose
     ``attrs`` give the unit (``dyad_year_directed`` or ``dyad_year_nondirected``).
     """
+    from ..validate import flag
+
+    directed = flag(directed, "directed")
     start, end, end_year = _resolve_years(system, start, end, end_year)
     sysd = _system(system, end_year)
     y = sysd.dyad_year

@@ -9,8 +9,6 @@ schema metadata, so :func:`read_panel` (or ``pandas.read_parquet``) gets them ba
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from pathlib import Path
 from typing import Callable, Iterator
 
@@ -61,16 +59,17 @@ def write_panel(panel: pd.DataFrame, path: str | Path, *,
     Parquet (zstd, byte-stream-split floats), Feather (Arrow IPC, lz4) and CSV (nulls as empty fields) are supported;
     ``progress`` is called with the fraction of rows written so far.
     """
-    path = Path(path)
+    from ..outputs import write_output
+
     fmt = panel_format(path)
-    parent = path.parent if str(path.parent) else Path(".")
-    if not parent.is_dir():
-        raise InputError(f"output directory does not exist: {parent}")
-    if path.is_dir():
-        raise InputError(f"output path is a directory: {path}")
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=parent)
-    os.close(fd)
-    tmp = Path(tmp_name)
+
+    def write(tmp: Path) -> None:
+        _write_chunks(panel, fmt, tmp, progress)
+
+    return write_output(path, write, what="the panel")
+
+
+def _write_chunks(panel: pd.DataFrame, fmt: str, tmp: Path, progress: Callable[[float], None] | None) -> None:
     writer = None
     pending = None
     try:
@@ -93,8 +92,6 @@ def write_panel(panel: pd.DataFrame, path: str | Path, *,
                 pending.result()
         writer.close()
         writer = None
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
     except BaseException:
         if pending is not None:
             pending.cancel()
@@ -103,9 +100,7 @@ def write_panel(panel: pd.DataFrame, path: str | Path, *,
                 writer.close()
             except Exception:  # already failing: the original error matters
                 pass
-        tmp.unlink(missing_ok=True)
         raise
-    return path
 
 
 def _open_writer(fmt: str, path: Path, schema):

@@ -164,8 +164,10 @@ def add_series(panel: pd.DataFrame, series_ids: str | Sequence[str], *, both_dir
     (``ccode1`` to ``ccode2``) and, with ``both_directions``, ``<id>_21``; symmetric dyadic
     series give one column ``<id>``. Coverage rules as for every verb.
     """
+    from ..validate import text_list
+
     store = _store(store)
-    ids = [series_ids] if isinstance(series_ids, str) else list(series_ids)
+    ids = text_list(series_ids, "add_series: series_ids", what="series id")
     info = _check("add_series", panel, ANY)
     for sid in ids:
         store.series_meta(sid)  # unknown ids: InputError with the closest matches

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import datetime as _dt
 import os
-import tempfile
 from pathlib import Path
 from typing import Any, Callable
 
@@ -65,44 +64,20 @@ def report_html(assessment_or_pair: Any, *, third: Any = "USA", generated: str |
     return rep.render(generated=generated if generated is not None else _now(), store=store)
 
 
-def check_writable(path: str | os.PathLike) -> Path:
-    """Fail early (one clear line) when ``path`` cannot receive the report."""
-    p = Path(path)
-    if p.is_dir():
-        raise InputError(f"cannot write the report to {p}: it is a directory")
-    parent = p.parent if str(p.parent) else Path(".")
-    if not parent.is_dir():
-        raise InputError(f"cannot write the report to {p}: directory {parent} does not exist")
-    if not os.access(parent, os.W_OK | os.X_OK):
-        raise InputError(f"cannot write the report to {p}: directory {parent} is not writable")
-    if p.exists() and not os.access(p, os.W_OK):
-        raise InputError(f"cannot write the report to {p}: the file is not writable")
-    return p
+def check_writable(path: str | os.PathLike, *, inputs=None) -> Path:
+    """Fail early (one clear line) when ``path`` cannot receive the report: see
+    :func:`powergap.outputs.check_output` (``inputs``: files the page is made from)."""
+    from ..outputs import check_output
+
+    return check_output(path, inputs=inputs, what="the report")
 
 
-def write_atomic(path: str | os.PathLike, text: str) -> Path:
+def write_atomic(path: str | os.PathLike, text: str, *, inputs=None) -> Path:
     """Write ``text`` to ``path`` through a temporary file in the same directory and
     ``os.replace``: readers never see half a page, and a failure leaves nothing behind."""
-    p = check_writable(path)
-    parent = p.parent if str(p.parent) else Path(".")
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".tmp", dir=parent)
-    except OSError as exc:
-        raise InputError(f"cannot write the report to {p}: {exc.strerror or exc}") from None
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, p)
-    except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
-        raise InputError(f"cannot write the report to {p}: {exc.strerror or exc}") from None
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return p
+    from ..outputs import write_text_output
+
+    return write_text_output(path, text, inputs=inputs, what="the report")
 
 
 def write_report(assessment_or_pair: Any, path: str | os.PathLike, *, third: Any = "USA",
@@ -127,10 +102,11 @@ def write_report(assessment_or_pair: Any, path: str | os.PathLike, *, third: Any
     Path
         The file written.
     """
-    check_writable(path)  # before minutes of work, not after
+    inputs = {"the config": config, "the claim file": extra_claims}
+    check_writable(path, inputs=inputs)  # before minutes of work, not after
     html = report_html(assessment_or_pair, third=third, generated=generated, start=start, end=end, config=config,
                        extra_claims=extra_claims, seeds=seeds, store=store, progress=progress)
-    return write_atomic(path, html)
+    return write_atomic(path, html, inputs=inputs)
 
 
 def assessment_html(assessment: Any) -> str:
@@ -146,7 +122,7 @@ def assessment_html(assessment: Any) -> str:
     for y in assessment.years:
         s = y.stage if y.stage in ("none", "potential", "emerging", "actual") else "none"
         rows.append({"Year": str(y.year), "Stronger": y.stronger or "none",
-                     "Stage": Markup(f"<span class='stage stage-{s}'>{esc(y.stage)}</span>"),
+                     "Stage": Markup(f"<span class='stage stage-{s}'>{esc(y.stage_text)}</span>"),
                      "Evidence reaches": y.evidence_reach, "Korolev's order": y.korolev or "no data"})
     table = table_html(pd.DataFrame(rows), max_rows=400) if rows else Markup("<p>no years assessed</p>")
     style = ("<style>.pg-assess .stage-potential{color:#8a5a00}.pg-assess .stage-emerging{color:#a33f00}"

@@ -168,9 +168,9 @@ def _has_any(frame: "pd.DataFrame", cols: Iterable[str]) -> bool:
     return any(frame[c].notna().any() for c in cols if c in frame.columns)
 
 
-def _stage_span(stage: str) -> Markup:
+def _stage_span(stage: str | None, text: str | None = None) -> Markup:
     s = stage if stage in ("none", "potential", "emerging", "actual") else "none"
-    return Markup(f"<span class='stage stage-{s}'>{esc(stage)}</span>")
+    return Markup(f"<span class='stage stage-{s}'>{esc(text or stage or 'unassessed')}</span>")
 
 
 def _safe_section(sid: str, title: str, what: str, ctx: _Ctx, fn: Callable[[], Section],
@@ -195,13 +195,14 @@ def timeline_section(assessment: Any, ctx: _Ctx) -> Section:
     rows = []
     for y in assessment.years:
         rows.append({"year": int(y.year), "stage": y.stage, "reach": y.evidence_reach,
-                     "stronger": y.stronger or "", "korolev": y.korolev or ""})
+                     "stage_text": getattr(y, "stage_text", y.stage), "stronger": y.stronger or "",
+                     "korolev": y.korolev or y.reason or ""})
     frame = pd.DataFrame(rows)
     ctx.use(assessment.sources())
     table = pd.DataFrame({
         "Year": [str(r["year"]) for r in rows],
         "Stronger": [r["stronger"] or "none" for r in rows],
-        "Stage": [_stage_span(r["stage"]) for r in rows],
+        "Stage": [_stage_span(r["stage"], r["stage_text"]) for r in rows],
         "Evidence reaches": [r["reach"] for r in rows],
         "Korolev's order (military first, then checks)": [r["korolev"] or "no data" for r in rows],
     })
@@ -211,12 +212,15 @@ def timeline_section(assessment: Any, ctx: _Ctx) -> Section:
         items = []
         for ch in changes:
             side = f" ({ch['stronger']} stronger)" if ch.get("stronger") else ""
-            if ch.get("from") is None:
-                head = f"{ch['year']}: starts at {ch['to']}{side}"
+            to, frm = ch.get("to_text") or ch["to"], ch.get("from_text") or ch.get("from")
+            if frm is None:
+                head = f"{ch['year']}: starts at {to}{side}"
             elif ch.get("from") == ch["to"]:
-                head = f"{ch['year']}: still {ch['to']}; the stronger side is now {ch.get('stronger') or 'neither'}"
+                head = f"{ch['year']}: still {to}; the stronger side is now {ch.get('stronger') or 'neither'}"
             else:
-                head = f"{ch['year']}: from {ch['from']} to {ch['to']}{side}"
+                head = f"{ch['year']}: from {frm} to {to}{side}"
+            if ch.get("kind") == "coverage":
+                head += " - a change of data coverage, not of evidence"
             crit_rows = []
             for c in ch.get("criteria", []):
                 crit_rows.append({
@@ -378,7 +382,7 @@ def robustness_section(prof: Any, ctx: _Ctx) -> Section:
     import numpy as np
     import pandas as pd
 
-    from ..measures.robustness import weight_robustness
+    from ..measures.robustness import common_dimensions, weight_robustness
     from .charts import Rule, band_chart, line_chart
 
     t = float(prof.threshold)
@@ -399,6 +403,15 @@ def robustness_section(prof: Any, ctx: _Ctx) -> Section:
             a, b = b, a
         va[pos[r.year], col[r.name]] = a
         vb[pos[r.year], col[r.name]] = b
+    # Years are compared on one set of dimensions: those with data in every year that has any
+    # (measures.robustness.common_dimensions), so the share does not jump when a source ends.
+    keep = common_dimensions(va, vb)
+    if keep.any():
+        dropped = [d for j, d in enumerate(names) if not keep[j] and (~np.isnan(va[:, j]) & ~np.isnan(vb[:, j])).any()]
+        va[:, ~keep] = np.nan
+        vb[:, ~keep] = np.nan
+    else:
+        dropped = []
     res = weight_robustness(va, vb, threshold=t, normalise="share")
     stronger = [ctx.A if s == 1 else ctx.B if s == -1 else "equal" for s in res.stronger]
     n_dim = res.n_dimensions.astype(int)
@@ -412,10 +425,14 @@ def robustness_section(prof: Any, ctx: _Ctx) -> Section:
     note = _no_data_note("any capability dimension", missing_years, ctx)
     if note:
         notes.append(note)
-    absent = [d for j, d in enumerate(names) if not (~np.isnan(va[:, j]) & ~np.isnan(vb[:, j])).any()]
+    absent = [d for j, d in enumerate(names) if not (~np.isnan(va[:, j]) & ~np.isnan(vb[:, j])).any() and d not in dropped]
     if absent and len(absent) < len(names):
         notes.append(f"No data for the {', '.join(absent)} dimension{'s' if len(absent) > 1 else ''} in {ctx.span}: "
                      f"the weightings range over the other dimensions.")
+    if dropped:
+        used = [d for j, d in enumerate(names) if keep[j]]
+        notes.append(f"Every year is weighed on the same {len(used)} dimensions ({', '.join(used)}); left out because "
+                     f"they lack data in some years of {ctx.span}: {', '.join(dropped)}.")
     sources = ctx.use(prof.sources)
     figs = []
     have = frame["fraction"].notna().any()
@@ -463,7 +480,7 @@ def robustness_section(prof: Any, ctx: _Ctx) -> Section:
     if not last.empty:
         r = last.iloc[-1]
         ctx.headlines.append(f"Weight robustness in {int(r['year'])}: {fmt_share(r['fraction'], 0)} of all weightings "
-                             f"make {r['stronger']} at least {t:g} times the other.")
+                             f"of {int(r['n'])} dimensions make {r['stronger']} at least {t:g} times the other.")
     return Section(id="robustness", title="Does the verdict depend on the weights?",
                    intro=("Composite measures of power depend on how the dimensions are weighted. Instead of picking "
                           "weights, this section asks how much of the space of all weightings supports the verdict."),
@@ -808,20 +825,22 @@ def triangle_section(ctx: _Ctx) -> Section:
     from ..measures.triangle import triangle
     from .charts import Rule, line_chart
 
-    tr = triangle(ctx.a, ctx.b, ctx.third, start=ctx.start, end=ctx.end, store=ctx.store)
+    tr = triangle(ctx.a, ctx.b, ctx.third, start=ctx.start, end=ctx.end, store=ctx.store, measure="evidence")
+    un = triangle(ctx.a, ctx.b, ctx.third, start=ctx.start, end=ctx.end, store=ctx.store, measure="agreement")
     pairs = tr.pair_labels
     fr = tr.frame
-    thr = tr.threshold
+    ufr = un.frame
+    thr = un.threshold
     rows = []
-    for r in fr.to_dict("records"):
+    for r, u in zip(fr.to_dict("records"), ufr.to_dict("records")):
         for i, p in enumerate(pairs):
-            v = r["values"][i] if r["values"] is not None else None
+            v = u["values"][i] if u["values"] is not None else None
             rows.append({"year": int(r["year"]), "series": p, "value": _num(v),
                          "tie": r["ties"][i] if r["ties"] and r["ties"][i] else "no data",
                          "pattern": r["pattern"] or "no data"})
     data = pd.DataFrame(rows)
     have = data["value"].notna().any()
-    sources = ctx.use(tr.sources.values())
+    sources = ctx.use([*tr.sources.values(), *un.sources.values()])
     rules = [Rule(float(thr), f"threshold {float(thr):g}: above is amity (+)")] if isinstance(thr, (int, float)) else []
     notes = []
     miss = [int(r["year"]) for r in fr.to_dict("records") if r["pattern"] is None]
@@ -842,12 +861,11 @@ def triangle_section(ctx: _Ctx) -> Section:
         "Year": [str(int(y)) for y in fr["year"]],
         "Pattern": [p or "no data" for p in fr["pattern"]],
         "Roles": [roles(r) for r in fr.to_dict("records")],
-        **{p: [f"{t or '?'} {fmt_ratio(_num(v[i]) if v is not None else None)}"
-               for t, v in zip([ties[i] if ties else None for ties in fr["ties"]], fr["values"])]
+        **{p: [f"{t or '?'} {b[i] if b is not None and b[i] else 'no evidence'}"
+               for t, b in zip([ties[i] if ties else None for ties in fr["ties"]], fr["basis"])]
            for i, p in enumerate(pairs)},
-        "Pattern holds for thresholds": [f"{fmt_ratio(lo)} to {fmt_ratio(hi)}" if r["pattern"] else ""
-                                         for lo, hi, r in zip(fr["threshold_lo"], fr["threshold_hi"],
-                                                              fr.to_dict("records"))],
+        **{f"UN agreement {p}": [fmt_ratio(_num(v[i]) if v is not None else None) for v in ufr["values"]]
+           for i, p in enumerate(pairs)},
         "Note": [n or "" for n in fr["note"]],
     })
     eras = tr.eras()
@@ -862,18 +880,21 @@ def triangle_section(ctx: _Ctx) -> Section:
                         y_format=".2f", y_domain=[0, 1], rules=rules,
                         tooltip=[("tie", "Tie", ""), ("pattern", "Pattern that year", "")]) if have else None,
         alt=f"UN agreement of each pair among {ctx.A}, {ctx.B} and {ctx.C}, {ctx.span}",
-        caption=(f"Dittmer's strategic triangle: each pair is in amity (+) when its UN agreement is above the "
-                 f"threshold ({thr if not isinstance(thr, float) else f'{thr:g}'}), enmity (-) otherwise; three "
-                 f"positive ties make a ménage à trois, two a romantic triangle (the state in both is the pivot), "
-                 f"one a stable marriage (the third state is the outcast), none a unit veto. Years with fewer than "
-                 f"{FEW_VOTES} common roll calls for a pair are left out."),
-        sources=sources, table=table, numeric=frozenset(pairs))
+        caption=(f"UN General Assembly agreement of each pair, one signal among several (years with fewer than "
+                 f"{FEW_VOTES} common roll calls are left out). The pattern in the table is Dittmer's strategic "
+                 f"triangle read from the evidence the field uses: a strategic rivalry or a war is enmity (-), an "
+                 f"alliance or the absence of rivalry amity (+); after the rivalry data end, rivalries are carried "
+                 f"forward and UN ideal points decide the other ties. Three positive ties make a ménage à trois, two "
+                 f"a romantic triangle (the state in both is the pivot), one a stable marriage (the third state is "
+                 f"the outcast), none a unit veto."),
+        sources=sources, table=table, numeric=frozenset(f"UN agreement {p}" for p in pairs))
     known = [e for e in eras if e["pattern"]]
     if known:
         e = known[-1]
         ctx.headlines.append(f"Triangle with {ctx.C}, {e['from']}-{e['to']}: {items_text(e)}.")
     return Section(id="triangle", title=f"The triangle with {ctx.third.name}",
-                   intro=(f"{ctx.A}, {ctx.B} and {ctx.C}: who is aligned with whom, year by year, by UN voting."),
+                   intro=(f"{ctx.A}, {ctx.B} and {ctx.C}: who is aligned with whom, year by year, from "
+                          f"rivalries, wars and alliances, with UN voting beside them."),
                    figures=[fig], notes=notes, blocks=blocks, chart_section=True)
 
 

@@ -22,7 +22,7 @@ from ..errors import DataError
 from ..sources import all_sources
 from ..sources.base import Source, SourceData, sha256_file
 from .precedence import PRECEDENCE
-from .store import CATALOG, DYAD_YEAR, STATE_YEAR, TABLE_PREFIX
+from .store import CATALOG, CATALOG_SUM, DYAD_YEAR, STATE_YEAR, TABLE_PREFIX
 
 FORMAT_VERSION = 1
 Progress = Callable[[str], None]
@@ -65,6 +65,20 @@ def _validate(src: Source, data: SourceData, known_ccodes: set[int]) -> None:
     for name in data.tables:
         if name not in src.tables:
             raise DataError(f"{src.key}: table {name!r} not declared")
+
+
+def _check_state_system(tables: dict) -> None:
+    """The ISO code windows must not overlap and must lie within COW membership (the
+    membership read in this build): a build error naming the codes otherwise."""
+    from ..errors import UnknownStateError
+    from ..states import check_iso_windows, iso_windows
+
+    try:
+        windows = iso_windows()
+        if "cow_states" in tables:
+            check_iso_windows(windows, tables["cow_states"][1])
+    except UnknownStateError as exc:
+        raise DataError(f"state system: {exc}") from None
 
 
 def _combine(frames: list[pd.DataFrame], key: list[str]) -> pd.DataFrame:
@@ -124,11 +138,14 @@ def _spec_meta(s, source_key: str) -> dict:
 
 
 def build(raw: Path | str, out: Path | str, *, include_restricted: bool = False,
-          progress: Progress | None = None, sources: tuple[Source, ...] | None = None) -> dict:
+          progress: Progress | None = None, sources: tuple[Source, ...] | None = None,
+          vintages: dict[str, str] | None = None) -> dict:
     """Build a snapshot from the raw directory into ``out``; returns the catalog.
 
     ``include_restricted`` also reads sources whose licence keeps them out of the shipped
-    snapshot (a user's own build may include them).
+    snapshot (a user's own build may include them). ``vintages`` maps a source key to the
+    vintage of its raw files (the live refresh passes the publisher's date or the download
+    date); every other source's vintage is its declared ``version``.
     """
     import pyarrow
 
@@ -138,6 +155,7 @@ def build(raw: Path | str, out: Path | str, *, include_restricted: bool = False,
     say = progress or (lambda msg: None)
     if not raw.is_dir():
         raise DataError(f"raw directory not found: {raw}")
+    out = check_out_dir(raw, out)  # before any work: never replace a folder that is not ours
     sources = sources if sources is not None else all_sources()
     known = {s.ccode for s in all_states()}
     sy_frames, dy_frames, tables, series_meta, source_meta = [], [], {}, {}, []
@@ -171,8 +189,10 @@ def build(raw: Path | str, out: Path | str, *, include_restricted: bool = False,
             series_meta[s.id] = _spec_meta(s, src.key)
         source_meta.append({"key": src.key, "title": src.title, "producer": src.producer,
                             "version": src.version, "citation": src.citation, "licence": src.licence,
-                            "url": src.url, "embedded": src.embed, "note": src.note, "files": files})
+                            "url": src.url, "embedded": src.embed, "note": src.note, "files": files,
+                            "vintage": (vintages or {}).get(src.key) or src.version})
 
+    _check_state_system(tables)
     for target, (chain, spec) in PRECEDENCE.items():
         if spec is not None and target not in series_meta and any(c in series_meta for c in chain):
             series_meta[target] = _spec_meta(spec, series_meta[next(c for c in chain if c in series_meta)]["source"])
@@ -207,6 +227,8 @@ def build(raw: Path | str, out: Path | str, *, include_restricted: bool = False,
                    "end_year": int(end_year), "series": series, "tables": table_meta,
                    "sources": source_meta, "files": files}
         (tmp / CATALOG).write_text(json.dumps(catalog, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+        # the catalog's own checksum, in sha256sum's format: the store checks it on every load
+        (tmp / CATALOG_SUM).write_text(f"{sha256_file(tmp / CATALOG)}  {CATALOG}\n", encoding="ascii")
         _swap_into_place(tmp, out)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -215,26 +237,62 @@ def build(raw: Path | str, out: Path | str, *, include_restricted: bool = False,
     return catalog
 
 
+def check_out_dir(raw: Path, out: Path) -> Path:
+    """The snapshot directory to (re)place, checked before any work.
+
+    ``out`` may be absent, an empty folder, or an existing powergap snapshot (it holds a
+    catalog.json); anything else (an ordinary file, a folder of the user's, the raw folder,
+    a folder inside it or holding it) is refused, since the build replaces the whole folder.
+    A symlink is followed: the folder it points to is replaced and the link stays.
+    """
+    if not str(out).strip():
+        raise DataError("--out must name a directory")
+    target = Path(os.path.realpath(out))
+    raw_real = Path(os.path.realpath(raw))
+    if target == raw_real or raw_real.is_relative_to(target):
+        raise DataError(f"refusing to build into {out}: it {'is' if target == raw_real else 'contains'} the raw "
+                        f"directory {raw}, which the build would replace; choose another --out")
+    if target.is_relative_to(raw_real):
+        raise DataError(f"refusing to build into {out}: it lies inside the raw directory {raw}; "
+                        f"choose an --out outside it")
+    if os.path.lexists(target):
+        if not target.is_dir():
+            raise DataError(f"refusing to build into {out}: it exists and is not a directory; "
+                            f"choose an absent or empty folder, or an existing snapshot")
+        if not (target / CATALOG).is_file() and any(target.iterdir()):
+            raise DataError(f"refusing to build into {out}: it is a folder with files and not a powergap "
+                            f"snapshot (no {CATALOG}), and the build replaces the whole folder; choose an "
+                            f"absent or empty folder")
+    return target
+
+
 def _remove_stale(out: Path) -> None:
-    """Remove what killed builds left behind (their process is gone); the output itself was
-    never touched by them."""
+    """Remove what killed builds of this output left behind (their process is gone, or is
+    this one): ``.NAME.building-PID-*`` folders, and ``.NAME.old-PID-swap`` folders of a swap
+    that finished its second rename. A swap interrupted between its two renames is undone (the
+    old snapshot goes back). Anything else (not a folder, not a snapshot) is left alone: it
+    may be a user's."""
     for p in out.parent.glob(f".{out.name}.*"):
         parts = p.name[len(out.name) + 2:].split("-")
         if len(parts) < 2 or parts[0] not in ("building", "old") or not parts[1].isdigit():
             continue
         pid = int(parts[1])
-        try:
-            os.kill(pid, 0)
-            alive = True
-        except ProcessLookupError:
-            alive = False
-        except PermissionError:
-            alive = True
-        if not alive and p.is_dir():
-            if parts[0] == "old" and not out.exists():
-                os.replace(p, out)  # a swap was interrupted between its two renames
-            else:
-                shutil.rmtree(p, ignore_errors=True)
+        if pid == os.getpid():
+            alive = False  # a build of this process that failed earlier
+        else:
+            try:
+                os.kill(pid, 0)
+                alive = True
+            except ProcessLookupError:
+                alive = False
+            except (PermissionError, OverflowError, OSError):
+                alive = True
+        if alive or p.is_symlink() or not p.is_dir():
+            continue
+        if parts[0] == "old" and not os.path.lexists(out):
+            os.replace(p, out)  # a swap was interrupted between its two renames
+        elif parts[0] == "building" or (p / CATALOG).is_file():
+            shutil.rmtree(p, ignore_errors=True)
 
 
 def _swap_into_place(tmp: Path, out: Path) -> None:

@@ -3,12 +3,18 @@
 The default snapshot is the one committed inside the package (``powergap/data/snapshot``);
 ``POWERGAP_SNAPSHOT`` points at another directory (for example one made by
 ``powergap data build``).
+
+Every file is checked when a process first opens it: the catalog against ``catalog.sha256``
+(written beside it by the build) and each Parquet file against the sha256 the catalog
+records, so a corrupted or edited snapshot gives one error naming the file, never a number.
+Only the files a command opens are hashed, once per process (about 10 ms for the largest).
 """
 
 from __future__ import annotations
 
 import difflib
 import functools
+import hashlib
 import json
 import os
 from pathlib import Path
@@ -16,9 +22,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..errors import DataError, InputError
+from ..errors import DataError, InputError, SnapshotCorruptError
 
 CATALOG = "catalog.json"
+CATALOG_SUM = "catalog.sha256"  # "<hex>  catalog.json": the catalog's own checksum (sha256sum -c reads it)
 STATE_YEAR = "state_year.parquet"
 DYAD_YEAR = "dyad_year.parquet"
 TABLE_PREFIX = "table_"
@@ -43,13 +50,66 @@ class Snapshot:
     # -- catalog --------------------------------------------------------------------
     @functools.cached_property
     def catalog(self) -> dict:
+        return self._load_catalog(check=True)
+
+    def _load_catalog(self, *, check: bool) -> dict:
         p = self.path / CATALOG
         if not p.is_file():
             raise DataError(f"no snapshot at {self.path} (missing {CATALOG}); run 'powergap data build'")
+        raw = p.read_bytes()
+        if check:
+            recorded = self._catalog_sum()
+            if recorded is not None and hashlib.sha256(raw).hexdigest() != recorded:
+                raise self._corrupt(CATALOG, f"differs from its checksum in {CATALOG_SUM}")
         try:
-            return json.loads(p.read_text(encoding="utf-8"))
-        except json.JSONDecodeError as exc:
-            raise DataError(f"{p}: catalog is not valid JSON ({exc.msg} at line {exc.lineno})") from None
+            cat = json.loads(raw.decode("utf-8"))
+        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+            msg = f"{exc.msg} at line {exc.lineno}" if isinstance(exc, json.JSONDecodeError) else "not UTF-8"
+            raise DataError(f"{p}: catalog is not valid JSON ({msg}); run 'powergap data verify'") from None
+        if not isinstance(cat, dict) or not isinstance(cat.get("files"), dict):
+            raise DataError(f"{p}: catalog has no file checksums; run 'powergap data verify'")
+        return cat
+
+    def _catalog_sum(self) -> str | None:
+        """The catalog's recorded sha256, or None for a snapshot built before it was written."""
+        p = self.path / CATALOG_SUM
+        try:
+            text = p.read_text(encoding="ascii", errors="replace")
+        except FileNotFoundError:
+            return None
+        digest = text.split()[0].lower() if text.split() else ""
+        if len(digest) != 64 or any(c not in "0123456789abcdef" for c in digest):
+            raise self._corrupt(CATALOG_SUM, "is not a sha256 checksum")
+        return digest
+
+    @property
+    def has_catalog_sum(self) -> bool:
+        """Whether the catalog's own checksum was written (snapshots built since it exists)."""
+        return (self.path / CATALOG_SUM).is_file()
+
+    def _corrupt(self, name: str, what: str) -> SnapshotCorruptError:
+        return SnapshotCorruptError(f"snapshot file {name} {what}: the snapshot at {self.path} is corrupted "
+                                    f"or was edited; run 'powergap data verify' (and rebuild or reinstall it)")
+
+    def _check_file(self, name: str) -> None:
+        """Hash ``name`` against the catalog the first time this process opens it."""
+        p = self.path / name
+        st = p.stat()
+        key = (str(p.resolve()), st.st_size, st.st_mtime_ns, st.st_ino)
+        if key in _VERIFIED:
+            return
+        files = self.catalog["files"]
+        recorded = files.get(name)
+        if recorded is None:
+            if not files:
+                return  # a hand-made snapshot (tests, fixtures) records no checksums to check
+            raise self._corrupt(name, "is not listed in the catalog")
+        with open(p, "rb") as fh:
+            digest = hashlib.file_digest(fh, "sha256").hexdigest() if hasattr(hashlib, "file_digest") \
+                else hashlib.sha256(fh.read()).hexdigest()
+        if digest != recorded:
+            raise self._corrupt(name, "differs from its checksum in the catalog")
+        _VERIFIED.add(key)
 
     @property
     def end_year(self) -> int:
@@ -81,6 +141,7 @@ class Snapshot:
         p = self.path / name
         if not p.is_file():
             raise DataError(f"snapshot file missing: {p}")
+        self._check_file(name)
         try:
             out = pq.read_table(p, **kwargs).to_pandas()
         except Exception as exc:  # corrupt parquet raises ArrowInvalid/OSError
@@ -176,18 +237,25 @@ class Snapshot:
         from ..sources.base import sha256_file
 
         problems = []
-        files = self.catalog.get("files", {})
+        recorded = self._catalog_sum()  # None for a snapshot built before it existed: see has_catalog_sum
+        if recorded is not None and sha256_file(self.path / CATALOG) != recorded:
+            problems.append(f"{CATALOG}: checksum differs from {CATALOG_SUM}")
+        files = self._load_catalog(check=False).get("files", {})
         for name, digest in sorted(files.items()):
             p = self.path / name
             if not p.is_file():
                 problems.append(f"{name}: missing")
             elif sha256_file(p) != digest:
                 problems.append(f"{name}: checksum differs from the catalog")
-        listed = set(files) | {CATALOG}
+        listed = set(files) | {CATALOG, CATALOG_SUM}
         for p in sorted(self.path.iterdir()):
             if p.is_file() and p.name not in listed and not p.name.startswith("."):
                 problems.append(f"{p.name}: not in the catalog")
         return problems
+
+
+# files already hashed in this process: (resolved path, size, mtime, inode)
+_VERIFIED: set[tuple[str, int, int, int]] = set()
 
 
 @functools.lru_cache(maxsize=4)

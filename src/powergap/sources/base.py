@@ -215,3 +215,30 @@ def text_of(path: Path) -> io.StringIO:
         return io.StringIO(Path(path).read_text(encoding="utf-8-sig"))
     except UnicodeDecodeError:
         return io.StringIO(Path(path).read_text(encoding="latin-1"))
+
+
+# ----------------------------------------------------------------------------- ISO3 -> COW
+
+def attach_ccode(df: pd.DataFrame, *, code_col: str, label: str, source: str | None = None,
+                 key: tuple[str, ...] = ("series", "ccode", "year")) -> pd.DataFrame:
+    """Map ISO3 (or withdrawn/publisher) codes with their years to COW codes; drop the rest.
+
+    A code-year is attached only inside the code's window in ``data/iso_windows.tsv`` (the
+    years its figures describe the COW state's territory, within the state's membership);
+    ``source`` selects the source's own windows where its code means another territory.
+    Windows never overlap, so two rows landing on one state-year mean the source itself
+    holds two codes for one territory: an error naming the file.
+    """
+    from ..states import iso3_to_ccode
+
+    if df.empty:
+        return df.assign(ccode=pd.Series(dtype="int64"))
+    codes = df[code_col].astype(str).str.strip().str.upper()
+    df = df.assign(**{code_col: codes.to_numpy()})
+    pairs = df[[code_col, "year"]].drop_duplicates()
+    pairs = pairs.assign(ccode=iso3_to_ccode(pairs[code_col], pairs["year"], source=source).to_numpy())
+    pairs = pairs.dropna(subset=["ccode"])
+    pairs["ccode"] = pairs["ccode"].astype("int64")
+    df = df.merge(pairs, on=[code_col, "year"], how="inner")
+    check_unique(df, [k for k in key if k in df.columns], label)
+    return df.reset_index(drop=True)

@@ -37,8 +37,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import DataError
-from .base import Source, SeriesSpec, SourceData, check_unique, check_years, read_csv, to_numeric
-from .wdi import attach_ccode
+from .base import Source, SeriesSpec, SourceData, attach_ccode, check_unique, check_years, read_csv, to_numeric
 
 DIR = "gapminder_systema_globalis"
 CONCEPTS_FILE = f"{DIR}/ddf--concepts.csv"
@@ -99,14 +98,20 @@ CONCEPTS: tuple[Concept, ...] = (
             "Foreign direct investment, net outflows, % of GDP (WDI BM.KLT.DINV.WD.GD.ZS via Gapminder)", "% of GDP"),
     Concept("trade_balance_us_not_inflation_adjusted", "trade_balance_usd", "current US$", "economic",
             "External balance on goods and services, current US$ (WDI NE.RSB.GNFS.CD via Gapminder)", "current U.S. dollars"),
+    # Times gdp_usd (WDI, current US$) this is total merchandise trade for every state to 2024,
+    # where the 24-state WTO file (wdi_merch_wto) has no row.
+    Concept("merchandise_trade_percent_of_gdp", "merch_trade_gdp_pct_gm", "% of GDP", "trade",
+            "Merchandise trade (exports + imports), % of GDP, all in current US$ (WDI TG.VAL.TOTL.GD.ZS via Gapminder)",
+            "Merchandise trade as a share of GDP"),
     Concept("total_gdp_ppp_inflation_adjusted", "gdp_ppp_gm", "constant 2005 international $ (PPP)", "economic",
             "Total GDP at PPP, constant 2005 international $, 1800-2013 (Gapminder's long-run splice, gapm.io/dgdppc)",
             "constant 2005 international dollars"),
 )
 
-# Gapminder ids of dissolved states -> (ISO3 code the crosswalk knows, last year used)
-HISTORICAL_GEO = {"ussr": ("SUN", 1991), "cheslo": ("CSK", 1992), "yug": ("YUG", 2005), "kos": ("XKX", None)}
-SUCCESSOR_ISO3 = ("RUS", "SRB")  # the codes that share a COW code with SUN and YUG
+# Gapminder ids of dissolved states (and Kosovo) -> the code iso_windows.tsv knows; the years
+# each is attached in come from there (SUN 1922-1991, CSK to 1992, YUG 1919-1991), so a
+# dissolved state's id never meets its successor's (RUS from 1992, SRB from 2006) in one year.
+HISTORICAL_GEO = {"ussr": "SUN", "cheslo": "CSK", "yug": "YUG", "kos": "XKX"}
 
 
 def geo_to_iso3(raw: Path) -> dict[str, str]:
@@ -115,7 +120,7 @@ def geo_to_iso3(raw: Path) -> dict[str, str]:
     ent = read_csv(path, columns=["country", "iso3166_1_alpha3"], usecols=lambda c: c in ("country", "iso3166_1_alpha3"),
                    keep_default_na=False, dtype=str)
     out = {r.country.strip(): r.iso3166_1_alpha3.strip().upper() for r in ent.itertuples() if r.iso3166_1_alpha3.strip()}
-    for geo, (iso, _last) in HISTORICAL_GEO.items():
+    for geo, iso in HISTORICAL_GEO.items():
         out[geo] = iso
     return out
 
@@ -159,10 +164,7 @@ def read_gapminder(raw: Path, concepts: tuple[Concept, ...] = CONCEPTS) -> Sourc
         long = read_concept(raw, c)
         long["iso3"] = long["geo"].map(iso)
         long = long.dropna(subset=["iso3"])
-        windows = {iso3: (None, last) for iso3, last in HISTORICAL_GEO.values()}
-        # The successor's own figure wins over a dissolved state's for the same state-year.
-        parts.append(attach_ccode(long, code_col="iso3", label=Path(c.file).name, windows=windows,
-                                  prefer=SUCCESSOR_ISO3))
+        parts.append(attach_ccode(long, code_col="iso3", label=Path(c.file).name, source="gapminder"))
     df = pd.concat(parts, ignore_index=True)
     return SourceData(state_year=df[["series", "ccode", "year", "value"]])
 

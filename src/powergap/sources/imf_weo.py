@@ -63,7 +63,7 @@ def _norm_name(name: str) -> str:
 
 
 def names_to_ccode(names: pd.Series, years: pd.Series, *, label: str, aliases: dict[str, Alias] | None = None,
-                   drop: frozenset[str] | set[str] = frozenset()) -> pd.Series:
+                   drop: frozenset[str] | set[str] = frozenset(), source: str | None = None) -> pd.Series:
     """Map English country names (with their years) to COW codes; NA where dropped.
 
     Parameters
@@ -78,6 +78,10 @@ def names_to_ccode(names: pd.Series, years: pd.Series, *, label: str, aliases: d
         dissolved or were renamed, e.g. ``"USSR": (365, None, 1991)``).
     drop
         Names known not to be states (aggregates, territories): dropped.
+    source
+        The source's key: names recognised as an ISO3 code are attached in that code's
+        windows (``data/iso_windows.tsv``), the source's own rows first (WEO's "Germany"
+        is West Germany to 1990).
 
     Raises
     ------
@@ -122,7 +126,7 @@ def names_to_ccode(names: pd.Series, years: pd.Series, *, label: str, aliases: d
         iso[sel] = found
     has_iso = iso.notna()
     if has_iso.any():
-        out[has_iso] = iso3_to_ccode(iso[has_iso], years[has_iso]).astype("Int64")
+        out[has_iso] = iso3_to_ccode(iso[has_iso], years[has_iso], source=source).astype("Int64")
     return out
 
 
@@ -200,7 +204,7 @@ def read_weo(raw: Path) -> SourceData:
         long = parse_weo_frame(df, label=path.name, unit_phrase=phrase, scale=scale,
                                last_year=vintage_year(path) - 1)
         check_years(long["year"], path.name, lo=1900)
-        long["ccode"] = names_to_ccode(long["name"], long["year"], label=path.name, drop=IMF_GROUPS)
+        long["ccode"] = names_to_ccode(long["name"], long["year"], label=path.name, drop=IMF_GROUPS, source="imf_weo")
         long = long.dropna(subset=["ccode"]).assign(series=sid)
         long["ccode"] = long["ccode"].astype("int64")
         check_unique(long, ["ccode", "year"], path.name)
@@ -224,6 +228,8 @@ SOURCES = [
         ),
         note=("Values are billions in the files, stored in units. Projection years (2025-2030 in this vintage) are "
               "dropped: an October WEO's figures from its own year on are projections. IMF groups and economies "
-              "without a COW state (Aruba, Hong Kong SAR, Macao SAR, Puerto Rico, West Bank and Gaza) are dropped."),
+              "without a COW state (Aruba, Hong Kong SAR, Macao SAR, Puerto Rico, West Bank and Gaza) are dropped. "
+              "'Germany' is West Germany (COW 260) to 1990 and unified Germany (255) from 1991: its 1980-1990 GDP "
+              "is a steady 0.90 of the World Bank's unified-Germany backcast (docs/states.md)."),
     ),
 ]

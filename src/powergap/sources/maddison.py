@@ -9,19 +9,20 @@ Series: ``gdp_pc_maddison`` (2011 int. $ per person), ``population_maddison`` (p
 pop x 1000) and ``gdp_maddison`` = gdppc x pop x 1000 (2011 int. $), the latter only where
 both are published.
 
-Dissolved states. The file carries both the former federations and their successors for
-every year: SUN (former USSR territory) and RUS, CSK and CZE/SVK, YUG and SRB/MNE/...,
-each to 2018. COW 365 is the USSR from 1922 to 1991 and Russia otherwise, and COW 345 is
-Yugoslavia to 1991 and then the Federal Republic of Yugoslavia / Serbia and Montenegro
-(to June 2006) and Serbia. So:
+Territory (docs/states.md, ``data/iso_windows.tsv``). The file carries the former
+federations and their successors for every year, mostly in present-day borders: SUN
+(former USSR, 1991 borders) and RUS, CSK and CZE/SVK, YUG and SRB/MNE, each to 2018. A code
+is attached to a COW state only in years when it describes that state's territory:
 
-* COW 365 takes SUN up to 1991 and RUS from 1992 (SUN also stands for the Russian Empire
-  before 1922, whose territory it approximates better than RUS does);
-* COW 315 takes CSK up to 1992;
-* COW 345 takes YUG up to 1991; SRB and MNE summed for 1992-2005 (population and GDP
-  added, GDP per capita = their GDP / their population); SRB alone from 2006;
-* everything else follows the ISO3 crosswalk (DEU 1946-1989 -> COW 260, as the crosswalk
-  documents: the values are for the territory of unified Germany).
+* COW 365 takes SUN for 1946-1991 (before 1946 the 1991 borders are not the USSR's or the
+  Russian Empire's) and RUS from 1992;
+* COW 315 takes CSK to 1992; COW 345 takes YUG for 1919-1991 and SRB from 2008 (SRB and
+  MNE exclude Kosovo, so neither they nor their sum describe COW 345 in 1992-2007);
+* DEU is the contemporary Reich to 1938 (COW 255 for 1871-1938), unified-Germany
+  backcasts for 1946-1989 (not attached: neither West nor East Germany) and Germany from
+  1990; TZA is mainland Tanzania (Tanganyika, COW 510 for 1961-1963 only);
+* everything else follows the shared windows (PAK from 1972, SDN from 2012, POL from
+  1946, ...).
 """
 
 from __future__ import annotations
@@ -32,23 +33,15 @@ import numpy as np
 import pandas as pd
 
 from ..errors import DataError
-from .base import (Source, SeriesSpec, SourceData, check_unique, check_years, first_line, require_file,
+from .base import (Source, SeriesSpec, SourceData, attach_ccode, check_unique, check_years, first_line, require_file,
                    to_numeric)
-from .wdi import attach_ccode
 
 FILE = "maddison/mpd2020.xlsx"
 SHEET = "Full data"
 COLUMNS = ["countrycode", "country", "year", "gdppc", "pop"]
 FIRST_YEAR = 1800
 
-# Code -> (first, last) year it is used for (inclusive; None = open).
-WINDOWS: dict[str, tuple[int | None, int | None]] = {
-    "SUN": (None, 1991), "RUS": (1992, None),
-    "CSK": (None, 1992),
-    "YUG": (None, 1991), "SRB": (2006, None),
-}
-# Serbia and Montenegro together stand for COW 345 in 1992-2005.
-SCG_YEARS = (1992, 2005)
+# Which years each code (SUN, RUS, CSK, YUG, SRB, DEU, ...) is attached in: data/iso_windows.tsv.
 
 
 def load_full_data(path: Path) -> pd.DataFrame:
@@ -85,29 +78,13 @@ def tidy_maddison(df: pd.DataFrame, *, label: str) -> pd.DataFrame:
     df["persons"] = df["pop"] * 1000.0
     df["gdp"] = df["gdppc"] * df["persons"]
 
-    # Serbia and Montenegro, 1992-2005: add the two; both must be published.
-    lo, hi = SCG_YEARS
-    scg = df[df["countrycode"].isin(["SRB", "MNE"]) & df["year"].between(lo, hi)]
-    if not scg.empty:
-        g = scg.groupby("year").agg(n=("countrycode", "size"), persons=("persons", "sum"), gdp=("gdp", "sum"),
-                                    persons_ok=("persons", lambda s: s.notna().all()),
-                                    gdp_ok=("gdp", lambda s: s.notna().all())).reset_index()
-        g = g[g["n"] == 2]
-        comb = pd.DataFrame({"countrycode": "SCG", "year": g["year"],
-                             "persons": g["persons"].where(g["persons_ok"]),
-                             "gdp": g["gdp"].where(g["gdp_ok"])})
-        comb["gdppc"] = comb["gdp"] / comb["persons"]
-        df = pd.concat([df, comb], ignore_index=True)
-
     parts = []
     for col, sid in (("gdppc", "gdp_pc_maddison"), ("persons", "population_maddison"), ("gdp", "gdp_maddison")):
         part = pd.DataFrame({"series": sid, "code": df["countrycode"], "year": df["year"], "value": df[col]})
         parts.append(part.dropna(subset=["value"]))
     long = pd.concat(parts, ignore_index=True)
     long = long[np.isfinite(long["value"])]
-    # SCG is ISO 3166's withdrawn code for Serbia and Montenegro (-> COW 345); allow it only
-    # in 1992-2005 so that it cannot clash with SRB.
-    long = attach_ccode(long, code_col="code", label=label, windows={**WINDOWS, "SCG": SCG_YEARS})
+    long = attach_ccode(long, code_col="code", label=label, source="maddison")
     return long[["series", "ccode", "year", "value"]]
 
 

@@ -12,7 +12,9 @@ BACI: metric tons).
 column, and :func:`hs_group_share` gives the share of value in an HS chapter group defined
 in ``data/hs_groups.yaml`` (raw materials, fuels, machinery, ...).
 
-Readers here are BACI (``product_trade_baci``) and OEC (``product_trade_oec`` plus
+Readers here are BACI (``product_trade_baci``, plus its directed and pair totals as the
+dyadic series ``trade_exports_usd_baci`` / ``trade_total_usd_baci`` for the years with both
+directions: China-Russia 2017-2023) and OEC (``product_trade_oec`` plus
 ``rus_tariffs_on_chn_hs4``); WITS Kazakhstan (``product_trade_wits``) lives in
 ``wits_kazakhstan.py`` and uses the helpers of this module.
 """
@@ -29,7 +31,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import DataError, InputError
-from .base import Source, SourceData, check_unique, check_years, read_csv, to_numeric
+from .base import Source, SeriesSpec, SourceData, check_unique, check_years, read_csv, to_numeric
 
 BACI_FILE = "cepii_baci_china_russia_hs6/baci_hs17_v202501_chn_rus_both_directions_2017-2023.csv"
 OEC_EXPORTS_FILE = "oec_china_russia_hs4/oec_exports_russia_to_china_hs4_2018-2023.csv"
@@ -122,7 +124,26 @@ def read_baci(raw: Path) -> SourceData:
         quantity=to_numeric(df["q"], label, "q"),  # metric tons; empty = not reported
     )
     check_unique(out, ["exporter", "importer", "year", "product"], label)
-    return SourceData(tables={"product_trade_baci": out})
+    return SourceData(tables={"product_trade_baci": out}, dyad_year=baci_dyad_year(out))
+
+
+def baci_dyad_year(trade: pd.DataFrame) -> pd.DataFrame:
+    """Directed totals (``trade_exports_usd_baci``) and pair totals (``trade_total_usd_baci``)
+    of a BACI product table, for the years where both directions are present: the two
+    directions of a dyad-year then always come from BACI (one source per dyad-year)."""
+    flows = trade.groupby(["exporter", "importer", "year"], sort=True)["value_usd"].sum().reset_index()
+    flows["pair"] = list(zip(flows[["exporter", "importer"]].min(axis=1), flows[["exporter", "importer"]].max(axis=1)))
+    both = flows.groupby(["pair", "year"])["exporter"].transform("nunique") == 2
+    flows = flows[both]
+    directed = pd.DataFrame({"series": "trade_exports_usd_baci", "ccode1": flows["exporter"],
+                             "ccode2": flows["importer"], "year": flows["year"], "value": flows["value_usd"]})
+    total = flows.groupby(["pair", "year"], sort=True)["value_usd"].sum().reset_index()
+    total = pd.DataFrame({"series": "trade_total_usd_baci", "ccode1": [a for a, _ in total["pair"]],
+                          "ccode2": [b for _, b in total["pair"]], "year": total["year"], "value": total["value_usd"]})
+    out = pd.concat([directed, total], ignore_index=True)
+    for c in ("ccode1", "ccode2", "year"):
+        out[c] = out[c].astype("int64")
+    return out
 
 
 # ----------------------------------------------------------------------------- OEC
@@ -325,6 +346,14 @@ SOURCES = [
         licence="Licence Ouverte / Etalab 2.0 (attribution), as CEPII distributes BACI",
         url="https://github.com/SamiNakibETU/Russia_China_relationship",
         files=(BACI_FILE,), read=read_baci, tables=("product_trade_baci",),
+        series=(
+            SeriesSpec("trade_exports_usd_baci", "Goods exports from the first state to the second, CEPII BACI "
+                       "(reconciled mirror flows, f.o.b. values; sum of HS6 products); China-Russia only, years "
+                       "with both directions", "current US$", "trade", dyadic=True),
+            SeriesSpec("trade_total_usd_baci", "Goods trade between the two states, both directions, CEPII BACI "
+                       "(sum of trade_exports_usd_baci); China-Russia only", "current US$", "trade",
+                       dyadic=True, symmetric=True),
+        ),
         note=("Rows of BACI_HS17_Y20xx_V202501.csv with (exporter, importer) = (156, 643) or (643, 156), "
               "kept by SamiNakibETU/Russia_China_relationship (russia_china_dependency/01_raw_data/trade/"
               "baci_russia_china_processed_2017_2023.csv, commit 239100644f1e119454aa5a564620e76ee6a1bb95). "

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from .base import Source, SeriesSpec, SourceData, check_unique, check_years, empty_state_year, read_csv, to_numeric
-from .wdi import attach_ccode
+from .base import (Source, SeriesSpec, SourceData, attach_ccode, check_unique, check_years, empty_state_year,
+                   read_csv, to_numeric)
 
 FILE = "pwt/pwt10.01_cran_pwt10.csv"
 
@@ -51,7 +51,7 @@ def read_pwt(raw: Path) -> SourceData:
         v = to_numeric(df[col], path.name, col) * scale
         parts.append(pd.DataFrame({"series": sid, "iso3": df["isocode"], "year": df["year"], "value": v}).dropna(subset=["value"]))
     long = pd.concat(parts, ignore_index=True) if parts else empty_state_year()
-    long = attach_ccode(long, code_col="iso3", label=path.name)
+    long = attach_ccode(long, code_col="iso3", label=path.name, source="pwt")
     check_unique(long, ["series", "ccode", "year"], path.name)
     return SourceData(state_year=long[["series", "ccode", "year", "value"]])
 

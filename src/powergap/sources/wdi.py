@@ -18,7 +18,9 @@ from the API download of 2025-12-04 (1960-2024), not from ``datahub_gdp_NY.GDP.M
 (a pull of 2024-10 ending in 2023).
 
 Country codes are ISO3 and are mapped to COW codes with
-:func:`powergap.states.iso3_to_ccode` (year-aware for DEU and YEM). Codes with no COW state
+:func:`powergap.states.iso3_to_ccode`, which attaches a code only in the years its figures
+describe the COW state's territory (``data/iso_windows.tsv``, docs/states.md: RUS from 1992,
+DEU and YEM from 1990, VNM from 1976, SRB from 2006, SDN from 2012, ...). Codes with no COW state
 are dropped: the World Bank aggregates (WLD, EAS, HIC, EUU, ARB, OED, IDA, ... about 50 of
 them) and territories or non-members of the COW system: ABW, ASM, BMU, CHI, CUW, CYM, FRO,
 GIB, GRL, GUM, HKG, IMN, MAC, MAF, MNP, NCL, PRI, PSE, PYF, SXM, TCA, VGB, VIR, and INX
@@ -41,8 +43,8 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import DataError
-from .base import (Source, SeriesSpec, SourceData, check_unique, check_years, empty_state_year,
-                   require_file, text_of, to_numeric)
+from .base import (Source, SeriesSpec, SourceData, attach_ccode, check_unique, check_years,  # noqa: F401
+                   empty_state_year, require_file, text_of, to_numeric)
 
 
 @dataclass(frozen=True)
@@ -265,48 +267,6 @@ def _parse_long(header: list[str], body: list[list[str]], label: str) -> pd.Data
     return out.dropna(subset=["value"]).reset_index(drop=True)
 
 
-# ----------------------------------------------------------------------------- ISO3 -> COW
-
-def attach_ccode(df: pd.DataFrame, *, code_col: str, label: str,
-                 windows: dict[str, tuple[int | None, int | None]] | None = None,
-                 prefer: tuple[str, ...] = (), key: tuple[str, ...] = ("series", "ccode", "year")) -> pd.DataFrame:
-    """Map ISO3 codes (with their years) to COW codes and drop codes with no COW state.
-
-    ``windows`` limits a code to years ``first..last`` (either may be None): used for
-    publisher codes of states that dissolved (SUN, CSK, YUG) so that, say, a "former USSR"
-    aggregate for 2018 does not become COW 365 in 2018. Where two codes give the same
-    state-year (historical USSR and Russian Federation figures for 1991, say), the code
-    listed in ``prefer`` wins; any other clash is an error.
-    """
-    from ..states import iso3_to_ccode
-
-    if df.empty:
-        return df.assign(ccode=pd.Series(dtype="int64"))
-    codes = df[code_col].astype(str).str.strip().str.upper()
-    df = df.assign(**{code_col: codes.to_numpy()})
-    if windows:
-        keep = pd.Series(True, index=df.index)
-        for c, (lo, hi) in windows.items():
-            sel = codes == c
-            if lo is not None:
-                keep &= ~(sel & (df["year"] < lo))
-            if hi is not None:
-                keep &= ~(sel & (df["year"] > hi))
-        df = df[keep]
-    pairs = df[[code_col, "year"]].drop_duplicates()
-    pairs = pairs.assign(ccode=iso3_to_ccode(pairs[code_col], pairs["year"]).to_numpy()).dropna(subset=["ccode"])
-    pairs["ccode"] = pairs["ccode"].astype("int64")
-    df = df.merge(pairs, on=[code_col, "year"], how="inner")
-    key = [k for k in key if k in df.columns]
-    if prefer:
-        preferred = df[code_col].isin(prefer)
-        has_preferred = df[preferred][key].drop_duplicates().assign(_taken=True)
-        df = df.merge(has_preferred, on=key, how="left")
-        df = df[preferred.to_numpy() | df["_taken"].isna().to_numpy()].drop(columns="_taken")
-    check_unique(df, key, label)
-    return df.reset_index(drop=True)
-
-
 # ----------------------------------------------------------------------------- source
 
 def read_indicators(raw: Path, indicators: tuple[WdiIndicator, ...] = INDICATORS) -> SourceData:
@@ -321,7 +281,7 @@ def read_indicators(raw: Path, indicators: tuple[WdiIndicator, ...] = INDICATORS
                             f"{ind.name_must_contain!r}; update the unit of {ind.series} in sources/wdi.py")
         df = parsed.data
         check_years(df["year"], ind.file, lo=1900)
-        df = attach_ccode(df.assign(series=ind.series), code_col="iso3", label=ind.file)
+        df = attach_ccode(df.assign(series=ind.series), code_col="iso3", label=ind.file, source="wdi")
         parts.append(df[["series", "ccode", "year", "value"]])
     if not parts:
         return SourceData(state_year=empty_state_year())
@@ -351,8 +311,11 @@ def make_source(indicators: tuple[WdiIndicator, ...] = INDICATORS, *, version: s
         note=note or ("Some series are republished by the World Bank: MS.MIL.* from SIPRI, IP.PAT.* from WIPO, "
                       "GB.XPD.RSDV.* and SP.POP.SCIE.* from UNESCO UIS, TX.VAL.* from UN Comtrade/WITS. "
                       "GDP current US$ from the 2025-12-04 API file (the older datahub copy is not used). "
-                      "Aggregates and territories without a COW state are dropped; ISO3 RUS before 1992 "
-                      "is the Russian Federation territory, stored under COW 365."),
+                      "Aggregates and territories without a COW state are dropped. A country's figures are attached to "
+                      "a COW state only in years when they describe that state's territory (docs/states.md): "
+                      "ISO3 RUS before 1992 (the Russian SFSR, not the USSR), DEU before 1990 (unified-Germany "
+                      "backcasts), YEM before 1990, VNM before 1976, SRB before 2006, SDN before 2012 (without "
+                      "South Sudan), PAK before 1972 and ETH before 1993 are not attached."),
     )
 
 

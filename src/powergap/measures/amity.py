@@ -1,0 +1,172 @@
+"""Amity and enmity between two states, year by year, read as the field reads it.
+
+Dittmer's strategic triangle needs each tie signed + (amity) or - (enmity). UN General
+Assembly agreement alone is a poor reading before the 1990s: in the Cold War decades it
+measures how often a state voted with the Third-World majority, not whom it was friendly
+with (the Soviet Union and China agreed on most roll calls through the Sino-Soviet split).
+The default reading here combines the evidence the literature uses, in a fixed order:
+
+1. **Strategic rivalry** (Thompson, Sakuwa and Suhas 2022, 1816-2020; else Thompson and
+   Dreyer 2011, 1816-2010). Rivalry datasets code, from historians' accounts, pairs that
+   regard each other as competitors and enemies; they already weigh disputes and crises.
+   An active rivalry is enmity.
+2. **War**: a militarised dispute at hostility level 5 (war) in the year is enmity even
+   without a coded rivalry.
+3. **Alliance** (ATOP, 1815-2018): a defence, offence, neutrality or consultation pact
+   (not a bare non-aggression pledge, which multilateral accords such as the Helsinki Final
+   Act create between adversaries) is amity.
+4. Inside the rivalry data's coverage and with none of the above: no rivalry is amity in
+   Dittmer's binary sense ("normal" relations, as after Sino-American rapprochement).
+5. After the rivalry data end (2020): a rivalry active in the last coded year is carried
+   forward, labelled "carried forward" (rivalries last decades; the dataset's end is not
+   their end). For other pairs the UN signal decides, labelled as such: ideal-point
+   distance (Bailey, Strezhnev and Voeten; the all-votes estimate, else the estimate that
+   reaches further) at or below that year's median over all pairs of states is amity,
+   above it enmity.
+
+Each tie keeps the evidence that decided it (``basis``) and the other signals beside it
+(militarised disputes below war level, ideal-point distance), so a reader can audit it.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Sequence
+
+import numpy as np
+import pandas as pd
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..snapshot.store import Snapshot
+
+RIVALRY_SERIES = ("rivalry_tss", "rivalry_td")
+ALLIANCE_SERIES = ("alliance_defense", "alliance_offense", "alliance_neutral", "alliance_consult")
+ALLIANCE_LABEL = {"alliance_defense": "defence pact", "alliance_offense": "offence pact",
+                  "alliance_neutral": "neutrality pact", "alliance_consult": "consultation pact"}
+WAR_LEVEL = 5
+IDEAL_POINT = "ideal_point"
+
+TIE_COLUMNS = ["year", "tie", "basis", "rivalry", "rivalry_source", "alliance", "mid_hostility",
+               "ideal_point_distance", "ideal_point_median"]
+
+
+def _coverage(store: "Snapshot", sid: str) -> tuple[int, int] | None:
+    if sid not in store.series_index:
+        return None
+    meta = store.series_index[sid]
+    return int(meta["first_year"]), int(meta["last_year"])
+
+
+def _dyad_flags(store: "Snapshot", sid: str, a: int, b: int, years: np.ndarray) -> np.ndarray:
+    """1.0/0.0 per year for a 0/1 dyadic indicator (either direction), NaN outside coverage."""
+    out = np.full(len(years), np.nan)
+    cov = _coverage(store, sid)
+    if cov is None:
+        return out
+    inside = (years >= cov[0]) & (years <= cov[1])
+    out[inside] = 0.0
+    df = store.series(sid, involving=(a, b))
+    hit = df[((df["ccode1"] == a) & (df["ccode2"] == b)) | ((df["ccode1"] == b) & (df["ccode2"] == a))]
+    pos = set(hit.loc[hit["value"] > 0, "year"].astype(int))
+    for i, y in enumerate(years):
+        if inside[i] and int(y) in pos:
+            out[i] = 1.0
+    return out
+
+
+def _mid_hostility(store: "Snapshot", a: int, b: int, years: np.ndarray) -> np.ndarray:
+    """Highest MID hostility level of the pair per year (0 = no dispute; NaN outside coverage)."""
+    out = np.full(len(years), np.nan)
+    if "mid_dyad_years" not in store.catalog.get("tables", {}):
+        return out
+    cov = _coverage(store, "mid_dispute")
+    t = store.table("mid_dyad_years")
+    hit = t[((t["ccode1"] == a) & (t["ccode2"] == b)) | ((t["ccode1"] == b) & (t["ccode2"] == a))]
+    level = hit.groupby("year")["hostlev"].max()
+    last = cov[1] if cov else int(t["year"].max())
+    first = cov[0] if cov else int(t["year"].min())
+    for i, y in enumerate(years):
+        if first <= y <= last:
+            out[i] = float(level.get(int(y), 0))
+    return out
+
+
+def tie_evidence(a: int, b: int, years: Sequence[int], store: "Snapshot") -> pd.DataFrame:
+    """The sign of the a-b tie per year with the evidence that decided it (see module doc).
+
+    Columns :data:`TIE_COLUMNS`; ``tie`` is "+", "-" or None (no evidence reaches the year).
+    """
+    from .alignment import ideal_points_dyad
+
+    yy = np.asarray(list(years), dtype="int64")
+    tss = _dyad_flags(store, RIVALRY_SERIES[0], a, b, yy)
+    td = _dyad_flags(store, RIVALRY_SERIES[1], a, b, yy)
+    rivalry = np.where(np.isfinite(tss), tss, td)
+    rsource = np.where(np.isfinite(tss), "rivalry_tss", np.where(np.isfinite(td), "rivalry_td", None))
+    alliance: list[str | None] = [None] * len(yy)
+    alliance_known = np.zeros(len(yy), dtype=bool)
+    for sid in ALLIANCE_SERIES:
+        f = _dyad_flags(store, sid, a, b, yy)
+        alliance_known |= np.isfinite(f)
+        for i in np.flatnonzero(f == 1.0):
+            if alliance[i] is None:
+                alliance[i] = ALLIANCE_LABEL[sid]
+    host = _mid_hostility(store, a, b, yy)
+    dist = np.full(len(yy), np.nan)
+    med = np.full(len(yy), np.nan)
+    ip_variant: list[str | None] = [None] * len(yy)
+    for variant in ("all", "fp"):
+        from .alignment import median_ideal_point_distance_by_year
+
+        d = ideal_points_dyad(a, b, yy, store, variant=variant)["ideal_point_distance"].to_numpy(dtype=float)
+        m_s = median_ideal_point_distance_by_year(store, variant)
+        m = np.array([float(m_s.get(int(y), np.nan)) for y in yy])
+        fill = ~np.isfinite(dist) & np.isfinite(d) & np.isfinite(m)
+        dist[fill], med[fill] = d[fill], m[fill]
+        for i in np.flatnonzero(fill):
+            ip_variant[i] = variant
+    cov = _coverage(store, RIVALRY_SERIES[0])
+    last_coded = None
+    if cov is not None:
+        coded = np.flatnonzero(np.isfinite(rivalry))
+        last_coded = (int(yy[coded[-1]]), rivalry[coded[-1]]) if coded.size and yy[coded[-1]] == cov[1] else None
+        if last_coded is None:  # the window starts after the data end: read the last coded year itself
+            f = _dyad_flags(store, RIVALRY_SERIES[0], a, b, np.array([cov[1]]))
+            last_coded = (cov[1], f[0])
+
+    tie: list[str | None] = []
+    basis: list[str | None] = []
+    for i, y in enumerate(yy):
+        src = "Thompson-Sakuwa-Suhas" if rsource[i] == "rivalry_tss" else "Thompson-Dreyer"
+        if rivalry[i] == 1.0:
+            tie.append("-"); basis.append(f"strategic rivalry ({src})")
+        elif host[i] >= WAR_LEVEL:
+            tie.append("-"); basis.append("war (MID hostility level 5)")
+        elif alliance[i] is not None:
+            tie.append("+"); basis.append(f"alliance (ATOP {alliance[i]})")
+        elif rivalry[i] == 0.0:
+            tie.append("+"); basis.append(f"no strategic rivalry ({src})")
+        elif last_coded is not None and y > last_coded[0] and last_coded[1] == 1.0:
+            tie.append("-"); basis.append(f"strategic rivalry (Thompson-Sakuwa-Suhas, last coded {last_coded[0]}, "
+                                          "carried forward)")
+        elif np.isfinite(dist[i]) and np.isfinite(med[i]):
+            closer = dist[i] <= med[i]
+            tie.append("+" if closer else "-")
+            est = "all votes" if ip_variant[i] == "all" else "foreign-policy votes"
+            basis.append(f"UN ideal points ({est}) {'closer' if closer else 'farther'} than the median pair "
+                         f"(no rivalry data after {cov[1] if cov else '?'})")
+        else:
+            tie.append(None); basis.append(None)
+    return pd.DataFrame({
+        "year": yy, "tie": tie, "basis": basis, "rivalry": rivalry, "rivalry_source": rsource,
+        "alliance": [x if alliance_known[i] else None for i, x in enumerate(alliance)],
+        "mid_hostility": host, "ideal_point_distance": dist, "ideal_point_median": med,
+    })[TIE_COLUMNS]
+
+
+def sources_used(store: "Snapshot") -> dict[str, str]:
+    """Series id -> source key for the evidence :func:`tie_evidence` reads."""
+    out = {}
+    for sid in (*RIVALRY_SERIES, *ALLIANCE_SERIES, "mid_dispute", IDEAL_POINT):
+        if sid in store.series_index:
+            out[sid] = store.series_index[sid]["source"]
+    return out

@@ -1,0 +1,531 @@
+"""The evidence layer: one function per relational quantity, vectorised over dyad-years.
+
+Every command that reports one of these quantities (``assess``, ``dependence``,
+``alignment``, ``triangle``, the claims language, the panels and the report) takes it from
+here, so the same dyad-year gives the same number everywhere:
+
+* :func:`member` - COW system membership of state-years;
+* :func:`state_values`, :func:`dyad_values`, :func:`partner_totals` - raw values with the
+  one *absent means zero* rule (:func:`absent_means_zero`);
+* :func:`trade_shares` - trade dependence of both sides of a dyad-year, both directions
+  and both totals from one source (IMF DOTS, then COW, then curated figures);
+* :func:`arms_import_share` - a supplier's share of a recipient's arms imports over a
+  SIPRI window;
+* :func:`investment_share` - an investor's direct-investment position over the host's GDP;
+* :func:`un_agreement` - UN General Assembly agreement, missing below a minimum number of
+  common roll calls (:func:`min_roll_calls`);
+* :func:`alliance_tie`, :func:`rivals` - ATOP alliances and Thompson rivalries.
+
+Inputs are arrays of COW codes and years (any mix of dyads and years); outputs are float
+arrays aligned with them, NaN where the quantity is missing. Definitions and the coverage
+rules: ``docs/relations.md`` and ``docs/assessment.md``.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+TRADE_DOTS = ("dots", "trade_exports_usd_dots", "merch_exports_usd_dots", "merch_imports_usd_dots_mirror")
+TRADE_COW = ("cow", "trade_exports_usd_cow", "merch_exports_usd_cow", "merch_imports_usd_cow")
+TRADE_ORDER = (TRADE_DOTS, TRADE_COW)  # label, directed exports, national exports, national imports
+ARMS = "arms_transfers_tiv"
+ARMS_IMPORTS = ("arms_imports_tiv_sipri", "arms_imports_tiv")
+FDI = "fdi_position_usd"
+GDP = "gdp_usd"
+ALLIANCES = ("alliance_defense", "alliance_offense", "alliance_neutral", "alliance_nonagg", "alliance_consult")
+RIVALRIES = ("rivalry_td", "rivalry_tss")
+
+# Series that list events (a delivery, a treaty): a state-year or dyad-year absent inside the
+# series' coverage means none. The catalog flags most of them (``zero_within_coverage``);
+# SIPRI's register-derived series are lists of deliveries too, so they follow the same rule.
+EVENT_LISTS = frozenset({ARMS, *ARMS_IMPORTS, "arms_exports_tiv_sipri", "arms_exports_tiv"})
+
+
+# ============================================================================ store access
+
+def _has(store, sid: str) -> bool:
+    return sid in store.series_index
+
+
+def sources_of(store, *sids: str) -> list[str]:
+    """Source keys of the series (in order, without repeats)."""
+    out: list[str] = []
+    for sid in sids:
+        if _has(store, sid):
+            meta = store.series_meta(sid)
+            for k in meta.get("sources") or [meta["source"]]:
+                if k not in out:
+                    out.append(k)
+    return out
+
+
+def coverage(store, sid: str) -> tuple[int, int] | None:
+    """First and last year of a series' coverage (None: not in the snapshot)."""
+    if not _has(store, sid):
+        return None
+    meta = store.series_meta(sid)
+    first = meta.get("coverage_first_year") or meta["first_year"]
+    last = meta.get("coverage_last_year") or meta["last_year"]
+    return int(first), int(last)
+
+
+def absent_means_zero(store, sid: str) -> bool:
+    """Whether a row absent inside the coverage of ``sid`` means 0 (the series lists events)."""
+    return _has(store, sid) and (bool(store.series_meta(sid).get("zero_within_coverage")) or sid in EVENT_LISTS)
+
+
+class Scoped:
+    """The store seen by a small query: dyadic series are read only for the rows that involve
+    the given states (every dyadic lookup of such a query has one of them on a side)."""
+
+    def __init__(self, store, codes):
+        self._store = store
+        self._codes = tuple(sorted(int(c) for c in codes))
+
+    def __getattr__(self, name):
+        return getattr(self._store, name)
+
+    def series(self, series_id: str, *, directed: bool = True):
+        return self._store.series(series_id, directed=directed, involving=self._codes)
+
+
+def _key(c1, c2, yy) -> np.ndarray:
+    return (np.asarray(c1, np.int64) * 1000 + np.asarray(c2, np.int64)) * 4096 + (np.asarray(yy, np.int64) - 1000)
+
+
+@dataclass(frozen=True)
+class _Index:
+    keys: np.ndarray  # sorted
+    values: np.ndarray
+    source: np.ndarray  # object: source key of each row
+
+
+def _index(keys: np.ndarray, values: np.ndarray, source: np.ndarray) -> _Index:
+    order = np.argsort(keys, kind="stable")
+    return _Index(keys[order], values[order], source[order])
+
+
+def _find(ix: _Index, q: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    out = np.full(len(q), np.nan)
+    hit = np.zeros(len(q), dtype=bool)
+    pos = np.zeros(len(q), dtype=np.int64)
+    if len(ix.keys):
+        pos = np.minimum(np.searchsorted(ix.keys, q), len(ix.keys) - 1)
+        hit = ix.keys[pos] == q
+        out[hit] = ix.values[pos[hit]]
+    return out, np.where(hit, pos, -1)
+
+
+def _source_at(ix: _Index, pos: np.ndarray) -> np.ndarray:
+    out = np.full(len(pos), None, dtype=object)
+    ok = pos >= 0
+    out[ok] = ix.source[pos[ok]]
+    return out
+
+
+@functools.lru_cache(maxsize=128)
+def _state_index(store, sid: str) -> _Index:
+    d = store.series(sid)
+    return _index(_key(d["ccode"].to_numpy(), 0, d["year"].to_numpy()), d["value"].to_numpy(dtype=float),
+                  d["source"].astype(object).to_numpy())
+
+
+@functools.lru_cache(maxsize=128)
+def _dyad_index(store, sid: str) -> _Index:
+    d = store.series(sid, directed=False)  # as stored: symmetric series once per pair
+    c1, c2 = d["ccode1"].to_numpy(), d["ccode2"].to_numpy()
+    if store.series_meta(sid).get("symmetric"):
+        c1, c2 = np.minimum(c1, c2), np.maximum(c1, c2)
+    return _index(_key(c1, c2, d["year"].to_numpy()), d["value"].to_numpy(dtype=float),
+                  d["source"].astype(object).to_numpy())
+
+
+@functools.lru_cache(maxsize=64)
+def _totals_index(store, sid: str, outgoing: bool, incoming: bool) -> _Index:
+    d = store.series(sid, directed=True)
+    parts = []
+    if outgoing:
+        parts.append(d.groupby(["ccode1", "year"])["value"].sum().rename_axis(["ccode", "year"]))
+    if incoming:
+        parts.append(d.groupby(["ccode2", "year"])["value"].sum().rename_axis(["ccode", "year"]))
+    s = pd.concat(parts).groupby(level=[0, 1]).sum()
+    keys = _key(s.index.get_level_values(0).to_numpy(), 0, s.index.get_level_values(1).to_numpy())
+    src = sources_of(store, sid)
+    return _index(keys, s.to_numpy(dtype=float), np.full(len(keys), "+".join(src), dtype=object))
+
+
+# ============================================================================ membership
+
+@functools.lru_cache(maxsize=4)
+def _member_keys(end_year: int) -> np.ndarray:
+    from ..states import membership
+
+    sp = membership(end_year)
+    cc = sp["ccode"].to_numpy(np.int64)
+    sy = pd.DatetimeIndex(sp["start"]).year.to_numpy(np.int64)
+    ey = pd.DatetimeIndex(sp["end"]).year.to_numpy(np.int64)
+    n = np.maximum(ey - sy + 1, 0)
+    which = np.repeat(np.arange(len(cc)), n)
+    year = sy[which] + (np.arange(int(n.sum())) - np.repeat(np.cumsum(n) - n, n))
+    return np.unique(_key(cc[which], 0, year))
+
+
+def member(store, cc: Any, yy: Any) -> np.ndarray:
+    """True where state ``cc`` is a member of the COW state system in year ``yy`` (a
+    membership spell touches the year; open spells run to the snapshot's last year)."""
+    keys = _member_keys(int(store.end_year))
+    q = _key(np.asarray(cc), 0, np.asarray(yy))
+    if not len(keys):
+        return np.zeros(len(q), dtype=bool)
+    pos = np.minimum(np.searchsorted(keys, q), len(keys) - 1)
+    return keys[pos] == q
+
+
+def membership_years(ccode: int) -> list[tuple[int, int]]:
+    """A state's membership spells as (first year, last year)."""
+    from ..states import membership
+
+    sp = membership()
+    sp = sp[sp["ccode"] == int(ccode)]
+    return [(int(s.year), int(e.year)) for s, e in zip(pd.DatetimeIndex(sp["start"]), pd.DatetimeIndex(sp["end"]))]
+
+
+# ============================================================================ raw values
+
+def _fill_zero(store, sid: str, out: np.ndarray, yy: np.ndarray, members: np.ndarray) -> np.ndarray:
+    """The one absent-means-zero rule: 0 where a flagged series has no row, inside its
+    coverage, for system members only; missing everywhere else."""
+    if not absent_means_zero(store, sid):
+        return out
+    lo, hi = coverage(store, sid)
+    return np.where(np.isnan(out) & (yy >= lo) & (yy <= hi) & members, 0.0, out)
+
+
+def state_values(store, sid: str, cc: Any, yy: Any, *, with_source: bool = False):
+    """State-year values of ``sid`` (NaN where missing; see :func:`absent_means_zero`)."""
+    cc, yy = np.asarray(cc, np.int64), np.asarray(yy, np.int64)
+    if not _has(store, sid):
+        out = np.full(len(cc), np.nan)
+        return (out, np.full(len(cc), None, dtype=object)) if with_source else out
+    ix = _state_index(store, sid)
+    out, pos = _find(ix, _key(cc, 0, yy))
+    filled = _fill_zero(store, sid, out, yy, member(store, cc, yy))
+    if not with_source:
+        return filled
+    src = _source_at(ix, pos)
+    src[np.isnan(out) & ~np.isnan(filled)] = store.series_meta(sid).get("source")
+    return filled, src
+
+
+def dyad_values(store, sid: str, c1: Any, c2: Any, yy: Any, *, with_source: bool = False):
+    """Dyad-year values of ``sid`` from ``c1`` to ``c2`` (symmetric series: either order)."""
+    c1, c2, yy = np.asarray(c1, np.int64), np.asarray(c2, np.int64), np.asarray(yy, np.int64)
+    if not _has(store, sid):
+        out = np.full(len(c1), np.nan)
+        return (out, np.full(len(c1), None, dtype=object)) if with_source else out
+    k1, k2 = c1, c2
+    if store.series_meta(sid).get("symmetric"):
+        k1, k2 = np.minimum(c1, c2), np.maximum(c1, c2)
+    ix = _dyad_index(store, sid)
+    out, pos = _find(ix, _key(k1, k2, yy))
+    filled = out
+    if absent_means_zero(store, sid):
+        filled = _fill_zero(store, sid, out, yy, member(store, c1, yy) & member(store, c2, yy))
+    if not with_source:
+        return filled
+    src = _source_at(ix, pos)
+    src[np.isnan(out) & ~np.isnan(filled)] = store.series_meta(sid).get("source")
+    return filled, src
+
+
+def partner_totals(store, sid: str, cc: Any, yy: Any, *, outgoing: bool = True, incoming: bool = True) -> np.ndarray:
+    """Sum of a directed dyadic series over all partners of each state-year (outgoing rows,
+    incoming rows or both). Without any partner row: 0 for a flagged series inside its
+    coverage and for a member, else missing."""
+    cc, yy = np.asarray(cc, np.int64), np.asarray(yy, np.int64)
+    if not _has(store, sid):
+        return np.full(len(cc), np.nan)
+    out, _ = _find(_totals_index(store, sid, outgoing, incoming), _key(cc, 0, yy))
+    return _fill_zero(store, sid, out, yy, member(store, cc, yy))
+
+
+# ============================================================================ trade
+
+@dataclass
+class TradeShares:
+    """Trade dependence of both sides of each dyad-year (arrays aligned with the query).
+
+    ``share_ab`` = (exports a->b + exports b->a) / a's total trade, ``share_ba`` the same over
+    b's; ``label`` is the source of the row ("dots", "cow", "curated" or None), ``source``
+    the source key of the flows, ``source_total_a``/``_b`` of the totals; curated rows
+    carry ``fact_ids`` and ``citation``.
+    """
+
+    x_ab: np.ndarray
+    x_ba: np.ndarray
+    trade: np.ndarray
+    total_a: np.ndarray
+    total_b: np.ndarray
+    share_ab: np.ndarray
+    share_ba: np.ndarray
+    label: np.ndarray
+    source: np.ndarray
+    source_total_a: np.ndarray
+    source_total_b: np.ndarray
+    curated: np.ndarray
+    fact_ids: np.ndarray
+    citation: np.ndarray
+
+
+def _national_total(store, spec, cc, yy) -> tuple[np.ndarray, np.ndarray]:
+    """A state's total trade in one source: exports + imports, each the national total where
+    the source reports one, else the sum over the state's partners in the dyadic data;
+    with the source keys used ("a+b" when the two sides come from different keys)."""
+    total = np.zeros(len(cc))
+    parts = []
+    dsrc = "+".join(sources_of(store, spec[1])) or None
+    for col, outgoing in ((2, True), (3, False)):
+        nat, src = state_values(store, spec[col], cc, yy, with_source=True)
+        dy = np.full(len(cc), np.nan)
+        if np.isnan(nat).any() and _has(store, spec[1]):
+            dy, _ = _find(_totals_index(store, spec[1], outgoing, not outgoing), _key(cc, 0, yy))
+        use = np.isfinite(nat)
+        total = total + np.where(use, nat, dy)
+        parts.append(pd.Series(np.where(use, src, np.where(np.isfinite(dy), dsrc, None)), dtype=object))
+    ex, im = parts
+    label = ex.where(ex.notna() & ((ex == im) | im.isna()), ex + "+" + im)
+    label = label.where(label.notna(), im)
+    return total, label.to_numpy(dtype=object)
+
+
+@functools.lru_cache(maxsize=2)
+def _curated_trade():
+    """Curated trade facts: {(frozenset pair, year): fact} for trade_total, {(from, to, year):
+    fact} for exports and {(ccode, year): fact} for trade_total_all_partners."""
+    try:
+        from ..curated import load_facts
+        facts = load_facts()
+    except Exception:  # no curated file in this installation: no curated figures
+        return {}, {}, {}
+    pair, directed, totals = {}, {}, {}
+    for f in facts:
+        if f.year is None or f.value is None:
+            continue
+        if f.series == "trade_total" and f.from_ccode is None and len(f.ccodes) == 2:
+            pair[(f.ccodes, f.year)] = f
+        elif f.series == "exports" and f.from_ccode is not None:
+            directed[(f.from_ccode, f.to_ccode, f.year)] = f
+        elif f.series == "trade_total_all_partners" and len(f.ccodes) == 1:
+            totals[(next(iter(f.ccodes)), f.year)] = f
+    return pair, directed, totals
+
+
+def _cite(f) -> str:
+    return str(getattr(f, "source", None) or getattr(f, "citation", None) or "")
+
+
+def trade_shares(store, c1: Any, c2: Any, yy: Any, *, curated: bool = True) -> TradeShares:
+    """Trade dependence of ``c1`` on ``c2`` and of ``c2`` on ``c1`` for each dyad-year.
+
+    Per dyad-year, the first source in (IMF DOTS, COW) that reports both directions gives
+    the two flows and both states' totals (DOTS: exports to the world as reported + the
+    world's exports to the state, mirror; COW: national totals; either, where the national
+    total is missing, the sum over the state's partners in that source). Dyad-years neither
+    covers take curated figures (``curated=True``): the pair's total trade (or both
+    directed exports) and each state's total trade as published, labelled "curated" with
+    the fact ids and citations. Shares are NaN where a figure is missing, never 0.
+    """
+    c1, c2, yy = np.asarray(c1, np.int64), np.asarray(c2, np.int64), np.asarray(yy, np.int64)
+    n = len(c1)
+    x_ab, x_ba = np.full(n, np.nan), np.full(n, np.nan)
+    tot_a, tot_b = np.full(n, np.nan), np.full(n, np.nan)
+    label = np.full(n, None, dtype=object)
+    source = np.full(n, None, dtype=object)
+    src_a, src_b = np.full(n, None, dtype=object), np.full(n, None, dtype=object)
+    for spec in TRADE_ORDER:
+        if not _has(store, spec[1]):
+            continue
+        todo = np.flatnonzero(label == None)  # noqa: E711 (object array)
+        if not len(todo):
+            break
+        ab, s_ab = dyad_values(store, spec[1], c1[todo], c2[todo], yy[todo], with_source=True)
+        ba = dyad_values(store, spec[1], c2[todo], c1[todo], yy[todo])
+        take = np.isfinite(ab) & np.isfinite(ba)
+        rows = todo[take]
+        if not len(rows):
+            continue
+        x_ab[rows], x_ba[rows], label[rows], source[rows] = ab[take], ba[take], spec[0], s_ab[take]
+        tot_a[rows], src_a[rows] = _national_total(store, spec, c1[rows], yy[rows])
+        tot_b[rows], src_b[rows] = _national_total(store, spec, c2[rows], yy[rows])
+    trade = x_ab + x_ba
+    is_cur = np.zeros(n, dtype=bool)
+    fact_ids = np.full(n, None, dtype=object)
+    cites = np.full(n, None, dtype=object)
+    if curated:
+        pair, directed, totals = _curated_trade()
+        years = {k[-1] for k in (*pair, *directed, *totals)}
+        for i in np.flatnonzero((label == None) & np.isin(yy, list(years))):  # noqa: E711
+            a, b, y = int(c1[i]), int(c2[i]), int(yy[i])
+            used = []
+            f = pair.get((frozenset((a, b)), y))
+            e1, e2 = directed.get((a, b, y)), directed.get((b, a, y))
+            if f is not None:
+                trade[i] = f.value
+                used.append(f)
+                for fx, key in ((e1, "ab"), (e2, "ba")):
+                    if fx is not None:
+                        (x_ab if key == "ab" else x_ba)[i] = fx.value
+                        used.append(fx)
+            elif e1 is not None and e2 is not None:
+                x_ab[i], x_ba[i] = e1.value, e2.value
+                trade[i] = e1.value + e2.value
+                used += [e1, e2]
+            for cc, tot, src in ((a, tot_a, src_a), (b, tot_b, src_b)):
+                t = totals.get((cc, y))
+                if t is not None:
+                    tot[i], src[i] = t.value, "curated"
+                    used.append(t)
+            if used:
+                is_cur[i] = True
+                if np.isfinite(trade[i]):
+                    label[i], source[i] = "curated", "curated"
+                fact_ids[i] = ", ".join(dict.fromkeys(u.id for u in used))
+                cites[i] = "; ".join(dict.fromkeys(_cite(u) for u in used))
+    from .dependence import dependence_share
+
+    return TradeShares(x_ab, x_ba, trade, tot_a, tot_b, dependence_share(trade, tot_a), dependence_share(trade, tot_b),
+                       label, source, src_a, src_b, is_cur, fact_ids, cites)
+
+
+# ============================================================================ arms, investment
+
+def arms_import_share(store, recipient: Any, supplier: Any, yy: Any, *, width: int = 5
+                      ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``supplier``'s share of ``recipient``'s arms imports (SIPRI TIV) over the ``width``
+    years ending in each year: (share, TIV from the supplier, the recipient's total TIV).
+
+    SIPRI's register lists deliveries, so inside its coverage a supplier-recipient-year
+    without a row is 0 (and a recipient that received nothing at all has share 0 from every
+    supplier). The total is the published national total (incl. non-state and unknown
+    suppliers), never below the sum over state suppliers. Missing where the window reaches
+    outside the coverage or the recipient is not a system member in the year.
+    """
+    r, s, yy = np.asarray(recipient, np.int64), np.asarray(supplier, np.int64), np.asarray(yy, np.int64)
+    n = len(r)
+    cov = coverage(store, ARMS)
+    if cov is None:
+        nan = np.full(n, np.nan)
+        return nan, nan.copy(), nan.copy()
+    tot_id = next((t for t in ARMS_IMPORTS if _has(store, t)), None)
+    frm, tot = np.zeros(n), np.zeros(n)
+    for k in range(width):
+        y = yy - k
+        f = np.nan_to_num(dyad_values(store, ARMS, s, r, y))
+        by_states = np.nan_to_num(partner_totals(store, ARMS, r, y, outgoing=False, incoming=True))
+        pub = np.nan_to_num(state_values(store, tot_id, r, y)) if tot_id else by_states
+        frm += f
+        tot += np.fmax(pub, by_states)
+    inside = (yy - width + 1 >= cov[0]) & (yy <= cov[1]) & member(store, r, yy)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        share = np.where(tot > 0, frm / tot, 0.0)
+    nan = np.nan
+    return np.where(inside, share, nan), np.where(inside, frm, nan), np.where(inside, tot, nan)
+
+
+def arms_received(store, recipient: Any, supplier: Any, yy: Any, *, width: int = 5) -> np.ndarray:
+    """TIV delivered by ``supplier`` to ``recipient`` in the ``width`` years ending in each
+    year (0 inside SIPRI's coverage when none; missing when the window is wholly outside)."""
+    r, s, yy = np.asarray(recipient, np.int64), np.asarray(supplier, np.int64), np.asarray(yy, np.int64)
+    cov = coverage(store, ARMS)
+    if cov is None:
+        return np.full(len(r), np.nan)
+    tot = sum(np.nan_to_num(dyad_values(store, ARMS, s, r, yy - k)) for k in range(width))
+    return np.where((yy >= cov[0]) & (yy - width + 1 <= cov[1]), tot, np.nan)
+
+
+def investment_share(store, host: Any, investor: Any, yy: Any) -> tuple[np.ndarray, np.ndarray]:
+    """``investor``'s direct-investment position in ``host`` (IMF DIP) over the host's GDP
+    (current US$): (share, position)."""
+    from .dependence import dependence_share
+
+    pos = dyad_values(store, FDI, investor, host, yy)
+    return dependence_share(pos, state_values(store, GDP, host, yy)), pos
+
+
+# ============================================================================ UN votes
+
+@functools.lru_cache(maxsize=1)
+def min_roll_calls() -> int:
+    """The minimum number of roll calls two states both voted on for their UN agreement to
+    count (``un_votes.min_roll_calls`` in ``data/assess_config.yaml``)."""
+    from ..assess_core import default_config
+
+    return int(default_config().get("un_votes", {}).get("min_roll_calls", 10))
+
+
+def un_agreement(store, c1: Any, c2: Any, yy: Any, *, min_votes: int | None = None, only=None
+                 ) -> tuple[np.ndarray, np.ndarray]:
+    """UN General Assembly agreement (abstention = half agreement) of each dyad-year and the
+    number of roll calls both voted on; agreement is missing below ``min_votes`` common roll
+    calls (default :func:`min_roll_calls`) and where either did not vote. ``only``: a set of
+    COW codes holding every code queried (computes among those voters only; same numbers)."""
+    from ..panels.votes import vote_agreement
+
+    c1, c2, yy = np.asarray(c1, np.int64), np.asarray(c2, np.int64), np.asarray(yy, np.int64)
+    if not all(t in store.catalog.get("tables", {}) for t in ("un_votes", "un_roll_calls")):
+        return np.full(len(c1), np.nan), np.zeros(len(c1), dtype=np.int64)
+    agree, _, n, _ = vote_agreement(store, c1, c2, yy, only=only)
+    n = np.asarray(n.to_numpy(dtype="float64", na_value=0.0), dtype=np.int64)
+    m = min_roll_calls() if min_votes is None else int(min_votes)
+    return np.where(n >= max(m, 1), agree, np.nan), n
+
+
+def un_sources(store) -> list[str]:
+    out = []
+    for t in ("un_votes", "un_roll_calls"):
+        key = store.catalog.get("tables", {}).get(t, {}).get("source")
+        if key and key not in out:
+            out.append(key)
+    return out or ["unvotes"]
+
+
+# ============================================================================ alliances, rivals
+
+def alliance_tie(store, c1: Any, c2: Any, yy: Any) -> np.ndarray:
+    """1 where the two states share an ATOP alliance of any type, 0 where they do not (inside
+    ATOP's coverage, both members), NaN where ATOP cannot tell."""
+    out = None
+    for sid in ALLIANCES:
+        if not _has(store, sid):
+            continue
+        v = dyad_values(store, sid, c1, c2, yy)
+        t = np.where(np.isnan(v), np.nan, (v > 0).astype(float))
+        out = t if out is None else np.fmax(out, t)
+    return np.full(len(np.asarray(c1)), np.nan) if out is None else out
+
+
+@functools.lru_cache(maxsize=4)
+def _rival_frame(store) -> pd.DataFrame:
+    frames = [store.series(sid, directed=True) for sid in RIVALRIES if _has(store, sid)]
+    if not frames:
+        return pd.DataFrame({"s": [], "year": [], "rival": []}, dtype="int64")
+    d = pd.concat(frames)
+    d = d[d["value"] > 0].drop_duplicates(["ccode1", "ccode2", "year"])
+    return pd.DataFrame({"s": d["ccode1"].to_numpy(np.int64), "year": d["year"].to_numpy(np.int64),
+                         "rival": d["ccode2"].to_numpy(np.int64)})
+
+
+def rivals(store) -> pd.DataFrame:
+    """Strategic rivalries by year, both directions (Thompson-Dreyer, Thompson-Sakuwa-Suhas):
+    columns ``s``, ``year``, ``rival``."""
+    return _rival_frame(store)
+
+
+def rivalry_coverage(store) -> tuple[int, int] | None:
+    cov = [coverage(store, s) for s in RIVALRIES if _has(store, s)]
+    return (min(c[0] for c in cov), max(c[1] for c in cov)) if cov else None
