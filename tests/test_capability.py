@@ -597,3 +597,77 @@ def test_chn_rus_ratios_pinned_with_series(store):
     assert bool(y24["stable"])
     assert PINS["technological"][2024][1] == pytest.approx(
         store.value("patent_applications", CHN, 2024) / store.value("patent_applications", RUS, 2024), rel=1e-12)
+
+
+class _FakeStore:
+    """A store holding a few state-year series in memory (for property tests of the engine)."""
+
+    end_year = 2014
+
+    def __init__(self, frames: dict[str, pd.DataFrame]):
+        self._frames = frames
+        self.series_index = {sid: _series_meta(sid, "u", first=1990, last=2014) for sid in frames}
+
+    def series_meta(self, sid):
+        return self.series_index[sid]
+
+    def series(self, sid, *, directed=True, involving=None):
+        return self._frames[sid].copy()
+
+
+_cell = st.one_of(st.none(), st.integers(1, 6).map(float))
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.lists(st.tuples(_cell, _cell), min_size=15, max_size=15), min_size=3, max_size=3),
+       st.integers(1, 5), st.integers(2000, 2014), st.integers(0, 14))
+def test_series_rule_matches_a_direct_reading(cells, k, y0, span):
+    """capability_panel against a year-by-year reading of the documented rule: among entries
+    with values for both in t, the most years of the window t-k+1..t, ties by order; stability
+    judged on that series alone; the third entry is lower-is-stronger."""
+    from powergap.measures.capability import capability_panel
+
+    years = list(range(2000, 2015))
+    frames = {}
+    for n, col in enumerate(cells):
+        rows = [(c, y, v) for y, pair in zip(years, col) for c, v in zip((CHN, RUS), pair) if v is not None]
+        frames[f"s{n}"] = pd.DataFrame(rows, columns=["ccode", "year", "value"]).assign(source="test")
+    store = _FakeStore(frames)
+    reg = load_registry({"version": 1, "dimensions": {"d": {"series": [
+        {"id": "s0", "direction": 1, "unit": "u"}, {"id": "s1", "direction": 1, "unit": "u"},
+        {"id": "s2", "direction": -1, "unit": "u"}]}}}, store=store)
+    y1 = min(2014, y0 + span)
+    p = capability_panel([CHN], [RUS], range(y0, y1 + 1), registry=reg, window=k, store=store).dimensions["d"]
+
+    def both(n, y):
+        return 2000 <= y <= 2014 and None not in cells[n][y - 2000]
+
+    def side(n, y):  # +1: CHN stronger
+        a, b = cells[n][y - 2000]
+        return (1 if a > b else -1 if a < b else 0) * (-1 if n == 2 else 1)
+
+    for j, y in enumerate(range(y0, y1 + 1)):
+        cand = [(sum(both(n, x) for x in range(y - k + 1, y + 1)), -n) for n in range(3) if both(n, y)]
+        if not cand:
+            assert p.series[0, j] is None and np.isnan(p.a[0, j]) and np.isnan(p.stable[0, j])
+            continue
+        n = -max(cand)[1]
+        assert p.series[0, j] == f"s{n}"
+        assert (p.a[0, j], p.b[0, j]) == cells[n][y - 2000]
+        assert p.side[0, j] == side(n, y)
+
+        def flagged(x):
+            a, b = cells[n][x - 2000]
+            return max(a, b) / min(a, b) >= 1.5
+
+        if not flagged(y):
+            assert p.stable[0, j] == 0
+            continue
+        run, x = 0, y
+        while both(n, x) and flagged(x) and side(n, x) == side(n, y) and run < k:
+            run, x = run + 1, x - 1
+        if run >= k:
+            want = 1.0
+        else:  # the run stopped at x: an observed year (flag off / other side) or a gap
+            want = 0.0 if both(n, x) else np.nan
+        assert (p.stable[0, j] == want) or (np.isnan(want) and np.isnan(p.stable[0, j]))

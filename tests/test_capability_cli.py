@@ -83,14 +83,14 @@ def test_robustness_selected_dimensions(capsys):
 
 @pytest.mark.parametrize("argv, message", [
     (("profile", "CHN", "CHN"), "same state"),
-    (("profile", "CHN", "Narnia"), "unknown country"),
+    (("profile", "CHN", "Narnia"), "unknown country 'Narnia'"),
     (("profile", "CHN", "RUS", "--start", "2020", "--end", "2000"), "after end year"),
-    (("profile", "CHN", "RUS", "--start", "1700", "--end", "1800"), "outside"),
-    (("profile", "CHN", "RUS", "--threshold", "0.5"), "threshold"),
+    (("profile", "CHN", "RUS", "--start", "1700", "--end", "1800"), "years 1700-1800 reach outside the snapshot's years"),
+    (("profile", "CHN", "RUS", "--threshold", "0.5"), "threshold must be a number >= 1"),
     (("profile", "CHN", "RUS", "--registry", "/nonexistent/registry.yaml"), "registry file not found"),
-    (("robustness", "CHN", "RUS", "--year", "2100"), "outside"),
-    (("robustness", "CHN", "RUS", "--dimensions", "cyber"), "unknown dimension"),
-    (("robustness", "CHN", "RUS", "--normalise", "zscore"), "--normalise"),
+    (("robustness", "CHN", "RUS", "--year", "2100"), "year 2100 is outside the snapshot's years"),
+    (("robustness", "CHN", "RUS", "--dimensions", "cyber"), "unknown dimension(s) cyber"),
+    (("robustness", "CHN", "RUS", "--normalise", "zscore"), "--normalise must be one of share, max, none, got 'zscore'"),
     (("robustness", "RUS", "Soviet Union", "--year", "2000"), "same state"),
 ])
 def test_cli_errors_are_one_line(capsys, argv, message):
@@ -118,3 +118,23 @@ def test_user_registry_from_cli(capsys, tmp_path):
                    encoding="utf-8")
     code, _, err = run(capsys, "profile", "USA", "GBR", "--registry", str(bad))
     assert code == 2 and "bad.yaml" in err and "unknown series 'milperr'" in err and "milper" in err
+
+
+def test_profile_names_the_series_behind_each_dimension(capsys):
+    """China-Russia military: NMC to 1996, SIPRI from 1997, with no alternation (the old rule
+    switched NMC 1985-88, SIPRI 1989-90, NMC 1991-92, SIPRI after); technological: R&D
+    spending to 2023, patent applications in 2024."""
+    code, out, err = run(capsys, "profile", "CHN", "RUS", "--start", "1985", "--end", "2024")
+    assert code == 0, err
+    text = " ".join(out.split())
+    assert "mil: nmc_milex 1985-1996, milex_usd 1997-2024;" in text
+    assert "rd_spending_usd 2000-2023, patent_applications 2024;" in text
+    code, out, err = run(capsys, "profile", "CHN", "RUS", "--start", "1985", "--end", "2024", "--json")
+    years = {y["year"]: y["dimensions"]["military"]["series"] for y in json.loads(out)["years"]}
+    assert [years[y] for y in (1988, 1989, 1990, 1991, 1992, 1996, 1997)] == ["nmc_milex"] * 6 + ["milex_usd"]
+
+
+def test_robustness_says_how_many_dimensions(capsys):
+    code, out, err = run(capsys, "robustness", "CHN", "RUS", "--year", "2023")
+    assert code == 0, err
+    assert "Share of all weightings of these 6 dimensions" in " ".join(out.split())

@@ -94,7 +94,7 @@ def test_arms_import_shares_hand_worked():
     r = r.set_index("year")
     assert r.loc[2020, "share"] == pytest.approx(100 / 250)
     assert r.loc[2022, "share"] == 0.0                       # imports from others only: a real zero
-    assert math.isnan(r.loc[2019, "share"])                  # no imports at all: 0/0 is not a share
+    assert r.loc[2019, "share"] == 0.0                       # no imports at all: none from 365 either
     assert r.loc[2024, "share_5y"] == pytest.approx(200 / 390)
     assert math.isnan(r.loc[2022, "share_5y"])              # window 2018-2022 leaves the coverage
     assert r.loc[2024, "supplier_hhi_5y"] == pytest.approx((200 ** 2 + 140 ** 2) / 340 ** 2)

@@ -326,6 +326,7 @@ def test_trade_update_merges_imts_into_the_dots_file(user_dirs):
     assert got[(710, 365, 2023)] == 110970e6 and got[(365, 710, 2022)] == 114150e6
     assert (710, 705, 2021) not in got  # China's 2021 is IMTS's whole: its DOTS row to KAZ went
     assert got[(710, 705, 2022)] == 16.3e9
+    assert got[(710, 347, 2022)] == 170e6  # the IMF's KOS is Kosovo
     assert got[(705, 710, 2020)] == 9000e6 and got[(705, 710, 2022)] == 9500e6  # KAZ is not in the pull
     assert (365, 705, 2023) not in got  # NaN in the answer is missing, not zero
     assert snap.value("merch_exports_usd_dots", 710, 2022) == 3.59e12  # G001 is the world
@@ -363,7 +364,7 @@ def test_trade_offline_changes_nothing(user_dirs, monkeypatch):
 def test_trade_answer_checks():
     text = imts_answer()
     obs = live_trade.parse_sdmx_csv(text)
-    assert len(obs) == 16 and obs["value"].sum() == pytest.approx(sum(
+    assert len(obs) == 17 and obs["value"].sum() == pytest.approx(sum(
         float(line.split(",")[6]) for line in text.splitlines()[1:] if line.split(",")[6] != "NaN"))
     v2 = "STRUCTURE,STRUCTURE_ID,ACTION," + text.splitlines()[0][len("DATAFLOW,"):] + "\n" + "\n".join(
         "dataflow,IMF.STA:IMTS(1.0.0),R," + line[len("IMF.STA:IMTS(1.0.0),"):] for line in text.splitlines()[1:])
@@ -539,3 +540,107 @@ def test_cli_offline_is_one_line_and_nonzero(tmp_path):
         assert len(lines) == 1 and lines[0].startswith(f"powergap: error: cannot reach {host} (")
         assert lines[0].endswith("the snapshot was not changed")
     assert not (tmp_path / "d").exists()
+
+
+def test_unvotes_conversion_round_trips_the_shipped_2025_votes(raw_dir):
+    """The shipped 2025 file's 192 GA resolutions, laid out as the UN Digital Library publishes
+    them (one row per state and resolution), come back cell for cell."""
+    wide = pd.read_csv(raw_dir / live_unvotes.WIDE_FILE, dtype=str, keep_default_na=False)
+    ga = wide[wide["Council"] == "General Assembly"].reset_index(drop=True)
+    states = [c for c in wide.columns if c not in live_unvotes.META]
+    long = ga.melt(id_vars=["token", "Link", "Title", "Resolution", "Date", "YES COUNT", "NO COUNT", "ABSTAIN COUNT",
+                            "NO-VOTE COUNT", "TOTAL VOTES"], value_vars=states, var_name="ms_code", value_name="cell")
+    published = pd.DataFrame({
+        "undl_id": long["token"], "ms_code": long["ms_code"], "ms_name": long["ms_code"],
+        "ms_vote": long["cell"].map({"YES": "Y", "NO": "N", "ABSTAIN": "A", "": "X"}), "date": long["Date"],
+        "session": "", "resolution": long["Resolution"], "draft": "", "committee_report": "", "meeting": "",
+        "title": long["Title"], "agenda_title": "", "subjects": "", "vote_note": "",
+        "total_yes": long["YES COUNT"] + ".0", "total_no": long["NO COUNT"] + ".0",
+        "total_abstentions": long["ABSTAIN COUNT"] + ".0", "total_non_voting": long["NO-VOTE COUNT"] + ".0",
+        "total_ms": long["TOTAL VOTES"] + ".0", "undl_link": long["Link"]})
+    df = live_unvotes.read_published(published.to_csv(index=False).encode(), label="roundtrip.csv")
+    back = live_unvotes.to_wide(df, since=2025, label="roundtrip.csv").set_index("Resolution")
+    assert len(ga) == 192 and len(back) == 192
+    ga = ga.set_index("Resolution").loc[back.index]
+    pd.testing.assert_frame_equal(back[states], ga[states], check_names=False)
+    for col in ("token", "Date", "YES COUNT", "NO COUNT", "ABSTAIN COUNT", "TOTAL VOTES"):
+        assert (back[col].astype(int) if "COUNT" in col or "TOTAL" in col else back[col]).tolist() == \
+            (ga[col].astype(int) if "COUNT" in col or "TOTAL" in col else ga[col]).tolist(), col
+    es11 = back.loc["A/RES/ES-11/7"]
+    assert (es11["RUS"], es11["USA"], es11["CHN"], es11["UKR"], es11["YES COUNT"]) == ("NO", "NO", "ABSTAIN", "YES", "93")
+
+
+def test_data_info_shows_every_source_vintage(user_dirs, tmp_path):
+    _tmp, raw = user_dirs
+    write_dots_base(raw)
+    saved = tmp_path / "answer.csv"
+    saved.write_text(imts_answer())
+    out = live.update("trade", raw=raw, file=saved, start=2021, echo=lambda m: None, sources=tuple(imf_dots.SOURCES))
+    env = {**os.environ, "POWERGAP_SNAPSHOT": str(out)}
+    r = subprocess.run([sys.executable, "-m", "powergap", "data", "info", "--json"], capture_output=True, text=True,
+                       env=env, timeout=60)
+    doc = json.loads(r.stdout)
+    assert [s["key"] for s in doc["sources"]] == ["imf_dots"]
+    assert doc["sources"][0]["vintage"].startswith("IMF IMTS IMF.STA:IMTS(1.0.0), exports FOB 2021-2023")
+    # the shipped snapshot: every source has a vintage (its recorded version where built before the field)
+    r = subprocess.run([sys.executable, "-m", "powergap", "data", "info", "--json"], capture_output=True, text=True,
+                       env={k: v for k, v in os.environ.items() if k != "POWERGAP_SNAPSHOT"}, timeout=60)
+    shipped = json.loads(r.stdout)["sources"]
+    assert shipped and all(s["vintage"] for s in shipped)
+    assert "2025 release" in {s["key"]: s["vintage"] for s in shipped}["sipri_milex"]
+    r = subprocess.run([sys.executable, "-m", "powergap", "data", "info"], capture_output=True, text=True, env=env,
+                       timeout=60)
+    assert "vintage" in r.stdout and "IMF IMTS" in r.stdout
+
+
+ISO_NAME = {"CHN": CN, "RUS": RU, "KAZ": KZ, "G001": "World"}
+
+
+@settings(max_examples=40, deadline=None)
+@given(base_cells=st.dictionaries(st.tuples(st.sampled_from([CN, RU, KZ, "World"]), st.sampled_from([CN, RU, KZ, "World"]),
+                                            st.integers(2018, 2023)), st.floats(0, 1e6, allow_nan=False), max_size=30),
+       obs_cells=st.dictionaries(st.tuples(st.sampled_from(["CHN", "RUS", "KAZ", "G001", "HKG"]),
+                                           st.sampled_from(["CHN", "RUS", "KAZ", "G001", "HKG"]),
+                                           st.integers(2020, 2024)), st.integers(0, 10**12), min_size=1, max_size=30))
+def test_trade_merge_replaces_exactly_the_pulled_reporter_years(base_cells, obs_cells):
+    base = pd.DataFrame([(r, p, y, v) for (r, p, y), v in base_cells.items() if r != p] or [(CN, RU, 2018, 1.0)],
+                        columns=DOTS_COLS[:4]).assign(estimated="0", source_file="b")
+    base = pd.concat([base, pd.DataFrame([(CN, RU, 2017, 1.0), (RU, CN, 2017, 1.0), (KZ, CN, 2017, 1.0),
+                                          ("World", KZ, 2017, 1.0)], columns=DOTS_COLS[:4])
+                      .assign(estimated="0", source_file="b")], ignore_index=True)  # every name once
+    obs = pd.DataFrame([(r, p, y, float(v)) for (r, p, y), v in obs_cells.items()],
+                       columns=["country", "counterpart", "year", "value"])
+    try:
+        merged = live_trade.to_dots(obs, base, label="t", source_file="live")
+    except DataError as exc:  # only when nothing maps to two distinct states
+        assert "no observation maps" in str(exc)
+        assert not any(r in ISO_NAME and p in ISO_NAME and r != p for r, p, _ in obs_cells)
+        return
+    # the oracle: live rows are the obs between two mapped, distinct codes, in millions
+    want_live = {(ISO_NAME[r], ISO_NAME[p], y): v / 1e6 for (r, p, y), v in obs_cells.items()
+                 if r in ISO_NAME and p in ISO_NAME and r != p}
+    covered = {(r, y) for r, _, y in want_live}
+    is_live = merged["source_file"] == "live"
+    got_live = {(r.reporter, r.partner, r.year): r.exports_fob_usd_mn for r in merged[is_live].itertuples()}
+    assert got_live == pytest.approx(want_live)
+    kept = merged[~is_live]
+    assert not any((r, y) in covered for r, y in zip(kept["reporter"], kept["year"]))
+    want_kept = base[[(r, y) not in covered for r, y in zip(base["reporter"], base["year"])]]
+    assert len(kept) == len(want_kept)
+    assert sorted(zip(kept.reporter, kept.partner, kept.year)) == sorted(zip(want_kept.reporter, want_kept.partner,
+                                                                             want_kept.year))
+
+
+def test_unwritable_out_is_one_output_error(user_dirs, tmp_path):
+    _tmp, raw = user_dirs
+    write_dots_base(raw)
+    saved = tmp_path / "answer.csv"
+    saved.write_text(imts_answer())
+    blocker = tmp_path / "a_file"
+    blocker.write_text("not a directory")
+    from powergap.errors import OutputError
+
+    with pytest.raises(OutputError, match=r"^cannot write the snapshot .*; the snapshot and the cache were not changed$"):
+        live.update("trade", raw=raw, file=saved, out=blocker / "snap", echo=lambda m: None,
+                    sources=tuple(imf_dots.SOURCES))
+    assert not live.cache_dir("trade").exists()

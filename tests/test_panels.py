@@ -327,9 +327,11 @@ def test_cli_errors_are_one_line(tmp_path, capsys, args, text):
 def test_cli_unknown_extension_and_wrong_unit(tmp_path, capsys):
     code, _, err = run_cli(["panel", "dyad-years", "--start", "2000", "--end", "2000", "-o",
                             str(tmp_path / "x.xlsx")], capsys)
-    assert code != 0 and "cannot tell the output format" in err and len(err.strip().splitlines()) == 1
+    assert code == 2 and f"cannot tell the output format of '{tmp_path / 'x.xlsx'}'" in err
+    assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
     code, _, err = run_cli(["panel", "state-years", "--add", "votes", "-o", str(tmp_path / "x.csv")], capsys)
-    assert code != 0 and "add_votes needs a dyad-year panel, got a state-year panel" in err
+    assert code == 2 and "add_votes needs a dyad-year panel, got a state-year panel" in err
+    assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
 
 
 def test_write_is_atomic(tmp_path, monkeypatch):

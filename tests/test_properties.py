@@ -32,8 +32,7 @@ from hypothesis import strategies as st
 import powergap as pg
 from powergap.assess_core import load_config
 from powergap.assessment import Evidence, Grid, evaluate_row
-from powergap.measures.capability import compare, stability_runs
-from powergap.measures.capability import compare, load_registry, womack_stability
+from powergap.measures.capability import compare, load_registry, stability_runs, womack_stability
 from powergap.measures.robustness import dyad_robustness, weight_robustness
 from powergap.measures.triangle import classify, classify_years, threshold_range
 
@@ -307,6 +306,7 @@ def assess_both_orders():
 
 def test_assessment_swap_real_pair(assess_both_orders):
     ab, ba = assess_both_orders
+    assert [y.year for y in ab.years] == [y.year for y in ba.years] == list(range(2012, 2021))
     for x, y in zip(ab.years, ba.years):
         assert (x.year, x.stage, x.evidence_reach, x.stronger, x.weaker) == \
                (y.year, y.stage, y.evidence_reach, y.stronger, y.weaker)
@@ -321,6 +321,7 @@ def test_assessment_swap_real_pair(assess_both_orders):
 def test_dependence_swap_real_pair():
     ab = pg.dependence("RUS", "CHN", start=2010, end=2020).frame.set_index("year")
     ba = pg.dependence("CHN", "RUS", start=2010, end=2020).frame.set_index("year")
+    assert list(ab.index) == list(ba.index) == list(range(2010, 2021))
     pairs = [("a_on_b_share", "b_on_a_share"), ("a_on_b_gdp", "b_on_a_gdp"), ("exports_ab_usd", "exports_ba_usd"),
              ("total_a_usd", "total_b_usd"), ("rank_b_in_a", "rank_a_in_b"), ("hhi_a", "hhi_b")]
     for year in ab.index:
@@ -369,6 +370,7 @@ def test_triangle_real_orders_agree():
     orders = [("USA", "CHN", "RUS"), ("RUS", "USA", "CHN"), ("CHN", "RUS", "USA")]
     frames = [pg.triangle(*o, start=2000, end=2019).frame.set_index("year") for o in orders]
     first = frames[0]
+    assert list(first.index) == list(range(2000, 2020))
     for other in frames[1:]:
         for year in first.index:
             x, y = first.loc[year], other.loc[year]
@@ -829,6 +831,7 @@ def test_claims_on_missing_data_are_unverifiable(case, country, op):
          "expect": {"op": "<=", "target": 1}},
     ]
     rep = pg.check_claims(claims)
+    assert [r.id for r in rep.results] == ["one", "diff", "sum"]
     for r in rep.results:
         assert r.verdict == "unverifiable" and r.value is None, (r.id, r.verdict, r.value)
         assert r.missing and r.missing[0]["series"] == sid

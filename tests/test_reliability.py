@@ -170,6 +170,19 @@ def test_output_may_not_be_a_device_fifo_or_directory(tmp_path):
         write_panel(pg.state_years(start=2000, end=2000), dev)
 
 
+def test_output_may_not_land_in_the_snapshot(tmp_path, monkeypatch):
+    from powergap.outputs import check_output
+
+    snap = tmp_path / "snap"
+    snap.mkdir()
+    (snap / "state_year.parquet").write_bytes(b"PAR1")
+    monkeypatch.setenv("POWERGAP_SNAPSHOT", str(snap))
+    for target in (snap / "state_year.parquet", snap / "new.csv", package_snapshot_dir() / "x.csv"):
+        with pytest.raises(InputError, match="inside the snapshot folder"):
+            check_output(target)
+    assert (snap / "state_year.parquet").read_bytes() == b"PAR1"
+
+
 def test_symlinked_output_replaces_the_file_it_points_to(tmp_path):
     from powergap.outputs import write_text_output
 
@@ -253,6 +266,21 @@ def test_flipped_byte_refuses_assess(snap_copy):
         Snapshot(snap_copy).series("gdp_usd")
 
 
+def test_readers_outside_the_store_check_too(snap_copy):
+    """Panels and vote agreement read Parquet files themselves: through the same check."""
+    from powergap.measures.alignment import vote_agreement
+
+    f = snap_copy / "table_un_votes.parquet"
+    data = bytearray(f.read_bytes())
+    data[len(data) // 2] ^= 0x01
+    f.write_bytes(bytes(data))
+    store = Snapshot(snap_copy)
+    with pytest.raises(SnapshotCorruptError, match="table_un_votes.parquet"):
+        pg.add_votes(pg.dyad_years(start=2000, end=2000), store=store)
+    with pytest.raises(SnapshotCorruptError, match="table_un_votes.parquet"):
+        vote_agreement("CHN", "RUS", start=2000, end=2000, store=store)
+
+
 def test_edited_catalog_is_refused(snap_copy):
     cat = json.loads((snap_copy / "catalog.json").read_text())
     cat["series"] = [s for s in cat["series"] if s["id"] != "milex_usd"]  # "a planned series" next
@@ -319,7 +347,7 @@ def test_cli_numbers_and_lists(tmp_path, args, needle):
 
 
 def test_api_refuses_text_and_non_bool_like_assess():
-    with pytest.raises(InputError, match="start must be a whole number, got '1900'"):
+    with pytest.raises(InputError, match="start must be a year \\(a whole number\\), got '1900'"):
         pg.dyad_years(start="1900")
     with pytest.raises(InputError, match="start year must be a whole number"):
         pg.assess("CHN", "RUS", start="2010")
@@ -328,7 +356,7 @@ def test_api_refuses_text_and_non_bool_like_assess():
 
 
 @pytest.mark.parametrize("call, needle", [
-    (lambda: pg.membership("Atlantis"), "end_year must be a whole number, got 'Atlantis'"),
+    (lambda: pg.membership("Atlantis"), "end_year must be a year \\(a whole number\\), got 'Atlantis'"),
     (lambda: pg.cite(5), "must be a series id or a list of them, got 5"),
     (lambda: pg.check_claims(5), "needs a claim file path or a list of claims"),
     (lambda: pg.add_series(pg.state_years(start=2000, end=2000), None), "series_ids must be a series id"),

@@ -407,7 +407,8 @@ def _cli(*args: str, **kw) -> subprocess.CompletedProcess:
 
 def test_cli_unwritable_output_is_one_error_line(tmp_path):
     r = _cli("report", "CHN", "RUS", "-o", str(tmp_path / "no" / "such" / "dir" / "r.html"))
-    assert r.returncode != 0
+    assert r.returncode == 2  # a refused output path (docs/errors.md)
+    assert f"directory {tmp_path / 'no' / 'such' / 'dir'} does not exist" in r.stderr
     lines = [x for x in r.stderr.splitlines() if x.strip()]
     assert len(lines) == 1 and lines[0].startswith("powergap: error: cannot write the report")
     assert "Traceback" not in r.stderr

@@ -172,6 +172,9 @@ def test_monotone_in_threshold_and_bounded(ab):
 @given(st.integers(1, 12).flatmap(lambda n: st.tuples(st.lists(value, min_size=n, max_size=n),
                                                       st.lists(value, min_size=n, max_size=n))),
        st.floats(1.0, 3.0))
+# Each branch below runs on at least these (random draws rarely reach the last one).
+@example(([4.0, 5.0], [1.0, 1.0]), 2.0)   # every dimension clears t: 1
+@example(([1.2, 1.1], [1.0, 1.0]), 1.5)   # A stronger, no dimension clears t: 0
 def test_one_or_zero_when_every_dimension_agrees(ab, t):
     a, b = map(np.array, ab)
     res = weight_robustness(a, b, threshold=t)

@@ -89,7 +89,7 @@ def test_cite_names_exact_sources():
 
 def test_cite_unknown_series_is_one_line_error():
     out = run_cli("cite", "no_such_series")
-    assert out.returncode != 0
+    assert out.returncode == 2
     assert out.stderr.strip().count("\n") == 0
     assert "unknown series 'no_such_series'" in out.stderr
     assert "Traceback" not in out.stderr
@@ -103,7 +103,7 @@ def test_verify_names_the_file_that_differs(tmp_path):
     data[len(data) // 2] ^= 0xFF
     target.write_bytes(bytes(data))
     out = run_cli("data", "verify", env={**__import__("os").environ, "POWERGAP_SNAPSHOT": str(snap)})
-    assert out.returncode != 0
+    assert out.returncode == 2
     assert "state_year.parquet: checksum differs" in out.stderr
     assert out.stderr.strip().count("\n") == 0 and "Traceback" not in out.stderr
 

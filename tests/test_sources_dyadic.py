@@ -63,6 +63,31 @@ def test_cow_national_trade():
     assert one(sy, "merch_exports_usd_cow", 710, 2014) is None  # -9
 
 
+def test_cow_national_totals_below_half_their_parts_are_missing():
+    # COW's USSR 1960: 169.5 and 146.7 million of imports and exports (the IMF's one-line
+    # table) against 1,418 and 1,553 million in its own bilateral rows.
+    national = pd.DataFrame({"ccode": [365, 2, 710], "year": [1960, 1960, 1960],
+                             "imports": [169.5, 15_000.0, 100.0], "exports": [146.7, 20_000.0, 900.0]})
+    dyadic = pd.DataFrame({"ccode1": [2, 2, 365], "ccode2": [365, 710, 710], "year": [1960] * 3,
+                           "flow1": [20.0, 0.0, 1_398.0], "flow2": [30.0, 10.0, 1_523.0]})
+    # 365: imports 30 + 1398 = 1428, exports 20 + 1523 = 1543 -> both below half: partial
+    # 710: imports 10 + 1523 (above 2 x 100), exports 1398 (not above 2 x 900) -> kept
+    assert cow_trade.partial_totals(national, dyadic).tolist() == [True, False, False]
+
+
+def test_dots_world_total_needs_partner_lines(tmp_path):
+    rows = [("USSR", "World", 1960, 146.7), ("USSR", "Asia not specified", 1960, 146.7),
+            ("USSR", "World", 1981, 38722.4), ("USSR", "China, P.R.: Mainland", 1981, 140.0)]
+    p = tmp_path / imf_dots.DOTS_FILE
+    p.parent.mkdir(parents=True)
+    with gzip.open(p, "wt") as fh:
+        fh.write("reporter,partner,year,exports_fob_usd_mn,estimated,source_file\n")
+        fh.writelines(f"{r},{q!r},{y},{v},0,DOTS_203.xlsx\n".replace("'", '"') for r, q, y, v in rows)
+    sy = imf_dots.read_dots(tmp_path).state_year
+    assert one(sy, "merch_exports_usd_dots", 365, 1960) is None  # one "not specified" line: no total
+    assert one(sy, "merch_exports_usd_dots", 365, 1981) == pytest.approx(38_722.4e6)
+
+
 @settings(max_examples=25, deadline=None)
 @given(st.lists(st.tuples(st.integers(0, 10**6), st.integers(0, 10**6)), min_size=1, max_size=6, unique_by=lambda t: t))
 def test_cow_trade_exports_mirror_the_flows(tmp_path_factory, flows):

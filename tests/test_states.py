@@ -58,6 +58,10 @@ def test_iso3_to_ccode_depends_on_year_and_territory():
     # a source's own rows: IMF WEO's "Germany" to 1990 is West Germany
     weo = iso3_to_ccode(pd.Series(["DEU", "DEU"]), pd.Series([1985, 1991]), source="imf_weo")
     assert weo.tolist() == [260, 255]
+    # statistics for a territory vs. the state of the day: the World Bank's SDN for 2005
+    # leaves out South Sudan (not Sudan's 2005 territory); SIPRI's or ICEWS's Sudan of 2005 is Sudan
+    sdn = [iso3_to_ccode(pd.Series(["SDN"]), pd.Series([2005]), source=s).iloc[0] for s in (None, "state")]
+    assert pd.isna(sdn[0]) and sdn[1] == 625
 
 
 def test_membership_extends_open_spells_to_end_year():

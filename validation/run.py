@@ -189,7 +189,10 @@ def load_cases(path: str | Path = CASES) -> dict:
 
 
 def classify_ties(states: list[str], ties: list[str]) -> dict:
-    """Dittmer's pattern and roles from three signed ties in the order (0,1), (0,2), (1,2)."""
+    """Dittmer's pattern and roles from three signed ties in the order (0,1), (0,2), (1,2).
+
+    Written here rather than imported from powergap, so that the table's expectations do not
+    come from the code under test."""
     pairs = ((0, 1), (0, 2), (1, 2))
     plus = [pairs[k] for k, t in enumerate(ties) if t == "+"]
     out = {"pattern": PATTERNS[len(plus)], "pivot": None, "partners": None, "outcast": None}
@@ -234,13 +237,26 @@ def deciding_evidence(year: dict) -> list[str]:
     return out
 
 
+def lower_bound(year: dict) -> bool:
+    """Is the year's stage only a lower bound (the data did not reach the next stage)?
+    Read from ``at_least`` where the engine gives it, else from ``evidence_reach``."""
+    if "at_least" in year:
+        return bool(year["at_least"])
+    return year.get("evidence_reach") == year.get("stage") and year.get("stage") != "actual"
+
+
 def judge_year(row: dict, year: dict | None, side_of: Callable[[str | None], int | None]) -> tuple[bool, str]:
     """Does powergap's year agree with the row's expectation? Returns (agrees, what it got)."""
     if year is None:
         return False, "no assessment for this year"
     stage = year.get("stage")
     stronger = year.get("stronger")
-    got = f"{stage}" + (f", {stronger} stronger" if stronger else "") + f" (evidence reach {year.get('evidence_reach')})"
+    text = year.get("stage_text") or (f"at least {stage}" if stage and lower_bound(year) else str(stage))
+    got = text + (f", {stronger} stronger" if stronger else "")
+    if year.get("reason"):
+        got += f" ({year['reason']})"
+    elif stage is not None:
+        got += f" (evidence reach {year.get('evidence_reach')})"
     if stage not in STAGES:
         return False, got
     kind = row["kind"]
@@ -253,20 +269,26 @@ def judge_year(row: dict, year: dict | None, side_of: Callable[[str | None], int
     return ok, got
 
 
-def cause(row: dict, year: dict | None, side_of) -> str:
-    """A short label for a disagreement, to group them."""
+def cause(row: dict, year: dict | None, side_of) -> tuple[str, bool]:
+    """A short label for a disagreement, and whether powergap contradicts the account (True)
+    or only stops short of it for want of data (False: unassessed, or a lower bound below
+    the expectation)."""
     if year is None:
-        return "error"
-    stage, reach = year.get("stage"), year.get("evidence_reach")
+        return "no assessment", True
+    stage = year.get("stage")
+    if stage is None:
+        return f"unassessed: {year.get('reason') or 'no data'}", False
     if row["kind"] == "dependent":
         if year.get("stronger") and side_of(year.get("stronger")) != row["stronger_ccode"]:
-            return "stronger side reversed"
+            return "stronger side reversed", True
         if stage == "none":
-            return "no stable disparity" if reach != "none" else "no data on the primary dimension"
-        return "dependence not measured" if reach == stage else "dependence measured, not met"
+            return "no stable disparity", True
+        if lower_bound(year):
+            return "dependence not measured", False
+        return "dependence measured, not met", True
     if row["kind"] == "not_client":
-        return "actual"
-    return f"disparity found ({stage})"
+        return "actual", True
+    return f"disparity found ({stage})", True
 
 
 def _dyad_groups(rows: list[dict]) -> dict[tuple[int, int], list[dict]]:
@@ -300,17 +322,20 @@ def validate(cases: dict | None = None, *, triangle_measure: str | None = None, 
                 ok, got = judge_year(r, yd, side_of)
                 if error:
                     got = error
+                why, contradicts = (None, False) if ok else cause(r, yd, side_of)
                 results.append({"id": r["id"], "kind": r["kind"], "a": str(r["a"]), "b": str(r["b"]), "year": y,
                                 "expected": KINDS[r["kind"]] if r["kind"] != "dependent"
                                 else f"at least emerging, {r['stronger']} stronger",
                                 "agrees": ok, "got": got, "stage": yd.get("stage") if yd else None,
-                                "cause": None if ok else cause(r, yd, side_of),
+                                "error": error, "cause": why, "contradicts": contradicts,
                                 "evidence": [] if ok or yd is None else deciding_evidence(yd)})
     per_kind = {}
     for k in KINDS:
         rs = [x for x in results if x["kind"] == k]
         n_ok = sum(x["agrees"] for x in rs)
-        per_kind[k] = {"dyad_years": len(rs), "agree": n_ok, "share": n_ok / len(rs) if rs else None}
+        per_kind[k] = {"dyad_years": len(rs), "agree": n_ok, "share": n_ok / len(rs) if rs else None,
+                       "contradict": sum(x["contradicts"] for x in rs),
+                       "short_of_data": sum(not x["agrees"] and not x["contradicts"] for x in rs)}
     tri = cases["triangle"]
     periods = tri["periods"]
     states = [str(s) for s in tri["states"]]
@@ -327,10 +352,11 @@ def validate(cases: dict | None = None, *, triangle_measure: str | None = None, 
             g = got_tri["years"].get(y)
             ties = g["tie_list"] if g else [None, None, None]
             yrs.append({"year": y, "agrees": ties == p["tie_list"], "pattern": g.get("pattern") if g else None,
-                        "ties": ties, "basis": (g.get("basis") if g else None), "note": (g.get("note") if g else t_error)})
+                        "ties": ties, "basis": (g.get("basis") if g else None), "values": (g.get("values") if g else None),
+                        "note": (g.get("note") if g else t_error)})
         n_ok = sum(x["agrees"] for x in yrs)
         period_results.append({"from": p["from"], "to": p["to"], "clear": bool(p["clear"]),
-                               "expected": p["expected"], "expected_ties": p["tie_list"],
+                               "expected": p["expected"], "expected_ties": p["tie_list"], "states": states,
                                "years_agree": n_ok, "years": len(yrs), "agrees": n_ok == len(yrs),
                                "got_patterns": _runs(yrs, states), "year_detail": yrs})
     clear = [p for p in period_results if p["clear"]]
@@ -353,33 +379,61 @@ def _runs(yrs: list[dict], states: list[str]) -> list[str]:
     text = []
     for a, b, ties in out:
         span = f"{a}" if a == b else f"{a}-{b}"
-        if None in ties:
-            text.append(f"{span}: no pattern")
-        else:
-            c = classify_ties(states, ties)
-            role = (f", pivot {c['pivot']}" if c["pivot"] else
-                    f", partners {'-'.join(c['partners'])}, outcast {c['outcast']}" if c["partners"] else "")
-            text.append(f"{span}: {c['pattern']}{role}")
+        text.append(f"{span}: " + ("no pattern" if None in ties else _pattern_text(states, ties)))
     return text
 
 
+def _pattern_text(states: list[str], ties: list[str]) -> str:
+    c = classify_ties(states, ties)
+    role = (f", pivot {c['pivot']}" if c["pivot"] else
+            f", partners {'-'.join(c['partners'])}, outcast {c['outcast']}" if c["partners"] else "")
+    return f"{c['pattern']}{role}"
+
+
 # ============================================================================ reports
+
+def tie_evidence(states: list[str], year: dict) -> str:
+    """A triangle year's three ties with what decided each (the engine's basis, else its value)."""
+    pairs = (f"{states[0]}-{states[1]}", f"{states[0]}-{states[2]}", f"{states[1]}-{states[2]}")
+    basis = list((year.get("basis") or {}).values())
+    values = list((year.get("values") or {}).values())
+    parts = []
+    for k, pair in enumerate(pairs):
+        why = basis[k] if k < len(basis) and basis[k] else (_fmt(values[k]) if k < len(values) else "")
+        parts.append(f"{pair} {year['ties'][k] or '?'}" + (f" ({why})" if why not in ("", None) else ""))
+    return "; ".join(parts)
+
+
+def triangle_disagreements(res: dict) -> list[dict]:
+    """Years of the clear periods where powergap's ties differ from the accounts'."""
+    out = []
+    for p in res["periods"]:
+        if not p["clear"]:
+            continue
+        for y in p["year_detail"]:
+            if not y["agrees"]:
+                exp = ", ".join(f"{s}" for s in p["expected_ties"])
+                out.append({"year": y["year"], "period": f"{p['from']}-{p['to']}", "expected": _expected_text(p),
+                            "expected_ties": exp,
+                            "got": (_pattern_text(res["states"], y["ties"]) if None not in y["ties"]
+                                    else f"no pattern ({y['note']})"),
+                            "evidence": tie_evidence(res["states"], y)})
+    return out
+
 
 def _pct(share: float | None) -> str:
     return "n/a" if share is None else f"{100 * share:.0f}%"
 
 
 def _expected_text(p: dict) -> str:
-    e = p["expected"]
-    role = (f", pivot {e['pivot']}" if e["pivot"] else
-            f", partners {'-'.join(e['partners'])}, outcast {e['outcast']}" if e["partners"] else "")
-    return f"{e['pattern']}{role}"
+    return _pattern_text(p["states"], p["expected_ties"])
 
 
 def text_report(res: dict) -> str:
     lines = ["Agreement with published accounts (validation/cases.yaml)", ""]
     for k, v in res["per_kind"].items():
-        lines.append(f"  {k:<11} {v['agree']:>3}/{v['dyad_years']:<3} dyad-years  {_pct(v['share']):>4}   expect: {KINDS[k]}")
+        lines.append(f"  {k:<11} {v['agree']:>3}/{v['dyad_years']:<3} dyad-years  {_pct(v['share']):>4}   "
+                     f"({v['contradict']} contradict, {v['short_of_data']} short of data)   expect: {KINDS[k]}")
     t = res["triangle"]
     lines.append(f"  triangle    {t['clear_periods_agree']:>3}/{t['clear_periods']:<3} clear periods "
                  f"({t['clear_years_agree']}/{t['clear_years']} years)   measure: {t['measure']}")
@@ -391,6 +445,11 @@ def text_report(res: dict) -> str:
         mark = "ok " if p["agrees"] else "NO "
         lines.append(f"  {mark}{p['from']}-{p['to']} [{flag}] expected {_expected_text(p)}; "
                      f"got {'; '.join(p['got_patterns'])}")
+    tri_bad = triangle_disagreements(res)
+    lines += ["", f"Triangle disagreements in clear periods ({len(tri_bad)} years)"]
+    for d in tri_bad:
+        lines.append(f"  {d['year']} ({d['period']}): expected {d['expected']}; got {d['got']}")
+        lines.append(f"      {d['evidence']}")
     bad = [r for r in res["rows"] if not r["agrees"]]
     lines += ["", f"Disagreements ({len(bad)} dyad-years)"]
     for r in bad:
@@ -418,15 +477,21 @@ def markdown_report(res: dict, cases: dict) -> str:
         "",
         "A dyad-year agrees when powergap's stage for that year meets the kind's expectation:",
         "",
-        "| kind | expectation | dyad-years | agree | share |",
-        "|---|---|---|---|---|",
+        "| kind | expectation | dyad-years | agree | share | contradict | short of data |",
+        "|---|---|---|---|---|---|---|",
     ]
     for k, v in res["per_kind"].items():
-        out.append(f"| {k} | {KINDS[k]} | {v['dyad_years']} | {v['agree']} | {_pct(v['share'])} |")
+        out.append(f"| {k} | {KINDS[k]} | {v['dyad_years']} | {v['agree']} | {_pct(v['share'])} | "
+                   f"{v['contradict']} | {v['short_of_data']} |")
     out += ["",
             f"Triangle (measure `{t['measure']}`): {t['clear_periods_agree']} of {t['clear_periods']} periods "
             f"that the accounts treat as clear match in every year ({t['clear_years_agree']} of "
             f"{t['clear_years']} years). Contested periods are shown, not scored.",
+            "",
+            "*Contradict*: powergap's verdict goes against the account. *Short of data*: powergap",
+            "leaves the year unassessed or gives a lower bound (`at least ...`) below the expectation",
+            "because the data do not reach the next stage; it does not contradict the account, but",
+            "it does not reproduce it either, so it counts as a disagreement.",
             "",
             "## The US-China-USSR/Russia triangle",
             "",
@@ -435,6 +500,11 @@ def markdown_report(res: dict, cases: dict) -> str:
     for p in res["periods"]:
         out.append(f"| {p['from']}-{p['to']} | {'clear' if p['clear'] else 'contested'} | {_md(_expected_text(p))} | "
                    f"{_md('; '.join(p['got_patterns']))} | {p['years_agree']}/{p['years']} |")
+    tri_bad = triangle_disagreements(res)
+    out += ["", f"Years of the clear periods where the triangle differs ({len(tri_bad)}), with each tie's evidence:",
+            "", "| year | expected | powergap | ties (deciding evidence) |", "|---|---|---|---|"]
+    for d in tri_bad:
+        out.append(f"| {d['year']} | {_md(d['expected'])} | {_md(d['got'])} | {_md(d['evidence'])} |")
     bad = [r for r in res["rows"] if not r["agrees"]]
     out += ["", f"## Disagreements ({len(bad)} dyad-years)", "",
             "Each with the criteria that decided powergap's stage (value, threshold, met).", "",

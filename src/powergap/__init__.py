@@ -31,6 +31,7 @@ _API = {
     "add_alliances": "powergap.panels",
     "add_igos": "powergap.panels",
     "add_votes": "powergap.panels",
+    "add_dependence": "powergap.panels",
     "add_ideal_points": "powergap.panels",
     "add_events": "powergap.panels",
     "add_regime": "powergap.panels",

@@ -128,16 +128,21 @@ class Criterion:
     reverse: float | None = None  # dependence criteria: the same measure the other way
 
     def to_dict(self) -> dict:
-        from .measures.alignment import clean_number  # the rounding `powergap dependence` prints
-
         d = asdict(self)
         for key in ("value", "reverse"):
             if isinstance(d[key], float):
                 # shares as `powergap dependence` prints them (6 decimals), ratios to 6 digits
-                d[key] = clean_number(d[key]) if self.name.startswith("dependence") else float(f"{d[key]:.6g}")
+                d[key] = round_number(d[key]) if self.name.startswith("dependence") else float(f"{d[key]:.6g}")
         if self.met is None:
             d["note"] = "no data"
         return d
+
+
+def round_number(v: float, digits: int = 6) -> float:
+    """The JSON rounding of shares and amounts (``powergap dependence``, ``alignment`` and the
+    assessment's dependence criteria print the same digits): ``digits`` decimals, whole
+    numbers from one million up."""
+    return float(round(v)) if abs(v) >= 1e6 else float(round(v, digits))
 
 
 @dataclass

@@ -21,11 +21,20 @@ thresholds live in ``data/assess_config.yaml`` (see :func:`powergap.assess_core.
 
 The evidence is computed by one vectorised engine over arrays of dyad-years, used alike for
 one pair (:func:`assess`) and for every dyad of the system in a year (:func:`assess_all`).
+Every relational quantity (trade, arms and investment dependence, UN agreement, alliances,
+rivalries) comes from :mod:`powergap.measures.evidence`, the layer `powergap dependence`,
+`alignment`, the claims and the report read too; capabilities come from
+:mod:`powergap.measures.capability`.
+
+Coverage is reported, never read as evidence: a year whose next stage cannot be tested is
+"at least <stage>" (``at_least``), a change between two years is labelled ``"coverage"``
+when the data cannot tell them apart, a year without data on the primary dimension is
+unassessed (``stage`` None, with a ``reason``), and years outside either state's COW
+system membership are refused or marked (see :func:`assess`).
 """
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -39,13 +48,10 @@ from .errors import CoverageError, InputError
 from .measures import evidence as E
 from .states import State, resolve
 
-TRADE = "trade_exports_usd"
 ARMS = "arms_transfers_tiv"
 FDI = "fdi_position_usd"
 ICEWS_CONFLICT = ("icews_verbal_conflict", "icews_material_conflict")
 ICEWS_ALL = ("icews_verbal_coop", "icews_material_coop", "icews_verbal_conflict", "icews_material_conflict")
-ALLIANCES = ("alliance_defense", "alliance_offense", "alliance_neutral", "alliance_nonagg", "alliance_consult")
-RIVALRIES = ("rivalry_td", "rivalry_tss")
 
 
 # ============================================================================ data access
@@ -197,19 +203,20 @@ def gather(grid: Grid, cfg: dict, *, store=None, registry=None) -> Evidence:
 
 
 def _majors(store, labels: list[str], yy: np.ndarray) -> list[np.ndarray]:
-    """The major powers' COW codes per year: a label resolves to the state that is a system
-    member in that year (DEU: West Germany, 260, in 1955-1990; Germany, 255, otherwise)."""
-    from .states import iso3_to_ccode
-
+    """The major powers' COW codes per year. An entry may name stand-ins, "DEU/GFR": each
+    year takes the first of them that is a system member then (Germany, 255, in 1816-1945
+    and from 1990; West Germany, 260, in 1955-1990), so no major drops out of the
+    comparison in the years its usual code is not a member."""
     years = np.unique(yy)
     out = []
     for lab in labels:
-        st = resolve(lab)
-        code = np.full(len(years), st.ccode, dtype=np.int64)
-        absent = ~E.member(store, code, years)
-        if absent.any():
-            alt = iso3_to_ccode(pd.Series([lab] * int(absent.sum())), pd.Series(years[absent])).to_numpy()
-            code[absent] = np.where(pd.notna(alt), alt, st.ccode).astype(np.int64)
+        alts = [resolve(x.strip()).ccode for x in str(lab).split("/") if x.strip()]
+        code = np.full(len(years), alts[0], dtype=np.int64)
+        todo = ~E.member(store, code, years)
+        for alt in alts[1:]:
+            hit = todo & E.member(store, np.full(len(years), alt), years)
+            code[hit] = alt
+            todo &= ~hit
         out.append(code[np.searchsorted(years, yy)])
     return out
 
@@ -583,7 +590,10 @@ def assess(a: Any, b: Any, *, start: int | None = None, end: int | None = None,
     a, b : country names or codes (see :func:`powergap.resolve`).
     start, end : years (default: the 31 years up to the snapshot's last year; without an
         explicit ``end``, trailing years where the primary dimension has no data for the
-        pair are left out).
+        pair are left out). A default range is narrowed to the years both states are COW
+        system members; a range in which they never both are raises CoverageError; in an
+        explicit range, years outside membership are unassessed ("not a member of the
+        state system in <year>: <state>").
     config : overrides of ``data/assess_config.yaml`` (mapping or YAML file).
     """
     sa, sb = resolve(a), resolve(b)

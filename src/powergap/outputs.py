@@ -3,8 +3,8 @@
 The rule: a command replaces nothing but the one output path asked for, and only when that
 path is absent or a regular file. :func:`check_output` refuses, with one line and before any
 work is done, a directory, a device, a FIFO, a socket, a path that is the same file as one
-of the command's inputs (also through a symlink or a hard link), a read-only file, and a
-missing or unwritable directory.
+of the command's inputs (also through a symlink or a hard link), a path inside the snapshot
+folder, a read-only file, and a missing or unwritable directory.
 
 Symlinks: an output path that is a symlink is followed, and the regular file it points to is
 the one replaced (the link itself stays a link). A link to a device, directory or other
@@ -51,6 +51,14 @@ def _named_inputs(inputs) -> list[tuple[str, Path]]:
     return out
 
 
+def _snapshot_dirs() -> list[str]:
+    """The shipped snapshot's folder and ``POWERGAP_SNAPSHOT`` (without importing the store)."""
+    dirs = [os.path.realpath(Path(__file__).resolve().parent / "data" / "snapshot")]
+    if os.environ.get("POWERGAP_SNAPSHOT"):
+        dirs.append(os.path.realpath(os.environ["POWERGAP_SNAPSHOT"]))
+    return dirs
+
+
 def check_output(path: str | os.PathLike, *, inputs: Mapping[str, object] | Iterable[object] | None = None,
                  what: str = "output") -> Path:
     """Check that ``path`` may receive an output, before any work; return the path to replace.
@@ -68,16 +76,16 @@ def check_output(path: str | os.PathLike, *, inputs: Mapping[str, object] | Iter
     except FileNotFoundError:
         lst = None
     except OSError as exc:
-        raise InputError(f"cannot write {what} {p}: {exc.strerror or exc}") from None
+        raise InputError(f"cannot write {what} to {p}: {exc.strerror or exc}") from None
     st = lst
     if lst is not None and stat.S_ISLNK(lst.st_mode):
         target = Path(os.path.realpath(p))
         try:
             st = os.stat(target)
         except FileNotFoundError:
-            raise InputError(f"cannot write {what} {p}: it is a symlink to a missing file ({target})") from None
+            raise InputError(f"cannot write {what} to {p}: it is a symlink to a missing file ({target})") from None
         except OSError as exc:
-            raise InputError(f"cannot write {what} {p}: {exc.strerror or exc}") from None
+            raise InputError(f"cannot write {what} to {p}: {exc.strerror or exc}") from None
     if st is not None:
         if not stat.S_ISREG(st.st_mode):
             via = f" (through the symlink {p})" if target != p else ""
@@ -94,10 +102,14 @@ def check_output(path: str | os.PathLike, *, inputs: Mapping[str, object] | Iter
                 raise InputError(f"cannot write {what} to {p}: it is the same file as {label} ({inp}); "
                                  f"choose another output path")
     parent = target.parent if str(target.parent) else Path(".")
+    for snap in _snapshot_dirs():  # the data every command reads is an input of every command
+        if os.path.realpath(parent) == snap:
+            raise InputError(f"cannot write {what} to {p}: it is inside the snapshot folder {snap}; "
+                             f"choose another output path")
     if not parent.is_dir():
-        raise InputError(f"cannot write {what} {p}: directory {parent} does not exist")
+        raise InputError(f"cannot write {what} to {p}: directory {parent} does not exist")
     if not os.access(parent, os.W_OK | os.X_OK):
-        raise InputError(f"cannot write {what} {p}: directory {parent} is not writable")
+        raise InputError(f"cannot write {what} to {p}: directory {parent} is not writable")
     return target
 
 
@@ -111,7 +123,7 @@ def write_output(path: str | os.PathLike, write: Callable[[Path], None], *,
     try:
         fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     except OSError as exc:
-        raise OutputError(f"cannot write {what} {path}: {exc.strerror or exc}") from None
+        raise OutputError(f"cannot write {what} to {path}: {exc.strerror or exc}") from None
     os.close(fd)
     tmp = Path(tmp_name)
     try:
@@ -125,7 +137,7 @@ def write_output(path: str | os.PathLike, write: Callable[[Path], None], *,
         tmp.unlink(missing_ok=True)
         if isinstance(exc, (InputError, OutputError)):
             raise
-        raise OutputError(f"cannot write {what} {path}: {exc.strerror or exc}") from None
+        raise OutputError(f"cannot write {what} to {path}: {exc.strerror or exc}") from None
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise

@@ -13,10 +13,11 @@ decided by ``data/iso_windows.tsv``: one row per code and year window, with a no
 is attached only in years when its figures describe the territory the COW state had then
 and the state was a system member (docs/states.md). So World Bank RUS figures attach to
 COW 365 from 1992 (before, they are the Russian SFSR, not the USSR) and SUN figures for
-1922-1991; DEU attaches to Germany (255) from 1990 and never to West Germany (260); YEM to
+1946-1991; DEU attaches to Germany (255) from 1990 and never to West Germany (260); YEM to
 Yemen (679) from 1990, never to North Yemen (678). A source whose code means another
-territory has its own rows (``source`` column). Windows of one code never overlap: a code
-names at most one state in any year, checked on load and at build time.
+territory has its own rows (``source`` column; ``state`` rows serve sources that report
+the state of the day rather than a territory's statistics). Windows of one code never
+overlap: a code names at most one state in any year, checked on load and at build time.
 """
 
 from __future__ import annotations
@@ -34,7 +35,9 @@ from .errors import UnknownStateError
 
 LIST_END = pd.Timestamp("2016-12-31")  # last day covered by COW state system v2016
 
-# Historical ISO 3166 codes (withdrawn) and publisher-specific codes some sources use.
+# Historical ISO 3166 codes (withdrawn) and publisher-specific codes some sources use, for
+# the resolver ("SUN" names the Soviet Union). Which years a source's figures under these
+# codes are attached in is data/iso_windows.tsv's business, not this table's.
 HISTORICAL_ISO3 = {"SUN": 365, "YUG": 345, "SCG": 345, "CSK": 315, "DDR": 265, "XKX": 347, "KSV": 347,
                    "ROM": 360, "ZAR": 490, "TMP": 860, "BUR": 775}
 
@@ -201,8 +204,10 @@ def iso3_to_ccode(iso3: pd.Series, year: pd.Series, *, source: str | None = None
 
     A code is attached only in the years its figures describe the state's territory and the
     state was a system member (``data/iso_windows.tsv``): ``RUS`` is COW 365 from 1992,
-    ``SUN`` 1922-1991, ``DEU`` 255 from 1990. ``source`` selects a source's own rows where a
-    code means another territory in that source.
+    ``SUN`` 1946-1991, ``DEU`` 255 from 1990. ``source`` selects a source's own rows where a
+    code means another territory in that source; ``source="state"`` is for sources that
+    report the state of the day (government spending, events, relations, surveys), where
+    ``SDN`` in 2005 is the Sudan of 2005 and ``DEU`` in 1980 the Federal Republic.
     """
     rules = _windows_for(source)
     df = pd.DataFrame({"code": iso3.astype("string").str.strip().str.upper().values,

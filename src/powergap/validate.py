@@ -57,6 +57,9 @@ def year(value: Any, name: str = "year", *, origin: str = "") -> int | None:
     are the caller's (they know the coverage)."""
     if value is None:
         return None
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not float(value).is_integer():
+        where = f"{origin}: " if origin else ""
+        raise InputError(f"{where}{name} must be a year (a whole number), got {_show(value)}")
     return int(number(value, name, integer=True, lo=-10_000, hi=10_000, origin=origin))
 
 

@@ -114,11 +114,15 @@ FUNCTIONS: dict[str, FunctionSpec] = {f.name: f for f in [
           "1 for the largest absolute decrease from Y0 to Y1 among states with both values"),
     _spec("partner_rank", ["DCCY"], "partner_rank(DYADIC, A, B, YEAR)",
           "B's rank among A's partners (1 = largest value from A)"),
-    _spec("ratio", ["SCCY"], "ratio(SERIES, A, B, YEAR)", "value of A over value of B"),
+    _spec("ratio", ["SCCY"], "ratio(SERIES, A, B, YEAR)",
+          "value of A over value of B; SERIES may be a capability dimension (military, economic, ...): "
+          "its value from powergap.measures.capability.capability_panel, as in profile and assess"),
     _spec("dependence", ["CCY"], "dependence(A, B, YEAR)",
-          "A's trade with B over A's total trade (powergap.measures.dependence)"),
+          "A's trade with B over A's total trade (powergap.measures.evidence.trade_shares, as in "
+          "`powergap dependence` and `assess`)"),
     _spec("agreement", ["CCY"], "agreement(A, B, YEAR)",
-          "UN General Assembly vote agreement (powergap.measures.alignment)"),
+          "UN General Assembly vote agreement (powergap.measures.evidence.un_agreement; missing "
+          "below un_votes.min_roll_calls common roll calls, default 10)"),
     _spec("cinc", ["CY"], "cinc(ISO3, YEAR)", "the published NMC CINC score"),
     _spec("product_share", ["GCCY"], "product_share(GROUP, EXPORTER, IMPORTER, YEAR)",
           "share of an HS chapter group (data/hs_groups.yaml) in the exporter's exports to the importer"),
@@ -421,12 +425,24 @@ class Evaluator:
             self._arrays[info.id] = _Arrays(df, info.dyadic)
         return self._arrays[info.id]
 
-    def _absent(self, info: SeriesInfo, year: int) -> float | None:
-        """Value of an absent row: 0 inside the coverage of a sparse series, else missing."""
-        if info.zero_within_coverage and info.first_year is not None and info.last_year is not None \
-                and info.first_year <= year <= info.last_year:
-            return 0.0
-        return None
+    def _absent(self, info: SeriesInfo, year: int, codes: tuple[int, ...] = ()) -> float | None:
+        """Value of an absent row: 0 inside the coverage of a sparse series for states that
+        are system members in the year (the evidence layer's rule), else missing."""
+        from ..measures.evidence import absent_means_zero, coverage, member
+
+        if info.id in self.store.series_index:  # the snapshot's flag and coverage, as everywhere
+            if not absent_means_zero(self.store, info.id):
+                return None
+            first, last = coverage(self.store, info.id)
+        elif info.zero_within_coverage and info.first_year is not None and info.last_year is not None:
+            first, last = info.first_year, info.last_year
+        else:
+            return None
+        if not first <= year <= last:
+            return None
+        if codes and not member(self.store, np.asarray(codes, dtype=np.int64), np.full(len(codes), year)).all():
+            return None
+        return 0.0
 
     def lookup(self, info: SeriesInfo, countries: tuple[Country, ...], year: int, ev: Evaluation) -> float | None:
         label = _pair(countries, symmetric=info.symmetric)
@@ -446,7 +462,7 @@ class Evaluator:
             i = sl.start + int(hit[0])
             ev.add_sources([arr.source[i]])
             return float(arr.value[i])
-        zero = self._absent(info, year)
+        zero = self._absent(info, year, tuple(int(c.code_in(year)) for c in countries))
         if zero is not None:
             ev.add_sources(info.sources)
             return zero

@@ -98,6 +98,20 @@ def register(app: typer.Typer) -> None:
                 cells.append(f"{who} {_fmt(float(r['ratio']), 1)}{mark}")
             t.add_row(str(year), *cells)
         console.print(t)
+        used = []
+        for n in names:  # the series behind each dimension, as runs of years
+            runs: list[list] = []
+            for r in dims[dims["name"] == n].itertuples(index=False):
+                if isinstance(r.series, str):
+                    if runs and runs[-1][0] == r.series and runs[-1][2] == r.year - 1:
+                        runs[-1][2] = r.year
+                    else:
+                        runs.append([r.series, r.year, r.year])
+            if runs:
+                used.append(f"{_SHORT.get(n, n)}: " + ", ".join(f"{s} {y0}" + (f"-{y1}" if y1 > y0 else "")
+                                                                for s, y0, y1 in runs))
+        if used:
+            console.print("Series used (one per stability window; docs/capability.md): " + "; ".join(used))
         last = prof.series()
         last = last[last["year"] == prof.end]
         s = Table(title=f"Series in {prof.end}")

@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Callable, Mapping
 from urllib.parse import urlparse
 
-from ..errors import DataError, InputError
+from ..errors import DataError, InputError, OutputError
 
 CONNECT_TIMEOUT_S = 10  # an offline machine fails at once (DNS) or within this
 READ_TIMEOUT_S = 300  # a publisher's whole file can take minutes
@@ -103,6 +103,17 @@ def read_local(file: Path | str) -> tuple[Path, bytes]:
             raise InputError(f"{path}: not a readable gzip file") from None
         path = path.with_suffix("")
     return path, data
+
+
+def gzip_bytes(data: bytes, name: str = "") -> bytes:
+    """gzip with a fixed header time, so the same content gives the same bytes."""
+    import gzip
+    import io
+
+    buf = io.BytesIO()
+    with gzip.GzipFile(fileobj=buf, mode="wb", mtime=0, filename=name) as gz:
+        gz.write(data)
+    return buf.getvalue()
 
 
 def today() -> str:
@@ -325,6 +336,11 @@ def refresh(rec: LiveRecord, contents: Mapping[str, bytes], *, raw: Path | str |
                     sources=sources, include_restricted=include_restricted)
         except DataError as exc:
             raise DataError(f"{exc}; the snapshot and the cache were not changed") from None
+        except OutputError:
+            raise
+        except OSError as exc:  # an unwritable --out, a full disk, no symlinks
+            raise OutputError(f"cannot write the snapshot ({exc.strerror or type(exc).__name__}: "
+                              f"{exc.filename or out_dir}); the snapshot and the cache were not changed") from None
         commit_cache(rec, staged)
     echo(f"cached {len(rec.files)} {rec.name} file(s) in {cache_dir(rec.name)}; vintage: {rec.vintage}")
     return out_dir

@@ -20,11 +20,14 @@ Conversion into the raw layout the DOTS reader (:mod:`powergap.sources.imf_dots`
 ``imf_dots/imf_dots_exports_fob_all_reporters_1960-2020_long.csv.gz`` with columns
 ``reporter, partner, year, exports_fob_usd_mn, estimated, source_file``:
 
-* ISO3 codes become the IMF country names the shipped file uses for the same COW state
-  (so a reporter is never counted twice under two spellings); ``G001`` becomes ``World``;
+* ISO3 codes (Kosovo: the IMF's ``KOS``) become the IMF country names the shipped file uses
+  for the same COW state (so a reporter is never counted twice under two spellings);
+  ``G001`` becomes ``World``;
   codes with no COW state (territories, IMF aggregates other than the world) are dropped;
 * US dollars become millions; ``estimated`` is left empty (IMTS's CSV has no estimate flag
   comparable to DOTS's "e");
+* the SDMX-CSV answer itself is cached too (gzipped, ``imf_imts/``; its sha256 is in the
+  cache record);
 * the live rows replace the shipped file's rows reporter-year by reporter-year: every
   shipped row of a reporter in a year the pull covers for that reporter goes, the rest of
   the shipped file (earlier years, reporters the pull lacks) stays.
@@ -32,13 +35,12 @@ Conversion into the raw layout the DOTS reader (:mod:`powergap.sources.imf_dots`
 
 from __future__ import annotations
 
-import gzip
 import io
 from pathlib import Path
 from typing import Callable, Sequence
 
 from ..errors import DataError, InputError
-from .common import LiveRecord, http_get, read_local, refresh, today
+from .common import LiveRecord, gzip_bytes, http_get, read_local, refresh, sha256_bytes, today
 
 NAME = "trade"
 PUBLISHER = "the IMF SDMX API"
@@ -46,8 +48,12 @@ BASE_URL = "https://api.imf.org/external/sdmx/2.1/data/IMF.STA,IMTS"
 ACCEPT = "application/vnd.sdmx.data+csv;version=1.0.0"
 INDICATOR = "XG_FOB_USD"
 WORLD = "G001"
+# IMF country codes that differ from the ISO3 codes the crosswalk knows (Kosovo is KOS at the
+# IMF, XKX at the World Bank and in the crosswalk).
+IMF_TO_ISO3 = {"KOS": "XKX"}
 DEFAULT_START = 2015
 DIMENSIONS = ("COUNTRY", "INDICATOR", "COUNTERPART_COUNTRY", "FREQUENCY")
+ANSWER_DIR = "imf_imts"  # the SDMX-CSV answer as received, kept beside the converted file
 
 
 def data_url(reporters: Sequence[str] = ()) -> str:
@@ -143,7 +149,7 @@ def to_dots(obs: "pd.DataFrame", base: "pd.DataFrame", *, label: str, source_fil
     names = dots_names(base, label)
 
     def name_of(codes: pd.Series, years: pd.Series) -> pd.Series:
-        cc = iso3_to_ccode(codes, years)
+        cc = iso3_to_ccode(codes.replace(IMF_TO_ISO3), years)
         out = pd.Series([names.get(int(c)) or state(int(c)).name if pd.notna(c) else None for c in cc],
                         index=codes.index, dtype="object")
         return out.mask(codes == WORLD, imf_dots.WORLD)
@@ -186,12 +192,8 @@ def read_base(raw: Path) -> "pd.DataFrame":
 
 
 def gzip_csv(df: "pd.DataFrame") -> bytes:
-    """The table as gzipped CSV with a fixed header time (same rows, same bytes)."""
-    text = df.to_csv(index=False, lineterminator="\n")
-    buf = io.BytesIO()
-    with gzip.GzipFile(fileobj=buf, mode="wb", mtime=0, filename="") as gz:
-        gz.write(text.encode("utf-8"))
-    return buf.getvalue()
+    """The table as gzipped CSV (same rows, same bytes)."""
+    return gzip_bytes(df.to_csv(index=False, lineterminator="\n").encode("utf-8"))
 
 
 def fetch(reporters: Sequence[str], start: int) -> tuple[str, str]:
@@ -224,7 +226,11 @@ def update_trade(*, raw: Path | str | None = None, out: Path | str | None = None
     check_out(out)
     if file is not None:
         path, data = read_local(file)
-        text, url = data.decode("utf-8-sig"), f"file {path.name}"
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise InputError(f"{path}: not an SDMX-CSV text file") from None
+        url = f"file {path.name}"
         echo(f"reading IMTS exports from {file}")
     else:
         echo(f"fetching IMTS goods exports (XG_FOB_USD) from {start} on from api.imf.org")
@@ -240,15 +246,11 @@ def update_trade(*, raw: Path | str | None = None, out: Path | str | None = None
     first, last = int(obs["year"].min()), int(obs["year"].max())
     echo(f"IMTS: {len(obs)} observations, {obs['country'].nunique()} reporters, {first}-{last}")
     fname = Path(imf_dots.DOTS_FILE).name
+    answer = f"imts_{INDICATOR}_A_from{start}.csv.gz"
+    answer_bytes = text.encode("utf-8")
     rec = LiveRecord(name=NAME, source=imf_dots.SOURCES[0].key, url=url, fetched=fetched,
                      vintage=f"IMF IMTS {flow}, exports FOB {first}-{last} (earlier years: shipped DOTS)",
-                     files={imf_dots.DOTS_FILE: fname},
-                     extra={"first_year": first, "last_year": last, "sha256_of_answer": _sha(text)})
-    return refresh(rec, {fname: gzip_csv(merged)}, raw=raw, out=out, echo=echo, sources=sources,
-                   include_restricted=include_restricted)
-
-
-def _sha(text: str) -> str:
-    import hashlib
-
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+                     files={imf_dots.DOTS_FILE: fname, f"{ANSWER_DIR}/{answer}": answer},
+                     extra={"first_year": first, "last_year": last, "answer_sha256": sha256_bytes(answer_bytes)})
+    return refresh(rec, {fname: gzip_csv(merged), answer: gzip_bytes(answer_bytes, answer[:-3])}, raw=raw, out=out,
+                   echo=echo, sources=sources, include_restricted=include_restricted)

@@ -33,7 +33,6 @@ changed); download the file in a browser and pass it with ``--file``.
 
 from __future__ import annotations
 
-import gzip
 import io
 import re
 from pathlib import Path
@@ -41,7 +40,7 @@ from typing import Callable
 from urllib.parse import urljoin
 
 from ..errors import DataError, InputError
-from .common import LiveRecord, http_get, read_local, refresh, sha256_bytes, today
+from .common import LiveRecord, gzip_bytes, http_get, read_local, refresh, sha256_bytes, today
 
 NAME = "unvotes"
 PUBLISHER = "the UN Digital Library"
@@ -171,13 +170,6 @@ def read_shipped(raw: Path) -> "pd.DataFrame":
         return pd.read_csv(path, dtype=str, keep_default_na=False)
     except (pd.errors.ParserError, ValueError, UnicodeDecodeError) as exc:
         raise DataError(f"{path.name}: cannot be parsed ({type(exc).__name__})") from None
-
-
-def gzip_bytes(data: bytes, name: str) -> bytes:
-    buf = io.BytesIO()
-    with gzip.GzipFile(fileobj=buf, mode="wb", mtime=0, filename=name) as gz:
-        gz.write(data)
-    return buf.getvalue()
 
 
 def update_unvotes(*, raw: Path | str | None = None, out: Path | str | None = None, file: Path | str | None = None,

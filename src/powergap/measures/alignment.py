@@ -126,7 +126,7 @@ def state_year_values(store: "Snapshot", series_id: str, ccode: int, years: Sequ
         return out
     df = _state_one(store, series_id, int(ccode))[["year", "value", "source"]]
     out = out.merge(df, on="year", how="left")
-    out = _zero_fill(store, series_id, out)
+    out = _zero_fill(store, series_id, out, (int(ccode),))
     return out if with_source else out.drop(columns="source")
 
 
@@ -141,7 +141,7 @@ def dyad_year_values(store: "Snapshot", series_id: str, ccode1: int, ccode2: int
         return out
     df = _dyad_pair(store, series_id, int(ccode1), int(ccode2))[["year", "value", "source"]]
     out = out.merge(df, on="year", how="left")
-    out = _zero_fill(store, series_id, out)
+    out = _zero_fill(store, series_id, out, (int(ccode1), int(ccode2)))
     return out if with_source else out.drop(columns="source")
 
 
@@ -243,7 +243,7 @@ def _parquet_file(store: "Snapshot", dyadic: bool):
 
     from ..snapshot.store import DYAD_YEAR, STATE_YEAR
 
-    return pq.ParquetFile(store.path / (DYAD_YEAR if dyadic else STATE_YEAR), read_dictionary=["series", "source"])
+    return pq.ParquetFile(store.checked(DYAD_YEAR if dyadic else STATE_YEAR), read_dictionary=["series", "source"])
 
 
 @functools.lru_cache(maxsize=256)
@@ -269,15 +269,22 @@ def dyad_frame(store: "Snapshot", series_id: str) -> pd.DataFrame:
     return _dyad_frame_cached(store, series_id)
 
 
-def _zero_fill(store: "Snapshot", series_id: str, out: pd.DataFrame) -> pd.DataFrame:
-    meta = store.series_meta(series_id)
-    if meta.get("zero_within_coverage"):
-        first = meta.get("coverage_first_year", meta.get("first_year"))
-        last = meta.get("coverage_last_year", meta.get("last_year"))
-        inside = out["year"].between(first, last) & out["value"].isna()
+def _zero_fill(store: "Snapshot", series_id: str, out: pd.DataFrame, codes: tuple[int, ...]) -> pd.DataFrame:
+    """The evidence layer's absent-means-zero rule (:func:`powergap.measures.evidence.absent_means_zero`):
+    0 inside the coverage of a series that lists events, for years every state of ``codes``
+    is a system member; missing otherwise."""
+    from .evidence import absent_means_zero, coverage, member
+
+    if absent_means_zero(store, series_id):
+        first, last = coverage(store, series_id)
+        yy = out["year"].to_numpy(dtype="int64")
+        members = np.ones(len(yy), dtype=bool)
+        for c in codes:
+            members &= member(store, np.full(len(yy), int(c)), yy)
+        inside = out["year"].between(first, last) & out["value"].isna() & members
         out["source"] = out["source"].astype(object)
         out.loc[inside, "value"] = 0.0
-        out.loc[inside, "source"] = meta.get("source")
+        out.loc[inside, "source"] = store.series_meta(series_id).get("source")
     return out
 
 
@@ -292,10 +299,9 @@ def clean_number(x: Any, digits: int = 6) -> Any:
     if isinstance(x, (float, np.floating)):
         if not math.isfinite(float(x)):
             return None
-        v = float(x)
-        if abs(v) >= 1e6:
-            return float(round(v))
-        return float(round(v, digits))
+        from ..assess_core import round_number
+
+        return round_number(float(x), digits)
     try:
         if pd.isna(x):
             return None
@@ -607,9 +613,16 @@ def vote_agreement_by_issue(a: "str | int | State", b: "str | int | State", *, s
 @functools.lru_cache(maxsize=8)
 def median_agreement_by_year(store: "Snapshot", min_votes: int = 1) -> pd.Series:
     """Median UN agreement over all dyads per year (cached per process)."""
+    from .evidence import un_agreement_all
+
     _require_votes(store)
-    votes, rc, _ = _un_tables(store)
-    return median_dyad_agreement(votes, rc, min_votes=min_votes)
+    _, rc, _ = _un_tables(store)
+    out = {}
+    for year in sorted(rc["year"].unique()):
+        agree = un_agreement_all(store, int(year), min_votes=min_votes)[2]
+        if len(agree):
+            out[int(year)] = float(np.median(agree))
+    return pd.Series(out, name="median_agreement", dtype=float)
 
 
 @functools.lru_cache(maxsize=8)

@@ -405,8 +405,8 @@ def state_values(store: "Snapshot", sid: str, ccodes: Sequence[int], years: Sequ
     return np.asarray(out, dtype=float).reshape(len(cc), len(yy))
 
 
-def partner_totals(store: "Snapshot", sids: Sequence[str], stat: str, ccodes: Sequence[int], years: Sequence[int],
-                   *, side: str = "from") -> np.ndarray:
+def partner_stat(store: "Snapshot", sids: Sequence[str], stat: str, ccodes: Sequence[int], years: Sequence[int],
+                 *, side: str = "from") -> np.ndarray:
     """(S, T) totals over partners of dyadic series, per state-year: ``stat="sum"`` the sum
     of the values over partners (and over the series), ``"count"`` the number of distinct
     partners with a value > 0 in any of the series.
@@ -421,12 +421,13 @@ def partner_totals(store: "Snapshot", sids: Sequence[str], stat: str, ccodes: Se
     """
     cc = np.asarray(ccodes, dtype=np.int64)
     yy = np.asarray(years, dtype=np.int64)
-    key = (tuple(sids), stat, side, tuple(cc.tolist()), tuple(yy.tolist()))
-    return _partner_totals(store, key).copy()
+    key = (tuple(sids), stat, side, tuple(np.unique(cc).tolist()), tuple(yy.tolist()))
+    uniq = np.asarray(key[3], dtype=np.int64)
+    return _partner_stat(store, key)[np.searchsorted(uniq, cc)].copy()
 
 
 @functools.lru_cache(maxsize=64)
-def _partner_totals(store: "Snapshot", key: tuple) -> np.ndarray:
+def _partner_stat(store: "Snapshot", key: tuple) -> np.ndarray:
     sids, stat, side, codes, yrs = key
     cc = np.asarray(codes, dtype=np.int64)
     yy = np.asarray(yrs, dtype=np.int64)
@@ -436,7 +437,7 @@ def _partner_totals(store: "Snapshot", key: tuple) -> np.ndarray:
         return out
     y0, y1 = int(yy.min()), int(yy.max())
     involving = tuple(sorted(set(codes))) if len(codes) <= 10 else None
-    own, other, year, value = [], [], [], []
+    parts: list[tuple[np.ndarray, ...]] = []  # (state, partner, year, value) rows
     for sid in present:
         meta = store.series_index[sid]
         d = store.series(sid, directed=False, involving=involving)
@@ -449,8 +450,8 @@ def _partner_totals(store: "Snapshot", key: tuple) -> np.ndarray:
             pairs = [(c1, c2)] if side == "from" else [(c2, c1)]
         for o, p in pairs:
             keep = np.isin(o, cc)
-            own.append(o[keep]); other.append(p[keep]); year.append(yv[keep]); value.append(v[keep])
-    own_a, other_a, year_a, val_a = (np.concatenate(x) for x in (own, other, year, value))
+            parts.append((o[keep], p[keep], yv[keep], v[keep]))
+    own_a, other_a, year_a, val_a = (np.concatenate(x) for x in zip(*parts))
     pos_s = np.searchsorted(np.sort(cc), own_a)
     order_c = np.argsort(cc, kind="stable")
     row = order_c[np.minimum(pos_s, len(cc) - 1)]
@@ -486,7 +487,7 @@ def entry_values(store: "Snapshot", entry: RegistryEntry, ccodes: Sequence[int],
     yy = np.asarray(years, dtype=np.int64)
     catalog = store.series_index
     if entry.kind == "dyadic":
-        out = partner_totals(store, entry.series, entry.stat or "sum", cc, yy, side=entry.side)
+        out = partner_stat(store, entry.series, entry.stat or "sum", cc, yy, side=entry.side)
     elif not all(s in catalog for s in entry.series):
         return np.full((len(cc), len(yy)), np.nan)
     elif entry.kind == "series":

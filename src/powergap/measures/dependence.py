@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError, PowergapError
-from .evidence import TRADE_ORDER
+from .evidence import TRADE_ORDER, share
 from .alignment import (_store, check_years, clean_tree, dyad_frame, has_series, has_table, resolve_states, state_frame,
                         source_of, state_year_values)
 
@@ -47,9 +47,7 @@ def dependence_share(trade_ab: Any, total_a: Any) -> np.ndarray:
     Hirschman (1945); Keohane & Nye's "sensitivity" read as a trade share; the GDP form is
     Oneal and Russett's. NaN where the denominator is missing or not positive.
     """
-    t, d = np.asarray(trade_ab, dtype=float), np.asarray(total_a, dtype=float)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(d > 0, t / d, np.nan)
+    return share(trade_ab, total_a)
 
 
 def asymmetry(d_ab: Any, d_ba: Any) -> tuple[np.ndarray, np.ndarray]:
@@ -195,8 +193,9 @@ def arms_import_shares(transfers: pd.DataFrame, recipient: int, supplier: int, *
 
     share = sum_{window} TIV(supplier -> recipient) / sum_{window} TIV(all -> recipient);
     HHI over the recipient's state suppliers in the window. Columns ``year, share,
-    share_5y, supplier_hhi, supplier_hhi_5y, imports, imports_5y`` (NaN when the recipient
-    imported nothing: 0/0 is not a share).
+    share_5y, supplier_hhi, supplier_hhi_5y, imports, imports_5y`` (0 when the recipient
+    imported nothing inside the coverage: it received nothing from the supplier either;
+    NaN for a window reaching outside the coverage).
     """
     years = np.arange(first_year, last_year + 1)
     f = transfers[(transfers["ccode2"] == recipient) & transfers["year"].between(first_year, last_year)]
@@ -213,8 +212,9 @@ def arms_import_shares(transfers: pd.DataFrame, recipient: int, supplier: int, *
     roll = out.set_index("year")[["from_supplier", "imports"]].rolling(width, min_periods=width).sum()
     out["from_supplier_5y"] = roll["from_supplier"].to_numpy()
     out["imports_5y"] = roll["imports"].to_numpy()
-    out["share"] = dependence_share(out["from_supplier"], out["imports"])
-    out["share_5y"] = dependence_share(out["from_supplier_5y"], out["imports_5y"])
+    out["share"] = np.where(out["imports"] == 0, 0.0, dependence_share(out["from_supplier"], out["imports"]))
+    out["share_5y"] = np.where(out["imports_5y"] == 0, 0.0,
+                               dependence_share(out["from_supplier_5y"], out["imports_5y"]))
     sup = by_sup.rename(columns={"ccode1": "partner"})
     hhi1 = concentration_by_year(sup)[["year", "hhi"]].rename(columns={"hhi": "supplier_hhi"})
     sup5 = window_sum(sup[["partner", "year", "value"]], "partner", width=width, first_year=first_year,

@@ -46,6 +46,14 @@ RIVALRIES = ("rivalry_td", "rivalry_tss")
 EVENT_LISTS = frozenset({ARMS, *ARMS_IMPORTS, "arms_exports_tiv_sipri", "arms_exports_tiv"})
 
 
+def share(part: Any, whole: Any) -> np.ndarray:
+    """part / whole, NaN where the whole is missing or not positive (a dependence share:
+    :func:`powergap.measures.dependence.dependence_share` is this formula)."""
+    t, d = np.asarray(part, dtype=float), np.asarray(whole, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(d > 0, t / d, np.nan)
+
+
 # ============================================================================ store access
 
 def _has(store, sid: str) -> bool:
@@ -368,8 +376,15 @@ def trade_shares(store, c1: Any, c2: Any, yy: Any, *, curated: bool = True) -> T
     cites = np.full(n, None, dtype=object)
     if curated:
         pair, directed, totals = _curated_trade()
-        years = {k[-1] for k in (*pair, *directed, *totals)}
-        for i in np.flatnonzero((label == None) & np.isin(yy, list(years))):  # noqa: E711
+        cand = np.zeros(n, dtype=bool)  # rows some curated fact is about (a handful of facts)
+        for codes, y in pair:
+            p, q = tuple(codes)
+            cand |= (yy == y) & (((c1 == p) & (c2 == q)) | ((c1 == q) & (c2 == p)))
+        for p, q, y in directed:
+            cand |= (yy == y) & (((c1 == p) & (c2 == q)) | ((c1 == q) & (c2 == p)))
+        for cc, y in totals:
+            cand |= (yy == y) & ((c1 == cc) | (c2 == cc))
+        for i in np.flatnonzero((label == None) & cand):  # noqa: E711
             a, b, y = int(c1[i]), int(c2[i]), int(yy[i])
             used = []
             f = pair.get((frozenset((a, b)), y))
@@ -396,9 +411,7 @@ def trade_shares(store, c1: Any, c2: Any, yy: Any, *, curated: bool = True) -> T
                     label[i], source[i] = "curated", "curated"
                 fact_ids[i] = ", ".join(dict.fromkeys(u.id for u in used))
                 cites[i] = "; ".join(dict.fromkeys(_cite(u) for u in used))
-    from .dependence import dependence_share
-
-    return TradeShares(x_ab, x_ba, trade, tot_a, tot_b, dependence_share(trade, tot_a), dependence_share(trade, tot_b),
+    return TradeShares(x_ab, x_ba, trade, tot_a, tot_b, share(trade, tot_a), share(trade, tot_b),
                        label, source, src_a, src_b, is_cur, fact_ids, cites)
 
 
@@ -451,10 +464,8 @@ def arms_received(store, recipient: Any, supplier: Any, yy: Any, *, width: int =
 def investment_share(store, host: Any, investor: Any, yy: Any) -> tuple[np.ndarray, np.ndarray]:
     """``investor``'s direct-investment position in ``host`` (IMF DIP) over the host's GDP
     (current US$): (share, position)."""
-    from .dependence import dependence_share
-
     pos = dyad_values(store, FDI, investor, host, yy)
-    return dependence_share(pos, state_values(store, GDP, host, yy)), pos
+    return share(pos, state_values(store, GDP, host, yy)), pos
 
 
 # ============================================================================ UN votes
@@ -483,6 +494,22 @@ def un_agreement(store, c1: Any, c2: Any, yy: Any, *, min_votes: int | None = No
     n = np.asarray(n.to_numpy(dtype="float64", na_value=0.0), dtype=np.int64)
     m = min_roll_calls() if min_votes is None else int(min_votes)
     return np.where(n >= max(m, 1), agree, np.nan), n
+
+
+def un_agreement_all(store, year: int, *, min_votes: int | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Every pair of UN voters in ``year`` (ccode1 < ccode2) with :func:`un_agreement`'s
+    agreement, pairs below the minimum of common roll calls left out: (ccode1, ccode2,
+    agreement)."""
+    from ..panels.votes import year_matrices
+
+    if not all(t in store.catalog.get("tables", {}) for t in ("un_votes", "un_roll_calls")):
+        z = np.zeros(0, dtype=np.int64)
+        return z, z, np.zeros(0)
+    codes, agree, both = year_matrices(store, year)
+    iu = np.triu_indices(len(codes), k=1)
+    m = min_roll_calls() if min_votes is None else int(min_votes)
+    keep = both[iu] >= max(m, 1)
+    return codes[iu[0]][keep], codes[iu[1]][keep], agree[iu][keep]
 
 
 def un_sources(store) -> list[str]:

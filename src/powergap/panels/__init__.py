@@ -12,11 +12,11 @@ The dyad rule, the end-year rule and every verb's columns are documented in docs
 
 from .core import PanelInfo, dyad_years, panel_info, state_years
 from .io import read_panel, write_panel
-from .verbs import (VERBS, add, add_alliances, add_arms_transfers, add_events, add_gdp, add_ideal_points, add_igos,
-                    add_milex, add_nmc, add_nuclear, add_opinion, add_regime, add_series, add_tech, add_trade,
-                    add_votes, verb_names)
+from .verbs import (VERBS, add, add_alliances, add_arms_transfers, add_dependence, add_events, add_gdp,
+                    add_ideal_points, add_igos, add_milex, add_nmc, add_nuclear, add_opinion, add_regime, add_series,
+                    add_tech, add_trade, add_votes, verb_names)
 
-__all__ = ["PanelInfo", "VERBS", "add", "add_alliances", "add_arms_transfers", "add_events", "add_gdp",
+__all__ = ["PanelInfo", "VERBS", "add", "add_alliances", "add_arms_transfers", "add_dependence", "add_events", "add_gdp",
            "add_ideal_points", "add_igos", "add_milex", "add_nmc", "add_nuclear", "add_opinion", "add_regime",
            "add_series", "add_tech", "add_trade", "add_votes", "dyad_years", "panel_info", "read_panel",
            "state_years", "verb_names", "write_panel"]

@@ -167,9 +167,7 @@ def dense_state_series(store, series_id: str) -> DenseStateSeries:
     info = series_info(store, series_id)
     if info.dyadic:
         raise DataError(f"series {series_id} is dyadic, not a state-year series")
-    path = store.path / STATE_YEAR
-    if not path.is_file():
-        raise DataError(f"snapshot file missing: {path}")
+    path = store.checked(STATE_YEAR)  # missing or corrupted: one DataError
     return _dense_cached(_file_key(path), info)
 
 
@@ -289,9 +287,7 @@ def dyad_series_keys(store, series_id: str) -> DyadSeriesKeys:
     info = series_info(store, series_id)
     if not info.dyadic:
         raise DataError(f"series {series_id} is a state-year series, not dyadic")
-    path = store.path / DYAD_YEAR
-    if not path.is_file():
-        raise DataError(f"snapshot file missing: {path}")
+    path = store.checked(DYAD_YEAR)  # missing or corrupted: one DataError
     return _dyad_keys_cached(_file_key(path), info)
 
 

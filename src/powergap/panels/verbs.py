@@ -440,15 +440,43 @@ def add_votes(panel: pd.DataFrame, *, store=None) -> pd.DataFrame:
     return _attach(panel, info, cols, sources)
 
 
+def add_dependence(panel: pd.DataFrame, *, store=None) -> pd.DataFrame:
+    """Dependence of each side of a dyad-year on the other, from the evidence layer
+    (:mod:`powergap.measures.evidence`: the numbers ``powergap dependence`` and ``powergap
+    assess`` give for the same dyad-year).
+
+    ``trade_share_12``: ccode1's trade with ccode2 (exports both ways) over ccode1's total
+    trade, ``trade_share_21`` the reverse, ``trade_share_source`` the source of the
+    dyad-year ("dots", "cow" or "curated"; one source for both directions and both totals);
+    ``arms_share_5y_12``: ccode2's share of ccode1's SIPRI arms imports over the five years
+    ending in the year (0 inside SIPRI's coverage when nothing was received),
+    ``arms_share_5y_21`` the reverse. Missing where the data are.
+    """
+    from ..measures import evidence as E
+
+    verb = "add_dependence"
+    store = _store(store)
+    info = _check(verb, panel, DYADIC)
+    c1, c2, year = (np.asarray(k, dtype=np.int64) for k in _keys(panel, info))
+    ts = E.trade_shares(store, c1, c2, year)
+    label = pd.Categorical(ts.label, categories=[c for c in ("dots", "cow", "curated") if (ts.label == c).any()])
+    cols: dict[str, object] = {"trade_share_12": ts.share_ab, "trade_share_21": ts.share_ba,
+                               "trade_share_source": label,
+                               "arms_share_5y_12": E.arms_import_share(store, c1, c2, year)[0],
+                               "arms_share_5y_21": E.arms_import_share(store, c2, c1, year)[0]}
+    used = [s for spec in E.TRADE_ORDER for s in spec[1:]] + [E.ARMS, *E.ARMS_IMPORTS]
+    return _attach(panel, info, cols, _sources_of(store, [s for s in used if s in store.series_index]))
+
+
 # ----------------------------------------------------------------------------- registry
 
 VERBS: dict[str, Callable[..., pd.DataFrame]] = {
     "nmc": add_nmc, "gdp": add_gdp, "milex": add_milex, "nuclear": add_nuclear, "tech": add_tech,
     "trade": add_trade, "arms_transfers": add_arms_transfers, "alliances": add_alliances, "igos": add_igos,
-    "votes": add_votes, "ideal_points": add_ideal_points, "events": add_events, "regime": add_regime,
+    "votes": add_votes, "dependence": add_dependence, "ideal_points": add_ideal_points, "events": add_events, "regime": add_regime,
     "opinion": add_opinion,
 }
-DYAD_ONLY = frozenset({"trade", "arms_transfers", "alliances", "igos", "votes", "events", "opinion"})
+DYAD_ONLY = frozenset({"trade", "arms_transfers", "alliances", "igos", "votes", "events", "opinion", "dependence"})
 
 
 def verb_names(names: str | Iterable[str]) -> list[str]:
@@ -478,6 +506,8 @@ def add(panel: pd.DataFrame, names: str | Iterable[str], *, store=None,
         progress: Callable[[str], None] | None = None) -> pd.DataFrame:
     """Apply several verbs by name, in order (``add(panel, "nmc,gdp")``)."""
     verbs = verb_names(names)
+    if not verbs:  # add(panel, "") or add(panel, []) asked for nothing: say so
+        raise InputError("add: no panel verb given; valid: " + ", ".join(VERBS))
     info = panel_info(panel)
     if not info.dyadic:
         wrong = [v for v in verbs if v in DYAD_ONLY]
@@ -491,3 +521,4 @@ def add(panel: pd.DataFrame, names: str | Iterable[str], *, store=None,
 
 
 __all__ = ["add", "add_series", "verb_names", "VERBS"] + [f"add_{v}" for v in VERBS]
+

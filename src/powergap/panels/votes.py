@@ -40,9 +40,11 @@ class _Agreement:
 
 
 @functools.lru_cache(maxsize=4)
-def _agreement_cached(votes_key: tuple, rollcalls_key: tuple, codes: tuple[int, ...] | None = None) -> _Agreement:
-    """The year matrices for every voter, or only among ``codes`` (the same numbers for
-    those pairs: a pair's agreement depends on its two rows only)."""
+def _agreement_cached(votes_key: tuple, rollcalls_key: tuple, codes: tuple[int, ...] | None = None,
+                      span: tuple[int, int] | None = None) -> _Agreement:
+    """The year matrices for every voter, or only among ``codes``, for every year or only
+    the years of ``span`` (the same numbers for those pairs and years: a pair's agreement in
+    a year depends on its two rows of that year only)."""
     import pyarrow.parquet as pq
 
     filters = None if codes is None else [("ccode", "in", list(codes))]
@@ -55,6 +57,13 @@ def _agreement_cached(votes_key: tuple, rollcalls_key: tuple, codes: tuple[int, 
     call_year = calls.column("year").to_numpy().astype(np.int64)
     if len(call_id) == 0:
         raise DataError("un_roll_calls is empty: no years to compute vote agreement for")
+    if span is not None:
+        keep = (call_year >= span[0]) & (call_year <= span[1])
+        if not keep.any():
+            z = np.zeros(0, dtype=np.int64)
+            return _Agreement(span[0], span[0] - 1, np.full((0, MAX_CCODE), -1, dtype=np.int32), z, z,
+                              np.zeros(0, dtype=np.int32), np.zeros(0), np.zeros(0))
+        call_id, call_year = call_id[keep], call_year[keep]
     order = np.argsort(call_id)
     call_id, call_year = call_id[order], call_year[order]
     at = np.minimum(np.searchsorted(call_id, rcid), len(call_id) - 1)
@@ -104,10 +113,7 @@ def _table_path(store, name: str):
     if name not in store.catalog.get("tables", {}):
         raise DataError(f"add_votes needs table {name}, which the snapshot at {store.path} does not hold; "
                         f"rebuild it with the unvotes source (powergap data build)")
-    path = store.path / f"{TABLE_PREFIX}{name}.parquet"
-    if not path.is_file():
-        raise DataError(f"snapshot file missing: {path}")
-    return path
+    return store.checked(f"{TABLE_PREFIX}{name}.parquet")  # missing or corrupted: one DataError
 
 
 def vote_agreement(store, ccode1: np.ndarray, ccode2: np.ndarray, year: np.ndarray, *, only=None
@@ -119,8 +125,10 @@ def vote_agreement(store, ccode1: np.ndarray, ccode2: np.ndarray, year: np.ndarr
     c1, c2 = np.asarray(ccode1, dtype=np.int64), np.asarray(ccode2, dtype=np.int64)
     codes = None if only is None else tuple(sorted({int(c) for c in only} | set(np.unique(c1).tolist())
                                                    | set(np.unique(c2).tolist())))
-    ag = _agreement_cached(_file_key(paths[0]), _file_key(paths[1]), codes)
-    yi = np.asarray(year, dtype=np.int64) - ag.y0
+    yy = np.asarray(year, dtype=np.int64)
+    span = (int(yy.min()), int(yy.max())) if len(yy) else None
+    ag = _agreement_cached(_file_key(paths[0]), _file_key(paths[1]), codes, span)
+    yi = yy - ag.y0
     covered = (yi >= 0) & (yi <= ag.y1 - ag.y0)
     agree = np.full(len(c1), np.nan)
     exact = np.full(len(c1), np.nan)
@@ -138,3 +146,20 @@ def vote_agreement(store, ccode1: np.ndarray, ccode2: np.ndarray, year: np.ndarr
         if key and key not in sources:
             sources.append(key)
     return agree, exact, n_votes, sources
+
+
+def year_matrices(store, year: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Every voter of one calendar year: COW codes (sorted), the agreement matrix and the
+    matrix of roll calls both voted on (empty arrays for a year without roll calls)."""
+    paths = [_table_path(store, t) for t in TABLES]
+    ag = _agreement_cached(_file_key(paths[0]), _file_key(paths[1]), None, None)
+    i = int(year) - ag.y0
+    if i < 0 or i > ag.y1 - ag.y0 or ag.size[i] == 0:
+        return np.zeros(0, dtype=np.int64), np.zeros((0, 0)), np.zeros((0, 0), dtype=np.int32)
+    n = int(ag.size[i])
+    codes = np.flatnonzero(ag.pos[i] >= 0)
+    order = ag.pos[i][codes]  # row of each code in the year's matrices
+    sl = slice(int(ag.offset[i]), int(ag.offset[i]) + n * n)
+    agree = ag.agree[sl].reshape(n, n)[np.ix_(order, order)]
+    both = ag.both[sl].reshape(n, n)[np.ix_(order, order)]
+    return codes.astype(np.int64), agree, both

@@ -714,7 +714,10 @@ def alignment_section(ctx: _Ctx) -> Section:
     fr = al.frame.copy()
     A, B, C = ctx.A, ctx.B, ctx.C
     sources = ctx.use(al.sources.values())
-    fr["agreement_drawn"] = fr["agreement"].where(fr["n_votes"] >= FEW_VOTES)
+    from ..measures.evidence import min_roll_calls
+
+    least = min_roll_calls()  # below it vote_agreement has no agreement (assess_config.yaml)
+    fr["agreement_drawn"] = fr["agreement"].where(fr["n_votes"] >= least)
     ag = {"agreement_drawn": "UN General Assembly agreement (roll calls)",
           "agreement_voeten": "Voeten's published agreement score"}
     fr["n_txt"] = [str(int(n)) for n in fr["n_votes"]]
@@ -725,10 +728,10 @@ def alignment_section(ctx: _Ctx) -> Section:
     n = _no_data_note(f"UN vote agreement of {A} and {B}", miss, ctx)
     if n:
         notes.append(n)
-    few = [int(r["year"]) for r in fr.to_dict("records") if 0 < r["n_votes"] < FEW_VOTES]
+    few = [int(r["year"]) for r in fr.to_dict("records") if 0 < r["n_votes"] < least]
     if few:
-        notes.append(f"Fewer than {FEW_VOTES} roll calls both voted on in {_runs(few)}: agreement from the roll "
-                     f"calls is not drawn for those years (too noisy); the table shows it.")
+        notes.append(f"Fewer than {least} roll calls both voted on in {_runs(few)}: no agreement from the roll "
+                     f"calls for those years (too few to mean anything; un_votes.min_roll_calls).")
     figs = [Figure(
         id="un-agreement", missing="" if have else f"No data for UN vote agreement of {A} and {B} in {ctx.span}.",
         spec=line_chart(_long(fr, ag, extra=["n_txt"]), start=ctx.start, end=ctx.end, series_order=list(ag.values()),

@@ -21,7 +21,7 @@ import pandas as pd
 from ..errors import DataError
 from ..sources import all_sources
 from ..sources.base import Source, SourceData, sha256_file
-from .precedence import PRECEDENCE
+from .precedence import PAIRED, PRECEDENCE, drop_unreported_zeros, pair_precedence, paired_total
 from .store import CATALOG, CATALOG_SUM, DYAD_YEAR, STATE_YEAR, TABLE_PREFIX
 
 FORMAT_VERSION = 1
@@ -92,14 +92,26 @@ def _combine(frames: list[pd.DataFrame], key: list[str]) -> pd.DataFrame:
 
 
 def _apply_precedence(df: pd.DataFrame, key: list[str]) -> pd.DataFrame:
-    """Combine series per PRECEDENCE: the first series in the chain with a value wins."""
-    for target, (chain, _spec) in PRECEDENCE.items():
+    """Combine series per PRECEDENCE: for state-years the first series in the chain with a
+    value wins; dyadic series take one source per pair-year (precedence.pair_precedence)."""
+    dyadic = "ccode1" in key
+    if dyadic:
+        df, _n = drop_unreported_zeros(df)
+    choices: dict[str, pd.DataFrame] = {}
+    order = sorted(PRECEDENCE, key=lambda t: t in PAIRED)  # directed series before their totals
+    for target in order:
+        chain = PRECEDENCE[target][0]
         parts = [df[df["series"] == sid] for sid in chain]
-        parts = [p for p in parts if not p.empty]
-        if not parts:
+        if not any(not p.empty for p in parts):
             continue
-        merged = pd.concat(parts, ignore_index=True)  # earlier in chain first
-        merged = merged.drop_duplicates(key, keep="first").assign(series=target)
+        if dyadic and PAIRED.get(target) in choices:
+            merged = paired_total(parts, choices[PAIRED[target]])
+        elif dyadic:
+            merged, choices[target] = pair_precedence(parts)
+        else:
+            merged = pd.concat([p for p in parts if not p.empty], ignore_index=True)  # earlier in chain first
+            merged = merged.drop_duplicates(key, keep="first")
+        merged = merged.assign(series=target)
         df = pd.concat([df[df["series"] != target], merged], ignore_index=True)
     return df
 

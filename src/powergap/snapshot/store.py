@@ -91,6 +91,15 @@ class Snapshot:
         return SnapshotCorruptError(f"snapshot file {name} {what}: the snapshot at {self.path} is corrupted "
                                     f"or was edited; run 'powergap data verify' (and rebuild or reinstall it)")
 
+    def checked(self, name: str) -> Path:
+        """The path of snapshot file ``name``, verified against the catalog (once per process),
+        for code that reads the Parquet file itself; DataError when it is missing."""
+        p = self.path / name
+        if not p.is_file():
+            raise DataError(f"snapshot file missing: {p}")
+        self._check_file(name)
+        return p
+
     def _check_file(self, name: str) -> None:
         """Hash ``name`` against the catalog the first time this process opens it."""
         p = self.path / name

@@ -91,7 +91,7 @@ def read_gcdf(raw: Path) -> SourceData:
     check_unique(out, ["iso3", "year"], label)
     if (out[["projects", "usd"]] < 0).any().any():
         raise DataError(f"{label}: negative projects or amounts")
-    out["ccode"] = iso3_to_ccode(out["iso3"], out["year"])
+    out["ccode"] = iso3_to_ccode(out["iso3"], out["year"], source="state")
     # Non-state recipients (Cook Islands, Niue, Palestine, Curacao, ...: 0.02 % of the amount).
     out = out.dropna(subset=["ccode"])
     out["ccode"] = out["ccode"].astype("int64")

@@ -78,6 +78,33 @@ def read_dyadic(raw: Path) -> SourceData:
     return SourceData(dyad_year=out[["series", "ccode1", "ccode2", "year", "value"]].reset_index(drop=True))
 
 
+# A national total below this share of the state's own bilateral flows (in both directions)
+# is not a total: see partial_totals.
+PARTIAL_SHARE = 0.5
+
+
+def partial_totals(national: pd.DataFrame, dyadic: pd.DataFrame) -> pd.Series:
+    """State-years whose national imports and exports are both below half the sums of the
+    state's bilateral imports and exports in the dyadic file of the same release.
+
+    A whole cannot be smaller than the sum of its parts; a factor of two leaves room for
+    valuation differences. These totals were taken from a partial table: COW's figures for
+    the USSR, Poland, Czechoslovakia and East Germany in 1960-63 are the IMF DOTS lines for
+    a few market-economy partners (the USSR 1960: 169.5 and 146.7 million US$ of imports and
+    exports, against 1,418 and 1,553 million in its bilateral rows). Returns a boolean mask
+    aligned with ``national``.
+    """
+    imp = pd.concat([dyadic[["ccode1", "year", "flow1"]].set_axis(["ccode", "year", "v"], axis=1),
+                     dyadic[["ccode2", "year", "flow2"]].set_axis(["ccode", "year", "v"], axis=1)])
+    exp = pd.concat([dyadic[["ccode2", "year", "flow1"]].set_axis(["ccode", "year", "v"], axis=1),
+                     dyadic[["ccode1", "year", "flow2"]].set_axis(["ccode", "year", "v"], axis=1)])
+    parts = pd.DataFrame({"bi_imp": imp.groupby(["ccode", "year"])["v"].sum(),
+                          "bi_exp": exp.groupby(["ccode", "year"])["v"].sum()}).reset_index()
+    j = national[["ccode", "year", "imports", "exports"]].merge(parts, on=["ccode", "year"], how="left")
+    bad = (j["imports"] < PARTIAL_SHARE * j["bi_imp"]) & (j["exports"] < PARTIAL_SHARE * j["bi_exp"])
+    return pd.Series(bad.to_numpy(), index=national.index)
+
+
 def read_national(raw: Path) -> SourceData:
     path = Path(raw) / SY_FILE
     label = path.name
@@ -86,6 +113,12 @@ def read_national(raw: Path) -> SourceData:
     check_years(df["year"], label)
     check_unique(df, ["ccode", "year"], label)
     df = _clean_flows(df, ["imports", "exports"], label)
+    ndy_path = Path(raw) / NDY_FILE
+    ndy = read_csv(ndy_path, columns=NDY_COLS)[NDY_COLS].copy()
+    ndy = int_columns(ndy, ["ccode1", "ccode2", "year"], ndy_path.name)
+    ndy = _clean_flows(ndy, ["flow1", "flow2"], ndy_path.name)
+    partial = partial_totals(df, ndy)
+    df.loc[partial, ["imports", "exports"]] = float("nan")
     sy = long_state_year(df, {"exports": "merch_exports_usd_cow", "imports": "merch_imports_usd_cow"},
                          scale={"exports": MILLION, "imports": MILLION})
     return SourceData(state_year=sy)
@@ -115,7 +148,9 @@ SOURCES = [
         note=("Copy distributed with peacesciencer (cow_trade_ndy, last committed version). flow1 = imports "
               "of ccode1 from ccode2, i.e. exports ccode2 -> ccode1; flow2 the reverse. Raw flows are used, "
               "not COW's smoothed flows. Millions of current US$ converted to US$. Negative (-9) and NA "
-              "flows are missing; reported zeros are kept."),
+              "flows are missing. Zeros: from 1960, when COW's source is the IMF DOTS, a zero flow is kept only "
+              "where both states have their own DOTS table that year; other zeros are no report and are "
+              "dropped at build time (snapshot/precedence.py; e.g. China-USSR 1960-63)."),
     ),
     Source(
         key="cow_trade_national", title="COW National Trade v4.0",
@@ -123,11 +158,14 @@ SOURCES = [
         citation=_CITATION,
         licence="Free for research use with citation (COW terms)",
         url="https://correlatesofwar.org/data-sets/bilateral-trade/",
-        files=(SY_FILE,), read=read_national,
+        files=(SY_FILE, NDY_FILE), read=read_national,
         series=(
             SeriesSpec("merch_exports_usd_cow", "Total merchandise exports (COW national trade)", "current US$", "trade"),
             SeriesSpec("merch_imports_usd_cow", "Total merchandise imports (COW national trade)", "current US$", "trade"),
         ),
-        note="Copy distributed with peacesciencer (cow_trade_sy). Millions of current US$ converted to US$.",
+        note=("Copy distributed with peacesciencer (cow_trade_sy). Millions of current US$ converted to US$. "
+              "Totals taken from partial tables are missing: where a state-year's imports and exports are both "
+              "below half of the sums of its own bilateral flows in the dyadic file (36 state-years, e.g. the "
+              "USSR, Poland, Czechoslovakia and East Germany in 1960-63)."),
     ),
 ]

@@ -58,6 +58,7 @@ def read_fbic(raw: Path) -> SourceData:
     check_years(df["year"], label)
     df = df[~df["iso3c"].str.strip().str.upper().isin(NON_STATES)].copy()
     df["ccode"] = iso3_ccodes_strict(df["iso3c"], df["year"], label=label, column="iso3c", extra=EXTRA_CODES)
+    df = df[df["ccode"].notna()].copy()  # known codes outside COW membership (Timor-Leste to 2001)
     df["ccode"] = df["ccode"].astype("int64")
     check_unique(df, ["ccode", "year"], label)
     bad = (df["fbic"] < 0) | (df["fbic"] > 1)

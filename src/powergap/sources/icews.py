@@ -32,7 +32,7 @@ def read_icews(raw: Path) -> SourceData:
     df = int_columns(df, ["year"], label)
     check_years(df["year"], label)
     for side in ("i", "j"):
-        codes = iso3_to_ccode(df[f"{side}_iso3c"], df["year"])
+        codes = iso3_to_ccode(df[f"{side}_iso3c"], df["year"], source="state")
         if codes.isna().any():
             bad = df.loc[codes.isna(), f"{side}_iso3c"].iloc[0]
             raise DataError(f"{label}: ISO3 code {bad!r} has no COW state")

@@ -86,9 +86,9 @@ def read_dip(raw: Path) -> SourceData:
     df = df.join(cap, on=["file", "reporter"])
     df = df[~((df["counterpart"] != WORLD) & df["cap"].notna() & (df["value"].abs() > df["cap"]))]
 
-    df["rep"] = iso3_to_ccode(df["reporter"], df["year"])
+    df["rep"] = iso3_to_ccode(df["reporter"], df["year"], source="state")
     # The IMF codes Kosovo "KOS" (not ISO 3166); every other state uses its ISO3 code.
-    df["cp"] = iso3_to_ccode(df["counterpart"].replace({"KOS": "XKX"}), df["year"])
+    df["cp"] = iso3_to_ccode(df["counterpart"].replace({"KOS": "XKX"}), df["year"], source="state")
     if df["rep"].isna().any():
         raise DataError(f"{Path(INWARD_FILE).name}: reporter {df.loc[df['rep'].isna(), 'reporter'].iloc[0]!r} "
                         "has no COW state")

@@ -175,7 +175,13 @@ def read_dots(raw: Path) -> SourceData:
 
     # State-year totals: a state's exports to "World", and the mirror of its imports,
     # "World"'s exports to it (IMF's aggregate of all partners' exports to the state).
+    # A "World" total is kept only for reporter-years whose table has at least one partner
+    # line that is a COW state: the USSR's 1960-62 tables hold nothing but an "Asia not
+    # specified" line (146.7 million US$ of exports in 1960), which is not its total trade.
+    has_lines = df.loc[df["rep"].notna() & df["par"].notna() & (df["rep"] != df["par"]), ["rep", "year"]]
+    has_lines = has_lines.drop_duplicates().assign(_lines=True)
     to_world = df[df["rep"].notna() & (df["partner"] == WORLD)]
+    to_world = to_world.merge(has_lines, on=["rep", "year"], how="inner")
     # IMF's "World" aggregate holds a few negative cells (World -> Malaysia 1960, the
     # residual of Malaya's split lines): an impossible import total is treated as missing.
     from_world = df[(df["reporter"] == WORLD) & df["par"].notna() & (df["value"] >= 0)]
@@ -241,6 +247,7 @@ SOURCES = [
               "Macao, Aruba, Curacao, Sint Maarten, Netherlands Antilles and other territories, Holy See, "
               "West Bank and Gaza. The IMF 'estimated' flag (about 8% of cells, typically derived from partner "
               "data) is not kept. Verbatim duplicate blocks in the conversion are read once. Millions of US$ "
-              "converted to whole US$."),
+              "converted to whole US$. A reporter's 'World' total is kept only in years when its table has "
+              "a partner line for a COW state (the USSR's 1960-62 tables hold only 'Asia not specified')."),
     ),
 ]

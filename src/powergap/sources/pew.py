@@ -49,18 +49,21 @@ def iso3_ccodes_strict(iso3: pd.Series, year: pd.Series, *, label: str, column: 
     COW state raises :class:`DataError` naming the file and the code, so that a new
     country in a future file is not silently lost.
     """
-    from ..states import iso3_to_ccode
+    from ..states import iso3_to_ccode, iso_windows
 
     # Map the distinct (code, year) pairs only: survey files have 10^5-10^6 rows.
     frame = pd.DataFrame({"raw": iso3.to_numpy(dtype=object), "year": year.to_numpy(dtype="int64")})
     pairs = frame.drop_duplicates().reset_index(drop=True)
     pairs["iso3"] = pairs["raw"].astype("string").str.strip().str.upper()
-    mapped = iso3_to_ccode(pairs["iso3"], pairs["year"]).astype("Int64")
+    mapped = iso3_to_ccode(pairs["iso3"], pairs["year"], source="state").astype("Int64")
     for code, cc in (extra or {}).items():
         mapped[pairs["iso3"] == code] = cc
     dropped = pairs["iso3"].isin(list(drop))
     mapped[dropped] = pd.NA
-    missing = mapped.isna() & ~dropped
+    # A known code outside its windows (Timor-Leste before it joined the system in 2002) is
+    # no state that year: dropped. Only codes no window knows are errors.
+    known = pairs["iso3"].isin(set(iso_windows()["code"]) | set(extra or {}))
+    missing = mapped.isna() & ~dropped & ~known
     if missing.any():
         raise DataError(f"{label}: {column} {pairs.loc[missing, 'iso3'].iloc[0]!r} is not a known country code")
     pairs["ccode"] = mapped

@@ -223,11 +223,10 @@ class HSGroup:
 @functools.lru_cache(maxsize=1)
 def hs_groups() -> dict[str, HSGroup]:
     """The shipped HS chapter groups, loaded strictly (two-digit chapters 01-99, no 77)."""
-    import yaml
+    from ..validate import load_yaml_text
 
     path = resources.files("powergap") / "data" / "hs_groups.yaml"
-    with path.open("r", encoding="utf-8") as fh:
-        doc = yaml.safe_load(fh)
+    doc = load_yaml_text(path.read_text(encoding="utf-8"), "hs_groups.yaml")  # duplicate keys refused
     if not isinstance(doc, dict) or not isinstance(doc.get("groups"), dict):
         raise DataError("hs_groups.yaml: expected a mapping 'groups'")
     out = {}

@@ -26,7 +26,8 @@ reports); any other current-US$ zero is missing.
 States: "USSR" is COW 365 to 1991 and "Russia" from 1992; "Czechoslovakia" 315 to 1992;
 "Yugoslavia" 345 to 1991 and "Serbia" 345 from 1992; "German Democratic Republic" 265 to
 1990; "Yemen, North" 678 to 1989; "Germany" before 1990 is the Federal Republic (COW 260
-from 1955, by SIPRI's own rows in ``data/iso_windows.tsv``). The "European Union" row (2022-2024) is not a state and is dropped.
+from 1955, by the "state" rows of ``data/iso_windows.tsv``: SIPRI reports the
+spending of the government of the day, so Sudan before 2011 is Sudan with the South). The "European Union" row (2022-2024) is not a state and is dropped.
 """
 
 from __future__ import annotations
@@ -162,7 +163,7 @@ def read_milex(raw: Path) -> SourceData:
     check_years(long["year"], path.name, lo=1900)
     if (long["value"] < 0).any():
         raise DataError(f"{path.name}: negative military expenditure for {long.loc[long['value'] < 0, 'name'].iloc[0]}")
-    long["ccode"] = names_to_ccode(long["name"], long["year"], label=path.name, aliases=ALIASES, source="sipri_milex")
+    long["ccode"] = names_to_ccode(long["name"], long["year"], label=path.name, aliases=ALIASES, source="state")
     long = long.dropna(subset=["ccode"])
     long["ccode"] = long["ccode"].astype("int64")
     check_unique(long, ["series", "ccode", "year"], path.name)

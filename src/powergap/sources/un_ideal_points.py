@@ -72,7 +72,7 @@ def _check_ccode_against_iso3(df: pd.DataFrame, label: str) -> None:
     from ..states import iso3_to_ccode
 
     iso = df["iso3c"].fillna("").astype(str).str.strip()
-    mapped = iso3_to_ccode(iso, df["year"])
+    mapped = iso3_to_ccode(iso, df["year"], source="state")
     clash = mapped.notna() & (mapped != df["ccode"])
     if clash.any():
         r = df[clash].iloc[0]

@@ -43,7 +43,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import DataError
-from .base import (Source, SeriesSpec, SourceData, attach_ccode, check_unique, check_years,  # noqa: F401
+from .base import (Source, SeriesSpec, SourceData, attach_ccode, check_years,  # noqa: F401 (attach_ccode re-exported)
                    empty_state_year, require_file, text_of, to_numeric)
 
 

@@ -76,7 +76,7 @@ def _read(path: Path, flow: str) -> pd.DataFrame:
 
 
 def _partner_ccode(iso3: pd.Series, year: pd.Series) -> pd.Series:
-    cc = iso3_to_ccode(iso3, year)
+    cc = iso3_to_ccode(iso3, year, source="state")
     extra = iso3.map(WITS_CODES).astype("Int64")
     return cc.fillna(extra)
 

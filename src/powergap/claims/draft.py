@@ -1,0 +1,1295 @@
+"""Draft checkable claims from prose: ``powergap claims draft``.
+
+:func:`draft_claims` reads a text (an essay, an op-ed), finds its quantitative statements
+and writes each as a claim in the format of docs/claims.md, ready for ``claims check``:
+
+1. paragraphs are lines; sentences are split with syntok (its own offsets are kept);
+2. figures are found by the grammar below (:func:`find_quantities`): amounts with a currency
+   and scale ("$245 billion", "1.6 trillion USD"), percentages, multiples ("eight times",
+   "fifty to one", "tenfold", "twice"), fractions in words ("a third", "nine tenths"),
+   ranges ("300,000 to 500,000") and plain numbers (years, dates and model names such as
+   S-400 are left out);
+3. states are found by name, demonym or adjective ("Chinese", "Kazakh", "Soviet"),
+   possessive ("Russia's") and capital used for the government ("Beijing"), each resolved by
+   :func:`powergap.states.resolve`;
+4. the quantity is mapped to a series through the lexicon ``claims/lexicon.yaml`` (the
+   concept named nearest to the figure in the sentence);
+5. operator and tolerance come from the wording (table ``HEDGES``; docs/claims.md);
+6. the year comes from the sentence, else the paragraph, else the text's date; the note says
+   which.
+
+A statement that maps to no concept is still drafted, with the series ``drafted_concept``
+(a wanted series of ``claims/series_registry.yaml``): it comes out unverifiable and its note
+names what is missing. Every draft carries a confidence (0-1) and the words it rests on.
+Nothing of the text is executed: an expression is assembled only from lexicon series ids,
+ISO3 codes and numbers, and is checked by the claim parser and binder before it is kept.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import math
+import os
+import re
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Iterable
+
+from ..errors import InputError
+
+MAX_TEXT_BYTES = 1_000_000  # about 12 times the five seed essays together (87 KB)
+MAX_DRAFTS = 1_000  # the claim file limit (powergap.claims.MAX_CLAIMS)
+PLACEHOLDER = "drafted_concept"  # wanted series of claims/series_registry.yaml
+
+__all__ = ["Draft", "draft_claims", "drafts_to_yaml", "read_text", "MAX_TEXT_BYTES", "HEDGES"]
+
+
+# ----------------------------------------------------------------------------- wording tables
+
+# Words before a figure -> (op, reading). "almost" is approx from below (see _expect).
+HEDGES: list[tuple[str, str]] = [
+    ("more than", ">"), ("over", ">"), ("above", ">"), ("exceeded", ">"), ("exceeding", ">"),
+    ("exceeds", ">"), ("exceed", ">"), ("surpassed", ">"), ("upwards of", ">"), ("in excess of", ">"),
+    ("passed", ">"), ("topped", ">"), ("greater than", ">"), ("higher than", ">"),
+    ("at least", ">="), ("no less than", ">="), ("no fewer than", ">="), ("not less than", ">="),
+    ("less than", "<"), ("under", "<"), ("below", "<"), ("fewer than", "<"), ("lower than", "<"),
+    ("at most", "<="), ("up to", "<="), ("no more than", "<="), ("not more than", "<="),
+    ("almost", "almost"), ("nearly", "almost"), ("close to", "almost"), ("just under", "almost"),
+    ("just shy of", "almost"), ("not quite", "almost"),
+    ("about", "approx"), ("around", "approx"), ("roughly", "approx"), ("some", "approx"),
+    ("approximately", "approx"), ("an estimated", "approx"), ("estimated", "approx"),
+    ("circa", "approx"), ("approx.", "approx"), ("~", "approx"), ("almost exactly", "approx"),
+]
+EXACT_TOLERANCE = 0.05  # a bare figure: 5%, or the rounding of its last digit if larger
+HEDGED_TOLERANCE = 0.10  # "about", "roughly", "some": 10%
+WORD_TOLERANCE = 0.10  # fractions and multiples in words ("a third", "eight times")
+GROWTH_TOLERANCE = 0.15  # "rose 1.9%": 15% of the rate (revisions, deflators)
+ALMOST_FACTOR, ALMOST_TOLERANCE = 0.95, 0.06  # "nearly X": approx 0.95X ± 6% (0.89X to 1.007X)
+RECORD_YEARS = 5  # "record": higher than each of the 5 years before
+
+_WORD_NUMBERS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+    "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
+    "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50,
+    "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100, "a hundred": 100,
+    "a dozen": 12, "dozen": 12,
+}
+_DENOMINATORS = {"half": 2, "halves": 2, "third": 3, "quarter": 4, "fourth": 4, "fifth": 5, "sixth": 6,
+                 "seventh": 7, "eighth": 8, "ninth": 9, "tenth": 10}
+_SCALES = {"thousand": 1e3, "million": 1e6, "mln": 1e6, "mn": 1e6, "m": 1e6, "billion": 1e9, "bn": 1e9,
+           "b": 1e9, "trillion": 1e12, "tn": 1e12, "trn": 1e12, "lakh": 1e5, "crore": 1e7}
+_FOLD = {"double": 2, "doubled": 2, "doubling": 2, "twice": 2, "triple": 3, "tripled": 3, "trebled": 3,
+         "quadrupled": 4, "halved": 0.5}
+_USD = {"$", "us$", "usd", "us dollars", "dollars", "u.s. dollars", "dollar"}
+
+_WORDNUM_RE = "|".join(sorted((re.escape(w) for w in _WORD_NUMBERS), key=len, reverse=True))
+_DEN_RE = "|".join(sorted(_DENOMINATORS, key=len, reverse=True))
+_NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+_SCALE_RE = r"thousand|million|mln|mn|billion|bn|trillion|tn|trn|lakh|crore|m\b|b\b"
+_CUR_AFTER = r"us dollars|u\.s\. dollars|dollars|dollar|usd|euros?|eur|yuan|rmb|renminbi|rubles?|roubles?|rupees?|pounds?"
+_NUMWORD = rf"(?:{_NUM}|{_WORDNUM_RE})"
+
+_QUANTITY_RES: list[tuple[str, re.Pattern]] = [
+    # $245 billion, US$ 3 bn, €5m
+    ("money", re.compile(rf"(?P<cur>us\$|\$|€|£|usd\s)\s?(?P<num>{_NUM})(?:\s?(?P<lo_to>to|-|–)\s?\$?(?P<num2>{_NUM}))?"
+                         rf"(?:\s?-?(?P<scale>{_SCALE_RE}))?", re.I)),
+    # 1.6 trillion USD, 340 billion dollars, 52 billion yuan
+    ("money", re.compile(rf"(?P<num>{_NUMWORD})\s?-?(?P<scale>{_SCALE_RE})?\s(?P<cur2>{_CUR_AFTER})\b", re.I)),
+    # 80%, 71 per cent, 2.5 percentage points, 300.000 to 500.000 -> below
+    ("percent", re.compile(rf"(?P<num>{_NUMWORD})(?:\s?(?P<lo_to>to|-|–)\s?(?P<num2>{_NUM}))?\s?"
+                           rf"(?P<pct>%|per\s?cent(?:age points?)?|percentage points?)", re.I)),
+    # eight times, 1.2 times, 14 times as many
+    ("times", re.compile(rf"(?P<num>{_NUMWORD})(?:\s|-)times\b", re.I)),
+    # tenfold, 3-fold, ten-fold
+    ("fold", re.compile(rf"(?P<num>{_NUMWORD})-?fold\b", re.I)),
+    # fifty to one, 3:1
+    ("to_one", re.compile(rf"\b(?P<num>{_NUMWORD})(?:\s+to\s+one\b|\s?:\s?1\b)", re.I)),
+    # twice, doubled, tripled, halved
+    ("word_fold", re.compile(r"\b(?P<word>twice|doubled|doubling|double|tripled|trebled|triple|quadrupled|halved)\b", re.I)),
+    # a third, one-third, two-thirds, nine tenths, three quarters, half
+    ("fraction", re.compile(rf"\b(?P<n>a|one|two|three|four|five|six|seven|eight|nine)[\s-](?P<den>{_DEN_RE})s?\b"
+                            rf"|\b(?P<half>half)\b", re.I)),
+    # 300,000 troops, 14 projects, 1.2 million people, 300.000 to 500.000
+    ("number", re.compile(rf"(?P<num>{_NUM})(?:\s?(?P<lo_to>to|-|–)\s?(?P<num2>{_NUM}))?(?:\s?-?(?P<scale>{_SCALE_RE}))?", re.I)),
+    # three pipelines (a number in words followed by a lexicon noun: checked later)
+    ("word_count", re.compile(rf"\b(?P<num>{_WORDNUM_RE})\s(?P<scale>million|billion|trillion|thousand)?", re.I)),
+]
+
+_GROWTH_UP = r"rose|rise|rising|risen|grew|grow|growing|grown|increased|increase|increasing|jumped|surged|soared|climbed|expanded|gained|up"
+_GROWTH_DOWN = r"fell|fall|falling|fallen|declined|decline|declining|dropped|drop|decreased|decrease|shrank|shrunk|slipped|contracted|plunged|slumped|down"
+_GROWTH_RE = re.compile(rf"\b(?P<dir_up>{_GROWTH_UP})|(?P<dir_down>{_GROWTH_DOWN})\b", re.I)
+_MORE_RE = re.compile(r"\b(more|larger|bigger|higher|greater|stronger|richer|superior|surpass\w*|overt(?:ook|aken|akes|ake)|"
+                      r"outpac\w*|outspen\w*|outnumber\w*|exceed\w*|dwarf\w*|ahead of|lead over|clear lead|dominance|advantage)\b", re.I)
+_LESS_RE = re.compile(r"\b(less|smaller|lower|weaker|poorer|fewer|behind|lags?|lagging|trails?|inferior)\b", re.I)
+_SUPER_RE = re.compile(r"\b(largest|biggest|greatest|highest|top|leading|main|foremost)\b", re.I)
+_RECORD_RE = re.compile(r"\brecord\b", re.I)
+_YEAR_RE = re.compile(r"(?<![\d$.,])(?P<y>1[89]\d\d|20\d\d)(?!\d|\.\d|,\d{3})(?P<s>s)?")
+_MONTHS = ("january|february|march|april|may|june|july|august|september|october|november|december|"
+           "jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec")
+_DATE_RE = re.compile(rf"\b(?:(?:{_MONTHS})\.?\s+\d{{1,2}},?\s+(?P<y1>(?:19|20)\d\d)|\d{{1,2}}\s+(?:{_MONTHS})\s+(?P<y2>(?:19|20)\d\d))\b", re.I)
+_DAY_RE = re.compile(rf"\b(?:{_MONTHS})\.?\s+\d{{1,2}}\b|\b\d{{1,2}}\s+(?:{_MONTHS})\b", re.I)
+_CLAUSE_RE = re.compile(r"[,;:—–()]|\s-\s|\bwhile\b|\bwhereas\b|\bbut\b", re.I)
+
+
+# ----------------------------------------------------------------------------- states
+
+# Demonyms, adjectives, capitals used for governments, and short forms -> ISO3. Names of
+# states ("Russia", "Kazakhstan") come from the resolver's own table (powergap.states).
+DEMONYMS: dict[str, str] = {
+    "russian": "RUS", "russians": "RUS", "soviet": "RUS", "soviets": "RUS", "moscow": "RUS", "kremlin": "RUS",
+    "chinese": "CHN", "sino": "CHN", "beijing": "CHN", "prc": "CHN",
+    "american": "USA", "americans": "USA", "washington": "USA", "u.s.": "USA", "us": "USA", "usa": "USA",
+    "united states": "USA", "america": "USA",
+    "kazakh": "KAZ", "kazakhs": "KAZ", "kazakhstani": "KAZ", "astana": "KAZ",
+    "uzbek": "UZB", "uzbeks": "UZB", "tashkent": "UZB", "kyrgyz": "KGZ", "bishkek": "KGZ",
+    "tajik": "TJK", "dushanbe": "TJK", "turkmen": "TKM", "ashgabat": "TKM",
+    "mongolian": "MNG", "mongolians": "MNG", "ulaanbaatar": "MNG",
+    "indian": "IND", "indians": "IND", "new delhi": "IND", "delhi": "IND",
+    "pakistani": "PAK", "pakistanis": "PAK", "islamabad": "PAK",
+    "mexican": "MEX", "mexicans": "MEX", "mexico city": "MEX",
+    "japanese": "JPN", "tokyo": "JPN", "korean": None, "south korean": "KOR", "seoul": "KOR",
+    "north korean": "PRK", "pyongyang": "PRK",
+    "german": "DEU", "germans": "DEU", "berlin": "DEU", "french": "FRA", "paris": "FRA",
+    "british": "GBR", "london": "GBR", "uk": "GBR", "u.k.": "GBR", "britain": "GBR",
+    "italian": "ITA", "rome": "ITA", "spanish": "ESP", "madrid": "ESP", "dutch": "NLD",
+    "polish": "POL", "warsaw": "POL", "ukrainian": "UKR", "ukrainians": "UKR", "kyiv": "UKR", "kiev": "UKR",
+    "belarusian": "BLR", "minsk": "BLR", "turkish": "TUR", "ankara": "TUR", "iranian": "IRN", "tehran": "IRN",
+    "israeli": "ISR", "saudi": "SAU", "riyadh": "SAU", "egyptian": "EGY", "cairo": "EGY",
+    "brazilian": "BRA", "brasilia": "BRA", "canadian": "CAN", "ottawa": "CAN", "australian": "AUS",
+    "canberra": "AUS", "vietnamese": "VNM", "hanoi": "VNM", "indonesian": "IDN", "jakarta": "IDN",
+    "taiwanese": "TWN", "taipei": "TWN", "afghan": "AFG", "kabul": "AFG", "bangladeshi": "BGD",
+    "dhaka": "BGD", "syrian": "SYR", "damascus": "SYR", "georgian": None, "armenian": "ARM",
+    "azerbaijani": "AZE", "baku": "AZE", "finnish": "FIN", "swedish": "SWE", "norwegian": "NOR",
+    "south african": "ZAF", "nigerian": "NGA", "argentine": "ARG", "argentinian": "ARG", "chilean": "CHL",
+    "venezuelan": "VEN", "cuban": "CUB", "havana": "CUB", "philippine": "PHL", "filipino": "PHL",
+    "manila": "PHL", "thai": "THA", "bangkok": "THA", "malaysian": "MYS", "singaporean": "SGP",
+    "new zealand": "NZL", "swiss": "CHE", "austrian": "AUT", "belgian": "BEL", "greek": "GRC",
+    "hungarian": "HUN", "czech": "CZE", "romanian": "ROU", "bulgarian": "BGR", "serbian": "SRB",
+    "estonian": "EST", "latvian": "LVA", "lithuanian": "LTU", "moldovan": "MDA", "iraqi": "IRQ",
+    "baghdad": "IRQ", "qatari": "QAT", "emirati": "ARE", "algerian": "DZA", "ethiopian": "ETH",
+    "kenyan": "KEN", "colombian": "COL", "peruvian": "PER", "sri lankan": "LKA", "nepalese": "NPL",
+    "nepali": "NPL", "burmese": "MMR", "myanmar": "MMR", "laotian": "LAO", "cambodian": "KHM",
+}
+# Capitalised words that look like state names but are not one here.
+_NOT_STATES = {"chad", "jordan", "georgia", "guinea", "niger", "turkey", "china sea", "korea",
+               "congo", "may", "march", "the", "us"}
+
+
+@dataclass(frozen=True)
+class Mention:
+    iso3: str
+    start: int
+    end: int
+    possessive: bool  # "Russia's", or an adjective before a noun ("Russian exports")
+    words: str
+
+
+@functools.lru_cache(maxsize=1)
+def _state_pattern() -> tuple[re.Pattern, dict[str, str]]:
+    from ..states import all_states
+
+    names: dict[str, str] = {}
+    for st in all_states():
+        if st.iso3 and st.name:
+            key = st.name.lower()
+            if key not in _NOT_STATES and len(key) > 3:
+                names.setdefault(key, st.iso3)
+    for key, iso in DEMONYMS.items():
+        if iso:
+            names[key] = iso
+    # State names that COW spells otherwise.
+    for key, iso in {"russia": "RUS", "china": "CHN", "kazakhstan": "KAZ", "iran": "IRN", "vietnam": "VNM",
+                     "south korea": "KOR", "north korea": "PRK", "myanmar": "MMR", "taiwan": "TWN",
+                     "germany": "DEU", "the netherlands": "NLD", "netherlands": "NLD", "belarus": "BLR",
+                     "turkey": "TUR", "türkiye": "TUR", "united kingdom": "GBR", "soviet union": "RUS",
+                     "ussr": "RUS", "the united states": "USA"}.items():
+        names[key] = iso
+    alts = sorted((re.escape(k) for k in names), key=len, reverse=True)
+    # Case-sensitive on the first letter: names are capitalised ("US", not "us").
+    pat = re.compile(r"(?<![\w.])(?:" + "|".join(alts) + r")(?:['’]s)?(?![\w])", re.I)
+    return pat, names
+
+
+def find_states(sentence: str) -> list[Mention]:
+    """States named in a sentence, in order: names, demonyms, capitals, possessives."""
+    from ..states import resolve
+
+    pat, names = _state_pattern()
+    out: list[Mention] = []
+    for m in pat.finditer(sentence):
+        raw = m.group(0)
+        if not raw[0].isupper():
+            continue
+        poss = raw.endswith(("'s", "’s"))
+        key = raw[:-2] if poss else raw
+        iso = names.get(key.lower())
+        if iso is None:
+            continue
+        if key in ("US", "U.S.") and re.match(r"\s?(?:\$|dollars?)", sentence[m.end():m.end() + 9]):
+            continue  # "US dollars", "US$": a currency
+        # An adjective before a noun ("Russian exports", "Chinese investment") owns like a possessive.
+        adjective = key.lower() in DEMONYMS and not key.lower().endswith("s") and \
+            re.match(r"\s+[a-z]", sentence[m.end():m.end() + 2] or "") is not None
+        iso = resolve(iso).label
+        out.append(Mention(iso, m.start(), m.end(), poss or adjective, raw))
+        if key.lower() == "sino" and sentence[m.end():m.end() + 1] in "-–":
+            # "Sino-Russian": the second half is found by the next match
+            pass
+    return out
+
+
+# ----------------------------------------------------------------------------- lexicon
+
+@dataclass(frozen=True)
+class Concept:
+    id: str
+    label: str
+    keywords: tuple[str, ...]
+    series: str
+    unit: str
+    dyadic: bool = False
+    single: str | None = None
+    growth: str | None = None
+    of_gdp: str | None = None
+    share: str | None = None
+    reverse: bool = False
+    wanted: bool = False
+    function: str | None = None
+
+
+_CONCEPT_KEYS = {"id", "label", "keywords", "series", "unit", "dyadic", "single", "growth", "of_gdp", "share",
+                 "reverse", "wanted", "function"}
+_UNITS = {"usd", "persons", "count", "share", "pct", "tiv", "index"}
+
+
+def lexicon_path() -> Path:
+    return Path(str(resources.files("powergap.claims") / "lexicon.yaml"))
+
+
+@functools.lru_cache(maxsize=4)
+def load_lexicon(path: str | None = None) -> tuple[Concept, ...]:
+    """The concepts of ``claims/lexicon.yaml`` (or another lexicon file), checked strictly."""
+    from ..validate import load_yaml_text
+
+    p = Path(path) if path else lexicon_path()
+    try:
+        text = p.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as e:
+        raise InputError(f"{p}: cannot read the lexicon ({e})") from None
+    doc = load_yaml_text(text, str(p))
+    if not isinstance(doc, dict) or not isinstance(doc.get("concepts"), list):
+        raise InputError(f"{p}: a lexicon is a mapping with a list 'concepts'")
+    out = []
+    seen = set()
+    for i, c in enumerate(doc["concepts"], 1):
+        if not isinstance(c, dict):
+            raise InputError(f"{p}: concept #{i} is not a mapping")
+        bad = set(c) - _CONCEPT_KEYS
+        if bad:
+            raise InputError(f"{p}: concept #{i}: unknown key(s) {', '.join(sorted(bad))}")
+        for k in ("id", "label", "keywords", "series", "unit"):
+            if k not in c:
+                raise InputError(f"{p}: concept #{i}: missing {k!r}")
+        if c["unit"] not in _UNITS:
+            raise InputError(f"{p}: concept {c['id']!r}: unit {c['unit']!r} is not one of {', '.join(sorted(_UNITS))}")
+        if c["id"] in seen:
+            raise InputError(f"{p}: concept {c['id']!r} listed twice")
+        seen.add(c["id"])
+        kws = c["keywords"]
+        if not isinstance(kws, list) or not kws or not all(isinstance(k, str) and k.strip() for k in kws):
+            raise InputError(f"{p}: concept {c['id']!r}: keywords must be a list of words")
+        out.append(Concept(str(c["id"]), str(c["label"]), tuple(k.lower().strip() for k in kws), str(c["series"]),
+                           str(c["unit"]), bool(c.get("dyadic", False)), c.get("single"), c.get("growth"),
+                           c.get("of_gdp"), c.get("share"), bool(c.get("reverse", False)),
+                           bool(c.get("wanted", False)), c.get("function")))
+    return tuple(out)
+
+
+@functools.lru_cache(maxsize=4)
+def _keyword_pattern(concepts: tuple[Concept, ...]) -> tuple[re.Pattern, dict[str, Concept]]:
+    by_kw: dict[str, Concept] = {}
+    for c in concepts:
+        for k in c.keywords:
+            by_kw.setdefault(k, c)
+    alts = []
+    for k in sorted(by_kw, key=len, reverse=True):
+        body = re.escape(k.rstrip("*"))
+        alts.append(body + (r"\w*" if k.endswith("*") else ""))
+    return re.compile(r"(?<![\w])(?:" + "|".join(alts) + r")(?![\w])", re.I), by_kw
+
+
+@dataclass(frozen=True)
+class Hit:
+    concept: Concept
+    start: int
+    end: int
+    words: str
+
+
+def find_concepts(sentence: str, concepts: tuple[Concept, ...]) -> list[Hit]:
+    pat, by_kw = _keyword_pattern(concepts)
+    out = []
+    for m in pat.finditer(sentence):
+        w = m.group(0).lower()
+        c = by_kw.get(w)
+        if c is None:  # a stem keyword ("export*")
+            c = next(cc for k, cc in by_kw.items() if k.endswith("*") and w.startswith(k[:-1]))
+        out.append(Hit(c, m.start(), m.end(), m.group(0)))
+    return out
+
+
+# ----------------------------------------------------------------------------- quantities
+
+@dataclass
+class Quantity:
+    kind: str  # money, percent, multiple, fraction, number
+    value: float
+    start: int
+    end: int
+    words: str
+    currency: str | None = None  # "usd" or another currency word
+    decimals_unit: float = 1.0  # size of the last stated digit, in the value's unit
+    growth: bool = False  # a "fold"/"doubled" figure read as growth
+    range_half: float = 0.0  # half the width of a stated range
+
+
+def _num(text: str) -> tuple[float, float]:
+    """A number and the size of its last stated digit: "1.6" -> (1.6, 0.1); "3,200" -> (3200, 1)."""
+    t = text.strip().lower()
+    if t in _WORD_NUMBERS:
+        return float(_WORD_NUMBERS[t]), 1.0
+    if re.fullmatch(r"\d{1,3}(?:\.\d{3})+", t) and not t.startswith("0"):
+        # European thousands separators: "300.000" is three hundred thousand
+        return float(t.replace(".", "")), 1.0
+    t = t.replace(",", "")
+    v = float(t)
+    step = 10.0 ** -len(t.split(".")[1]) if "." in t else 1.0
+    return v, step
+
+
+def find_quantities(sentence: str) -> list[Quantity]:
+    """The figures of a sentence (grammar above), left to right, without overlaps."""
+    taken: list[tuple[int, int]] = []
+    out: list[Quantity] = []
+    blocked = [(m.start(), m.end()) for m in _DAY_RE.finditer(sentence)]
+
+    def free(a: int, b: int) -> bool:
+        return all(b <= s or a >= e for s, e in taken + blocked)
+
+    for kind, rx in _QUANTITY_RES:
+        for m in rx.finditer(sentence):
+            a, b = m.span()
+            words = m.group(0).strip()
+            if not words or not free(a, b):
+                continue
+            b = a + len(m.group(0).rstrip())
+            prev = sentence[a - 1] if a else " "
+            nxt = sentence[b] if b < len(sentence) else " "
+            if kind in ("number", "percent", "times", "fold", "to_one") and (prev.isalpha() or prev in "-_/"):
+                continue  # S-400, G20, SU-35
+            if kind == "number" and (nxt.isalpha() and nxt.lower() not in "mb" or nxt in "-/"):
+                continue  # 5G, 80th, 2018/19
+            q = _quantity(kind, m, sentence, a, b)
+            if q is None:
+                continue
+            taken.append((a, b))
+            out.append(q)
+    out.sort(key=lambda q: q.start)
+    return out
+
+
+def _quantity(kind: str, m: re.Match, sentence: str, a: int, b: int) -> Quantity | None:
+    g = m.groupdict()
+    words = sentence[a:b]
+    if kind == "money":
+        v, step = _num(g["num"])
+        scale = _SCALES.get((g.get("scale") or "").lower(), 1.0)
+        cur = (g.get("cur") or g.get("cur2") or "").strip().lower()
+        currency = "usd" if cur in _USD or cur == "usd" else cur
+        half = 0.0
+        if g.get("num2"):
+            v2, _ = _num(g["num2"])
+            half = abs(v2 - v) / 2 * scale
+            v = (v + v2) / 2
+        return Quantity("money", v * scale, a, b, words, currency, step * scale, range_half=half)
+    if kind == "percent":
+        v, step = _num(g["num"])
+        half = 0.0
+        if g.get("num2"):
+            v2, _ = _num(g["num2"])
+            half = abs(v2 - v) / 200
+            v = (v + v2) / 2
+        if "point" in g["pct"].lower():
+            return Quantity("points", v / 100, a, b, words, decimals_unit=step / 100)
+        return Quantity("percent", v / 100, a, b, words, decimals_unit=step / 100, range_half=half)
+    if kind in ("times", "to_one"):
+        v, step = _num(g["num"])
+        if v <= 1 and kind == "times":
+            return None
+        return Quantity("multiple", v, a, b, words, decimals_unit=step)
+    if kind == "fold":
+        v, step = _num(g["num"])
+        return Quantity("multiple", v, a, b, words, decimals_unit=step, growth=True)
+    if kind == "word_fold":
+        w = g["word"].lower()
+        return Quantity("multiple", float(_FOLD[w]), a, b, words, growth=w not in ("twice", "double"))
+    if kind == "fraction":
+        if g.get("half"):
+            if re.match(r"\s+(?:of|a|the)\b", sentence[b:b + 5]) is None and not re.search(r"\b(more than|nearly|almost|about|over|under|less than|than)\s+$", sentence[:a]):
+                return None  # "the first half", "on behalf"
+            return Quantity("fraction", 0.5, a, b, words)
+        n = 1 if g["n"].lower() in ("a", "one") else _WORD_NUMBERS[g["n"].lower()]
+        den = _DENOMINATORS[g["den"].lower()]
+        if g["den"].lower() in ("third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth") and \
+                g["n"].lower() in ("a", "one") and re.match(r"\s+(?:term|time|round|largest|biggest|century|quarter|country)", sentence[b:b + 12]):
+            return None  # "a third term", "the fifth largest"
+        if n >= den:
+            return None
+        return Quantity("fraction", n / den, a, b, words)
+    if kind == "number":
+        raw = g["num"]
+        if g.get("scale") and g["scale"].lower() in ("m", "b") and not re.match(r"\s?-?[mb]\b", sentence[a + len(raw):b + 1]):
+            return None
+        v, step = _num(raw)
+        scale = _SCALES.get((g.get("scale") or "").lower(), 1.0)
+        if not g.get("scale") and not g.get("num2") and re.fullmatch(r"(?:1[89]|20)\d\d", raw):
+            return None  # a year
+        if not g.get("scale") and re.fullmatch(r"\d{1,2}", raw) and re.match(r"\s*(?:years?|months?|days?|weeks?|hours?|minutes?)\b", sentence[b:b + 10]):
+            return None  # a duration
+        half = 0.0
+        if g.get("num2"):
+            if re.fullmatch(r"(?:1[89]|20)\d\d", raw):
+                return None  # 2019-2023
+            v2, _ = _num(g["num2"])
+            half = abs(v2 - v) / 2 * scale
+            v = (v + v2) / 2
+        if v == 0:
+            return None
+        return Quantity("number", v * scale, a, b, sentence[a:b], decimals_unit=step * scale, range_half=half)
+    if kind == "word_count":
+        v = float(_WORD_NUMBERS[g["num"].lower()])
+        scale = _SCALES.get((g.get("scale") or "").lower(), 1.0)
+        if scale == 1.0 and v < 3:
+            return None  # "the two states", "one of"
+        return Quantity("number", v * scale, a, b, sentence[a:b].rstrip(), decimals_unit=scale)
+    return None
+
+
+# ----------------------------------------------------------------------------- years
+
+@dataclass(frozen=True)
+class YearRef:
+    year: int
+    start: int
+    end: int
+    decade: bool
+
+
+def find_years(sentence: str) -> list[YearRef]:
+    out = []
+    for m in _YEAR_RE.finditer(sentence):
+        nxt = sentence[m.end():m.end() + 12].lower()
+        if re.match(r"\s?(?:%|per ?cent|billion|million|trillion|troops|people)", nxt):
+            continue
+        out.append(YearRef(int(m.group("y")), m.start(), m.end(), bool(m.group("s"))))
+    return out
+
+
+def text_date(text: str) -> tuple[int | None, str]:
+    """The year the text was written: its first full date, else the latest year it names."""
+    m = _DATE_RE.search(text[:20000])
+    if m:
+        return int(m.group("y1") or m.group("y2")), f"the text's date ({m.group(0).strip()})"
+    import datetime
+
+    now = datetime.date.today().year
+    years = [y.year for y in find_years(text) if y.year <= now and not y.decade]
+    if years:
+        return max(years), "the latest year the text names"
+    return None, ""
+
+
+# ----------------------------------------------------------------------------- drafts
+
+@dataclass
+class Draft:
+    """One drafted claim: the claim (``to_claim``) plus how it was read."""
+
+    id: str
+    text: str
+    source: str
+    value: str
+    expect: dict
+    note: str
+    confidence: float
+    concept: str | None
+    rests_on: list[str]
+    line: int
+    sentence: str
+    anchor: tuple[int, int]  # characters of the line the draft rests on (figure or cue)
+    sentence_span: tuple[int, int]
+    mapped: bool = True  # False: the placeholder series (no concept)
+
+    def to_claim(self) -> dict:
+        return {"id": self.id, "text": self.text, "source": self.source, "value": self.value,
+                "expect": dict(self.expect), "note": self.note}
+
+
+@dataclass
+class _Sentence:
+    text: str
+    start: int  # offset in the line
+    line: int
+    section: str
+    paragraph_years: list[YearRef]
+    prev_states: list[Mention]
+    para_states: list[Mention]
+
+
+def read_text(path: str | os.PathLike) -> str:
+    """Read a text file for drafting: UTF-8, not empty, at most ``MAX_TEXT_BYTES``.
+
+    Raises :class:`InputError` with one line naming the file and the problem.
+    """
+    p = Path(path)
+    try:
+        if p.is_dir():
+            raise InputError(f"{p}: is a directory, not a text file")
+        size = p.stat().st_size
+        if size > MAX_TEXT_BYTES:
+            raise InputError(f"{p}: too large to draft claims from ({size:,} bytes; at most {MAX_TEXT_BYTES:,})")
+        with open(p, "rb") as fh:
+            data = fh.read(MAX_TEXT_BYTES + 1)
+    except FileNotFoundError:
+        raise InputError(f"{p}: no such file") from None
+    except PermissionError:
+        raise InputError(f"{p}: permission denied") from None
+    except OSError as e:
+        raise InputError(f"{p}: cannot read ({e.strerror or e})") from None
+    return _decode(data, str(p))
+
+
+def _decode(data: bytes, label: str) -> str:
+    if len(data) > MAX_TEXT_BYTES:
+        raise InputError(f"{label}: too large to draft claims from (more than {MAX_TEXT_BYTES:,} bytes)")
+    if b"\x00" in data[:8192]:
+        raise InputError(f"{label}: a binary file, not text (it holds NUL bytes)")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        raise InputError(f"{label}: not UTF-8 text (byte {e.start:,} cannot be decoded); save it as UTF-8") from None
+    return _check_text(text, label)
+
+
+def _check_text(text: str, label: str) -> str:
+    if len(text.encode("utf-8", "surrogatepass")) > MAX_TEXT_BYTES:
+        raise InputError(f"{label}: too large to draft claims from (more than {MAX_TEXT_BYTES:,} bytes)")
+    if not text.strip():
+        raise InputError(f"{label}: empty text (nothing to draft claims from)")
+    bad = sum(1 for ch in text[:20000] if ord(ch) < 32 and ch not in "\n\r\t\f")
+    if bad > 10:
+        raise InputError(f"{label}: looks binary, not text ({bad} control characters)")
+    return text
+
+
+def _is_heading(line: str) -> bool:
+    s = line.strip()
+    return 0 < len(s) <= 120 and s[-1] not in ".?!:;,\"”’)" and len(s.split()) <= 16 and s[0].isupper() \
+        and not re.search(r"\d{2,}", s)
+
+
+def _sentences(text: str):
+    """(line number, section, line text, [(start, end)]) for every non-empty line."""
+    import syntok.segmenter as segmenter
+
+    section = "introduction"
+    for i, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        if _is_heading(line):
+            section = line.strip()
+            continue
+        spans = []
+        for para in segmenter.analyze(line):
+            for sent in para:
+                if not sent:
+                    continue
+                a = sent[0].offset
+                last = sent[-1]
+                spans.append((a, last.offset + len(last.value)))
+        yield i, section, line, spans
+
+
+def draft_claims(text_or_path, *, name: str | None = None, store=None, lexicon: str | None = None) -> list[Draft]:
+    """Draft checkable claims from a text.
+
+    Parameters
+    ----------
+    text_or_path
+        A path (``str`` without line breaks naming an existing file, or ``os.PathLike``) or
+        the text itself.
+    name
+        The document name used in each claim's ``source`` (default: the file's name, or
+        "text").
+    store
+        The snapshot used to check that each drafted expression binds (default: shipped).
+    lexicon
+        Another lexicon file (default ``claims/lexicon.yaml``).
+
+    Returns
+    -------
+    list of Draft
+        In text order; ``[d.to_claim() for d in drafts]`` is a claim list for
+        :func:`powergap.check_claims`, and :func:`drafts_to_yaml` writes it as a file.
+
+    Raises
+    ------
+    InputError
+        A missing, binary, non-UTF-8, empty or too large input (one line).
+    """
+    if isinstance(text_or_path, (os.PathLike,)) or (
+            isinstance(text_or_path, str) and "\n" not in text_or_path and len(text_or_path) < 1024
+            and (text_or_path.endswith((".txt", ".md", ".text")) or Path(text_or_path).is_file())):
+        p = Path(text_or_path)
+        text = read_text(p)
+        name = name or p.name
+    elif isinstance(text_or_path, bytes):
+        text = _decode(text_or_path, name or "text")
+    elif isinstance(text_or_path, str):
+        text = _check_text(text_or_path, name or "text")
+    else:
+        raise InputError(f"draft_claims needs a text or a path, not a {type(text_or_path).__name__}")
+    return _Drafter(text, name or "text", store, load_lexicon(lexicon)).run()
+
+
+class _Drafter:
+    def __init__(self, text: str, name: str, store, concepts: tuple[Concept, ...]):
+        self.text = text
+        self.name = name
+        self.concepts = concepts
+        self.date, self.date_how = text_date(text)
+        self.drafts: list[Draft] = []
+        self.mentions: list[Mention] = []
+        self.ids: dict[str, int] = {}
+        from . import _store
+        from .evaluate import Binder
+
+        self.binder = Binder(_store(store))
+        counts: dict[str, int] = {}
+        for m in find_states(text[:200_000]):
+            counts[m.iso3] = counts.get(m.iso3, 0) + 1
+        self.main_states = [k for k, _ in sorted(counts.items(), key=lambda kv: -kv[1])][:2]
+
+    # -------------------------------------------------------------- walk the text
+    def run(self) -> list[Draft]:
+        for line_no, section, line, spans in _sentences(self.text):
+            para_years = find_years(line)
+            para_states = find_states(line)
+            prev_states: list[Mention] = []
+            for a, b in spans:
+                s = _Sentence(line[a:b], a, line_no, section, para_years, prev_states, para_states)
+                self.sentence(s)
+                found = find_states(s.text)
+                if found:
+                    prev_states = found
+                if len(self.drafts) >= MAX_DRAFTS:
+                    return self.drafts
+        return self.drafts
+
+    def sentence(self, s: _Sentence) -> None:
+        qs = find_quantities(s.text)
+        hits = find_concepts(s.text, self.concepts)
+        states = find_states(s.text)
+        self.mentions = states
+        years = [y for y in find_years(s.text) if not any(q.start <= y.start < q.end for q in qs)]
+        made = 0
+        last: Hit | None = None
+        for q in qs:
+            if q.kind == "number" and q.currency is None and not hits:
+                continue  # a bare number with nothing it counts ("in 14 regions")
+            if q.kind == "number" and q.value < 3 and q.decimals_unit == 1.0:
+                continue
+            usable = [h for h in hits if not any(_denominator(s.text, q2, h) for q2 in qs)]
+            hit = self.nearest(usable, q.start, q.end, s.text)
+            if hit is None and last is not None:
+                hit = last  # "India spent $83 billion, while Pakistan spent less than $9 billion"
+            last = hit or last
+            self.draft_quantity(s, q, hit, states, years)
+            made += 1
+            if _RECORD_RE.search(s.text[max(0, q.start - 25):q.start]) and hit and not hit.concept.wanted:
+                self.draft_record(s, q, hit, states, years)
+        if made == 0 and hits:
+            self.draft_comparison(s, hits, states, years)
+
+    @staticmethod
+    def nearest(hits: list[Hit], a: int, b: int, sentence: str) -> Hit | None:
+        best, best_d = None, math.inf
+        for h in hits:
+            lo, hi = (h.end, a) if h.end <= a else (b, h.start) if h.start >= b else (a, a)
+            gap = sentence[lo:hi]
+            d = max(0, hi - lo) + 60 * len(_CLAUSE_RE.findall(gap)) - 0.01 * len(h.words)
+            if h.start >= b:
+                d += 5  # a concept named before the figure usually owns it
+            if d < best_d:
+                best, best_d = h, d
+        return best if best_d < 200 else None
+
+    # -------------------------------------------------------------- context
+    def year_for(self, s: _Sentence, years: list[YearRef], at: int) -> tuple[int | None, str, YearRef | None]:
+        plain = [y for y in years if not y.decade]
+        before = [y for y in plain if y.end <= at]
+        if before:
+            return before[-1].year, "the sentence", before[-1]
+        if plain:
+            return plain[0].year, "the sentence", plain[0]
+        line_years = [y for y in s.paragraph_years if not y.decade and y.start < s.start]
+        if line_years:
+            return line_years[-1].year, "the paragraph", None
+        line_years = [y for y in s.paragraph_years if not y.decade]
+        if line_years:
+            return line_years[0].year, "the paragraph", None
+        if self.date:
+            return self.date, self.date_how, None
+        return None, "", None
+
+    @staticmethod
+    def year_range(s: _Sentence, years: list[YearRef]) -> tuple[int, int] | None:
+        m = re.search(r"\b(?:from|between)\s+(?:\w+\s+)?((?:19|20)\d\d)\s+(?:to|and|until|through|-|–)\s+((?:19|20)\d\d)\b",
+                      s.text)
+        if m and int(m.group(1)) < int(m.group(2)):
+            return int(m.group(1)), int(m.group(2))
+        return None
+
+    def states_for(self, s: _Sentence, states: list[Mention], at: int, need: int) -> tuple[list[Mention], str]:
+        if len({m.iso3 for m in states}) >= need:
+            return states, "the sentence"
+        pool = list(states)
+        for extra, how in ((s.prev_states, "the previous sentence"), (s.para_states, "the paragraph")):
+            for m in extra:
+                if m.iso3 not in [p.iso3 for p in pool]:
+                    pool.append(m)
+            if len({p.iso3 for p in pool}) >= need:
+                return pool, how if not states else f"the sentence and {how}"
+        for iso in self.main_states:
+            if iso not in [p.iso3 for p in pool]:
+                pool.append(Mention(iso, -1, -1, False, iso))
+        return pool, "the text's main states"
+
+    @staticmethod
+    def distinct(states: list[Mention]) -> list[Mention]:
+        out: list[Mention] = []
+        for m in states:
+            if m.iso3 not in [o.iso3 for o in out]:
+                out.append(m)
+        return out
+
+    def order_pair(self, s: _Sentence, states: list[Mention], hit: Hit | None) -> tuple[str, str]:
+        """(A, B) for a dyadic flow or a comparison: owner or exporter first."""
+        st = self.distinct(states)
+        a, b = st[0], st[1]
+        for m in st[:2]:
+            before = s.text[max(0, m.start - 12):m.start].lower() if m.start >= 0 else ""
+            if re.search(r"\b(to|into|in|with|from)\s+(?:the\s+)?$", before):
+                word = re.search(r"\b(to|into|in|with|from)\s+(?:the\s+)?$", before).group(1)
+                other = b if m is a else a
+                if word == "from":
+                    a, b = m, other
+                else:
+                    a, b = other, m
+                break
+        return a.iso3, b.iso3
+
+    # -------------------------------------------------------------- one figure
+    def draft_quantity(self, s: _Sentence, q: Quantity, hit: Hit | None, states: list[Mention],
+                       years: list[YearRef]) -> None:
+        op, hedge = self.hedge(s.text, q.start)
+        year, year_how, _ = self.year_for(s, years, q.start)
+        rests = [q.words] + ([hedge] if hedge else []) + ([hit.words] if hit else [])
+        low = s.text.lower()
+        if year is None:
+            return self.placeholder(s, q, hit, states, "no year in the text", rests, op, hedge, None, "")
+        c = hit.concept if hit else None
+        if c is None:
+            return self.placeholder(s, q, None, states, "no concept of the lexicon names this figure", rests, op,
+                                    hedge, year, year_how)
+        growth = self.growth_dir(s.text, q)
+        after = low[q.end:q.end + 25]
+        conf = 0.55 + (0.15 if hit and abs(hit.start - q.start) < 60 else 0) + (0.1 if year_how == "the sentence" else 0)
+        value, target, reading, need_conf = None, None, "", 0.0
+        st1, how1 = self.states_for(s, states, q.start, 1)
+        st1 = self.distinct(st1)
+        states_how = how1
+        a = self.owner(s, st1, hit, q.start) if st1 else None
+        yr = self.year_range(s, years)
+        if c.wanted:
+            # A wanted series: the value names it so the claim says what is missing.
+            if c.dyadic:
+                st2, states_how = self.states_for(s, states, q.start, 2)
+                st2 = self.distinct(st2)
+                if len(st2) < 2:
+                    return self.placeholder(s, q, hit, states, "two states needed", rests, op, hedge, year, year_how)
+                A, B = self.order_pair(s, st2, hit)
+                value = f"{c.series}({A}, {B}, {year})"
+            else:
+                value = f"{c.series}({a.iso3}, {year})"
+            target, reading = self.target_for_unit(q, c)
+            if target is None:
+                return self.placeholder(s, q, hit, states, reading, rests, op, hedge, year, year_how)
+            conf = min(conf, 0.5)
+        elif growth is not None and q.kind in ("percent", "multiple", "fraction") and not (q.kind == "multiple" and not q.growth and growth == 0):
+            series = c.growth or (c.single if c.dyadic and c.single else c.series)
+            y0, y1 = (yr if yr else (year - 1, year))
+            sign = -1 if growth < 0 else 1
+            if q.kind == "multiple":
+                target = q.value - 1 if q.growth or q.value > 1 else q.value
+                reading = f"'{q.words}' read as growth of {target:g} (x{q.value:g})"
+            else:
+                target = sign * q.value
+                reading = f"'{q.words}' read as growth of {target:+.4g} from {y0} to {y1}"
+            if c.dyadic and c.function is None and len(self.distinct(self.states_for(s, states, q.start, 2)[0])) >= 2 \
+                    and not c.growth:
+                A, B = self.order_pair(s, self.states_for(s, states, q.start, 2)[0], hit)
+                value = f"growth({c.series}, {A}, {B}, {y0}, {y1})"
+            else:
+                value = f"growth({series}, {a.iso3}, {y0}, {y1})"
+            op = op if op in (">", "<", ">=", "<=") else op
+            q.decimals_unit = q.decimals_unit  # tolerance from GROWTH_TOLERANCE below
+            return self.emit(s, q, hit, value, target, op, hedge, reading, year_how, states_how, rests, conf,
+                             growth=True)
+        elif q.kind == "percent" and re.match(r"\s+(more|higher|larger|greater|bigger|richer|less|lower|smaller|poorer)\s+than\b", after) \
+                and (c.single if c.dyadic else c.series) \
+                and len(self.distinct(self.states_for(s, states, q.start, 2)[0])) >= 2:
+            series = c.single if c.dyadic else c.series
+            st2, states_how = self.states_for(s, states, q.start, 2)
+            A, B = self.compare_pair(s, self.distinct(st2), q.start)
+            word = re.match(r"\s+(\w+)", after).group(1)
+            if word in ("less", "lower", "smaller", "poorer"):
+                value, target = f"1 - ratio({series}, {A}, {B}, {year})", q.value
+            else:
+                value, target = f"ratio({series}, {A}, {B}, {year}) - 1", q.value
+            reading = f"'{q.words} {word} than' read as the ratio of {A} to {B} minus one"
+        elif q.kind in ("percent", "fraction", "points"):
+            value, target, reading, states_how = self.share_value(s, q, c, states, a, year, yr, low, after)
+            if value is None:
+                return self.placeholder(s, q, hit, states, reading, rests, op, hedge, year, year_how)
+        elif q.kind == "multiple":
+            st2, states_how = self.states_for(s, states, q.start, 2)
+            st2 = self.distinct(st2)
+            series = c.single if c.dyadic else c.series
+            if len(st2) < 2 or not series:
+                return self.placeholder(s, q, hit, states, "a multiple needs two states and a state-level series",
+                                        rests, op, hedge, year, year_how)
+            A, B = self.compare_pair(s, st2, q.start)
+            value = f"ratio({series}, {A}, {B}, {year})"
+            target = q.value
+            reading = f"'{q.words}' read as the ratio of {A} to {B}"
+            if re.match(r"\s+(more|larger|bigger|higher|greater)\b", low[q.end:q.end + 10]):
+                reading += " ('N times more' read as N times as much)"
+        else:  # money or a number
+            target, reading = self.target_for_unit(q, c)
+            if target is None:
+                return self.placeholder(s, q, hit, states, reading, rests, op, hedge, year, year_how)
+            by_before = re.search(r"\bby\s+(?:\w+\s+){0,2}$", low[max(0, q.start - 25):q.start]) is not None
+            st2, how2 = self.states_for(s, states, q.start, 2)
+            st2 = self.distinct(st2)
+            series = c.single if c.dyadic else c.series
+            if by_before and growth is not None:
+                if c.dyadic and len(st2) >= 2:
+                    A, B = self.order_pair(s, st2, hit)
+                    value = f"change({c.series}, {A}, {B}, {year - 1}, {year})"
+                else:
+                    value = f"change({series}, {a.iso3}, {year - 1}, {year})"
+                target = target * (-1 if growth < 0 else 1)
+                reading = f"'{q.words}' read as the change from {year - 1} to {year}"
+            elif by_before and len(st2) >= 2 and series and _MORE_RE.search(low[:q.start]):
+                A, B = self.compare_pair(s, st2, q.start)
+                value = f"{series}({A}, {year}) - {series}({B}, {year})"
+                reading = f"'{q.words}' read as the gap between {A} and {B}"
+                states_how = how2
+            elif c.dyadic and len(st2) >= 2 and (self.pair_in_sentence(states) or not c.single):
+                A, B = self.order_pair(s, st2, hit)
+                if c.reverse:
+                    A, B = B, A
+                value = f"{c.series}({A}, {B}, {year})"
+                states_how = how2
+                if c.function:
+                    value = f"{c.function}({A}, {B}, {year})"
+            elif series:
+                value = f"{series}({a.iso3}, {year})"
+            else:
+                return self.placeholder(s, q, hit, states, "a dyadic series needs two states", rests, op, hedge,
+                                        year, year_how)
+        self.emit(s, q, hit, value, target, op, hedge, reading, year_how, states_how, rests, conf)
+
+    def pair_in_sentence(self, states: list[Mention]) -> bool:
+        return len({m.iso3 for m in states}) >= 2
+
+    def owner(self, s: _Sentence, st: list[Mention], hit: Hit | None, at: int | None = None) -> Mention:
+        """The state a figure belongs to.
+
+        The possessive or adjective just before the concept ("Russia's trade", "Chinese
+        investment") where the concept is in the figure's clause; else the state named last
+        before the figure in its clause; else the first state.
+        """
+        mentions = [m for m in self.mentions if m.start >= 0] or st
+        same_clause = hit is not None and (at is None or not _CLAUSE_RE.search(
+            s.text[min(hit.end, at):max(hit.start, at)]))
+        if hit and same_clause:
+            owners = [m for m in mentions if m.possessive and 0 <= hit.start - m.end <= 30]
+            if owners:
+                return owners[-1]
+        if at is not None:
+            before = [m for m in mentions if m.end <= at]
+            if before and not _CLAUSE_RE.search(s.text[before[-1].end:at]):
+                return before[-1]
+        if hit:
+            owners = [m for m in mentions if m.possessive and 0 <= hit.start - m.end <= 30]
+            if owners:
+                return owners[-1]
+            before = [m for m in mentions if 0 <= m.end <= hit.start]
+            if before:
+                return before[-1]
+        return st[0]
+
+    def compare_pair(self, s: _Sentence, st: list[Mention], at: int) -> tuple[str, str]:
+        """(larger, other) for "A ... N times B": the subject first; "that is N times" refers back."""
+        st = self.distinct(st)
+        inside = [m for m in st if m.start >= 0]
+        if re.match(r"\s*(that|this|it)\b", s.text[:at].lower()) and len([m for m in inside if m.start < at]) < 1:
+            # "That's eight times the size": the thing named last before is the larger
+            return st[-1].iso3 if st[-1].start < 0 else st[1].iso3, st[0].iso3
+        return st[0].iso3, st[1].iso3
+
+    def share_value(self, s, q, c: Concept, states, a: Mention | None, year, yr, low, after):
+        """Value for a percentage or fraction: a share of world, of a partner's trade, of GDP."""
+        frac = q.value
+        if re.match(r"\s*of\s+(?:its\s+|the\s+country's\s+|\w+['’]s\s+)?gdp\b", after):
+            if c.of_gdp:
+                return f"{c.of_gdp}({a.iso3}, {year})", frac * 100, f"'{q.words}' of GDP read as {c.of_gdp}", "the sentence"
+            if c.unit == "usd":
+                if c.dyadic:
+                    st2, how = self.states_for(s, states, q.start, 2)
+                    st2 = self.distinct(st2)
+                    if len(st2) >= 2:
+                        A, B = self.order_pair(s, st2, None)
+                        return (f"{c.series}({A}, {B}, {year}) / gdp_usd({B}, {year})", frac,
+                                f"'{q.words}' read as a share of {B}'s GDP", how)
+                return (f"{c.single or c.series}({a.iso3}, {year}) / gdp_usd({a.iso3}, {year})", frac,
+                        f"'{q.words}' read as a share of GDP", "the sentence")
+        if c.unit == "pct":
+            return f"{c.series}({a.iso3}, {year})", frac * 100, f"'{q.words}' read in percent (0-100)", "the sentence"
+        if c.unit == "share" and not c.dyadic:
+            return f"{c.series}({a.iso3}, {year})", frac, f"'{q.words}' read as a share (0-1)", "the sentence"
+        world = re.search(r"\b(global|world|worldwide|international)\b", low)
+        st2, how = self.states_for(s, states, q.start, 2)
+        st2 = self.distinct(st2)
+        two = len(st2) >= 2 and self.pair_in_sentence(states)
+        if c.function and len(st2) >= 2:
+            A, B = st2[0].iso3, st2[1].iso3
+            return f"{c.function}({A}, {B}, {year})", frac, f"'{q.words}' read as the share of votes alike", how
+        if world and c.share == "world" and (c.single or not c.dyadic):
+            series = c.single or c.series
+            if yr:
+                return (f"sum({series}, {a.iso3}, {yr[0]}, {yr[1]}) / ("
+                        + " + ".join(f"world({series}, {y})" for y in range(yr[0], yr[1] + 1)) + ")",
+                        frac, f"'{q.words}' read as a share of the world total over {yr[0]}-{yr[1]}", "the sentence")
+            return f"share({series}, {a.iso3}, {year})", frac, f"'{q.words}' read as a share of the world total", "the sentence"
+        if c.share == "dependence" and len(st2) >= 2:
+            whose = self.owner(s, st2, self.nearest_after(q, s))
+            A = whose.iso3
+            B = next(m.iso3 for m in st2 if m.iso3 != A)
+            return f"dependence({A}, {B}, {year})", frac, f"'{q.words}' read as {B}'s share of {A}'s trade", how
+        if c.share == "partner" and c.single and len(st2) >= 2 and two:
+            whose = self.owner(s, st2, self.nearest_after(q, s))
+            A = whose.iso3
+            B = next(m.iso3 for m in st2 if m.iso3 != A)
+            if c.reverse:  # B's share of A's imports: B's flow to A over A's total
+                num, den = f"{c.series}", c.single
+                if yr:
+                    return (f"sum({num}, {B}, {A}, {yr[0]}, {yr[1]}) / sum({den}, {A}, {yr[0]}, {yr[1]})", frac,
+                            f"'{q.words}' read as {B}'s share of {A}'s {c.label} over {yr[0]}-{yr[1]}", how)
+                return (f"{num}({B}, {A}, {year}) / {den}({A}, {year})", frac,
+                        f"'{q.words}' read as {B}'s share of {A}'s {c.label}", how)
+            return (f"{c.series}({A}, {B}, {year}) / {c.single}({A}, {year})", frac,
+                    f"'{q.words}' read as the share of {A}'s {c.label} going to {B}", how)
+        return None, None, f"a share of what? ({c.label}: no share reading for this wording)", how
+
+    def nearest_after(self, q: Quantity, s: _Sentence) -> Hit | None:
+        hits = [h for h in find_concepts(s.text, self.concepts) if h.start >= q.end]
+        return hits[0] if hits else None
+
+    @staticmethod
+    def target_for_unit(q: Quantity, c: Concept) -> tuple[float | None, str]:
+        if q.kind == "money":
+            if q.currency != "usd":
+                return None, f"an amount in {q.currency or 'an unknown currency'}: the series are in US$"
+            if c.unit != "usd":
+                return None, f"an amount of money, but {c.label} is not in US$"
+            return q.value, f"'{q.words}' read as US$ {q.value:,.0f}"
+        if q.kind in ("percent", "fraction", "points"):
+            if c.unit == "pct":
+                return q.value * 100, f"'{q.words}' read in percent (0-100)"
+            return q.value, f"'{q.words}' read as a share (0-1)"
+        if q.kind == "multiple":
+            return q.value, f"'{q.words}' read as x{q.value:g}"
+        if c.unit in ("count", "persons", "index"):
+            return q.value, f"'{q.words}' read as {q.value:,.6g}"
+        return None, f"a bare number for {c.label} ({c.unit}): no unit stated"
+
+    @staticmethod
+    def growth_dir(sentence: str, q: Quantity) -> int | None:
+        if q.growth and q.value != 0.5:
+            return 1
+        if q.kind == "multiple" and q.value == 0.5 and "halved" in q.words.lower():
+            return -1
+        window = sentence[max(0, q.start - 30):q.start]
+        m = None
+        for m in _GROWTH_RE.finditer(window):
+            pass
+        if m is None:
+            return None
+        between = window[m.end():].lower()
+        if re.search(r"\bto\b|\bat\b|\bfrom\b", between):
+            return None  # "dropped to 4%": a level
+        if len(between.split()) > 3:
+            return None
+        return 1 if m.group("dir_up") else -1
+
+    @staticmethod
+    def hedge(sentence: str, at: int) -> tuple[str, str]:
+        window = sentence[max(0, at - 40):at].lower()
+        window = re.sub(r"\b(just|only|a mere|mere|a|the|well|by|some\s+of)\s*$", "", window.rstrip()).rstrip() + " "
+        best = ("approx", "")
+        for phrase, op in sorted(HEDGES, key=lambda h: -len(h[0])):
+            if re.search(r"(?:^|[\s(])" + re.escape(phrase) + r"\s*$", window):
+                return op, phrase
+        return best
+
+    # -------------------------------------------------------------- outputs
+    def emit(self, s, q, hit, value, target, op, hedge, reading, year_how, states_how, rests, conf,
+             growth: bool = False, mapped: bool = True):
+        expect, how = self.expect(q, target, op, hedge, growth)
+        concept = hit.concept if hit and mapped else None
+        note = (f"confidence {conf:.2f}; rests on {_quote_list(rests)}. {reading}; {how}. "
+                f"Year from {year_how}")
+        if states_how and states_how != "the sentence":
+            note += f"; states from {states_how}"
+        if concept:
+            note += f". Concept: {concept.label} ({concept.series})"
+        if concept and concept.wanted:
+            note += " - no source provides it yet"
+        note += "."
+        self.add(s, q.start, q.end, value, expect, note, conf, concept, rests, mapped)
+
+    def expect(self, q: Quantity | None, target: float, op: str, hedge: str, growth: bool) -> tuple[dict, str]:
+        if op in (">", "<", ">=", "<="):
+            return {"op": op, "target": _clean(target)}, f"'{hedge}' read as {op}"
+        rounding = 0.0
+        if q is not None and q.kind in ("money", "number", "percent", "points") and target:
+            rounding = (q.decimals_unit / 2) / abs(q.value) if q.value else 0.0
+        if q is not None and q.range_half and q.value:
+            rounding = max(rounding, q.range_half / abs(q.value) + EXACT_TOLERANCE)
+        if growth:
+            tol = max(GROWTH_TOLERANCE, rounding)
+            how = f"approx ± {tol:.0%} of the rate"
+        elif op == "almost":
+            tol = max(ALMOST_TOLERANCE, rounding)
+            target = target * ALMOST_FACTOR
+            how = f"'{hedge}' read as a little below: approx {ALMOST_FACTOR:g}x ± {tol:.0%}"
+        elif q is not None and q.kind in ("multiple", "fraction"):
+            tol = WORD_TOLERANCE + (0.05 if hedge else 0)
+            how = f"approx ± {tol:.0%}" + (f" ('{hedge}')" if hedge else "")
+        elif q is not None and q.kind == "number" and q.value < 100 and not hedge and q.decimals_unit >= 1:
+            tol = 0.0
+            how = "a small count: exact"
+        elif hedge:
+            tol = max(HEDGED_TOLERANCE, rounding)
+            how = f"'{hedge}' read as approx ± {tol:.0%}"
+        else:
+            tol = max(EXACT_TOLERANCE, rounding)
+            how = f"approx ± {tol:.0%}"
+        return {"op": "approx", "target": _clean(target), "tolerance": round(min(tol, 0.5), 4)}, how
+
+    def placeholder(self, s, q, hit, states, why, rests, op, hedge, year, year_how):
+        st, how = self.states_for(s, states, q.start, 1)
+        if not st or year is None:
+            return  # nothing to attach a claim to: no state or no year anywhere in the text
+        target = q.value if q.kind != "percent" else q.value
+        wanted = _wanted_words(s.text, q)
+        value = f"{PLACEHOLDER}({self.owner(s, self.distinct(st), hit, q.start).iso3}, {year})"
+        reading = f"wanted: {wanted}" + (f" ({why})" if why else "")
+        self.emit(s, q, hit, value, target, op, hedge, reading, year_how, how, rests, 0.2, mapped=False)
+
+    def draft_record(self, s, q, hit, states, years):
+        c = hit.concept
+        year, year_how, _ = self.year_for(s, years, q.start)
+        if year is None:
+            return
+        st2, how = self.states_for(s, states, q.start, 2)
+        st2 = self.distinct(st2)
+        y0, y1 = year - RECORD_YEARS, year - 1
+        if c.dyadic and len(st2) >= 2:
+            A, B = self.order_pair(s, st2, hit)
+            value = f"{c.series}({A}, {B}, {year}) / max({c.series}, {A}, {B}, {y0}, {y1})"
+        elif (c.single or not c.dyadic) and st2:
+            series = c.single if c.dyadic else c.series
+            value = f"{series}({st2[0].iso3}, {year}) / max({series}, {st2[0].iso3}, {y0}, {y1})"
+        else:
+            return
+        note = (f"confidence 0.50; rests on 'record' + {_quote_list([q.words, hit.words])}. 'record' read as higher "
+                f"than each of the {RECORD_YEARS} years before ({y0}-{y1}). Year from {year_how}. "
+                f"Concept: {c.label} ({c.series}).")
+        m = _RECORD_RE.search(s.text[max(0, q.start - 25):q.start])
+        a = max(0, q.start - 25) + m.start()
+        self.add(s, a, a + 6, value, {"op": ">", "target": 1}, note, 0.5, c, ["record", q.words], True, suffix="record")
+
+    def draft_comparison(self, s: _Sentence, hits: list[Hit], states: list[Mention], years: list[YearRef]) -> None:
+        """A sentence without a figure: a comparison ("surpassed", "more ... than") or a superlative."""
+        low = s.text.lower()
+        more, less, sup = _MORE_RE.search(s.text), _LESS_RE.search(s.text), _SUPER_RE.search(s.text)
+        cue = more or less or sup
+        if cue is None:
+            return
+        if cue is less and less and re.match(r"\s+(?:than|and)", low[less.end():less.end() + 6]) is None and more is None and sup is None:
+            return
+        hit = self.nearest(hits, cue.start(), cue.end(), s.text)
+        if hit is None or hit.concept.wanted:
+            return
+        c = hit.concept
+        year, year_how, _ = self.year_for(s, years, cue.start())
+        if year is None:
+            return
+        series = c.single if c.dyadic else c.series
+        distinct_here = self.distinct(states)
+        rests = [cue.group(0), hit.words]
+        if (cue is sup and len(distinct_here) >= 1) and not (more and len(distinct_here) >= 2 and cue.start() > more.start()):
+            if re.search(r"\b(partner|destination|supplier|market)\b", low[cue.end():cue.end() + 40]) and len(distinct_here) >= 2 \
+                    and c.dyadic and c.series in ("trade_exports_usd", "trade_total_usd", "arms_transfers_tiv"):
+                whose = self.owner(s, distinct_here, hit)
+                other = next(m.iso3 for m in distinct_here if m.iso3 != whose.iso3)
+                value = f"partner_rank({'trade_exports_usd' if c.series == 'trade_total_usd' else c.series}, {whose.iso3}, {other}, {year})"
+                expect = {"op": "approx", "target": 1, "tolerance": 0}
+                reading = f"'{cue.group(0)}' read as {other} first among {whose.iso3}'s partners"
+            elif series:
+                inc = re.search(r"\b(increase|decrease)\b", low[cue.end():cue.end() + 30])
+                a = distinct_here[0].iso3
+                if inc:
+                    fn = "rank_increase" if inc.group(1) == "increase" else "rank_decrease"
+                    value = f"{fn}({c.growth if c.growth and c.growth.endswith('const_usd') else series}, {a}, {year - 1}, {year})"
+                else:
+                    value = f"rank({series}, {a}, {year})"
+                expect = {"op": "<=", "target": 1}
+                reading = f"'{cue.group(0)}' read as rank 1 among states"
+            else:
+                return
+        else:
+            st2, how = self.states_for(s, states, cue.start(), 2)
+            st2 = self.distinct(st2)
+            if len(st2) < 2 or not series:
+                return
+            A, B = st2[0].iso3, st2[1].iso3
+            value = f"ratio({series}, {A}, {B}, {year})"
+            op = ">" if cue is more or (more and cue is not less) else "<"
+            expect = {"op": op, "target": 1}
+            reading = f"'{cue.group(0)}' read as {A} {'above' if op == '>' else 'below'} {B}"
+        note = (f"confidence 0.35; rests on {_quote_list(rests)}; no figure: a comparison drafted from the "
+                f"wording. {reading}. Year from {year_how}. Concept: {c.label} ({c.series}).")
+        self.add(s, cue.start(), cue.end(), value, expect, note, 0.35, c, rests, True, suffix="compare")
+
+    def add(self, s: _Sentence, a: int, b: int, value: str, expect: dict, note: str, conf: float,
+            concept: Concept | None, rests: list[str], mapped: bool, suffix: str = "") -> None:
+        from .parse import parse
+
+        where = f"{self.name}: line {s.line}"
+        try:
+            tree = parse(value, where=where)
+            self.binder.bind(tree, where)
+        except InputError as e:
+            if not mapped:
+                return  # the placeholder itself does not bind: no state for it
+            msg = str(e).split(": ")[-1]
+            concept_label = concept.label if concept else "?"
+            value2 = re.sub(r"^.*?\(([A-Z]{3}).*?(\d{4})\).*$", rf"{PLACEHOLDER}(\1, \2)", value)
+            try:
+                self.binder.bind(parse(value2, where=where), where)
+            except InputError:
+                return
+            note = note.replace(f"Concept: {concept_label}", f"Wanted: {concept_label} (the drafted expression "
+                                f"{value} did not bind: {msg[:80]})")
+            value, mapped, conf = value2, False, 0.2
+        base = f"l{s.line}-{(concept.id if concept and mapped else 'unmapped')}" + (f"-{suffix}" if suffix else "")
+        n = self.ids.get(base, 0) + 1
+        self.ids[base] = n
+        cid = base if n == 1 else f"{base}-{n}"
+        quote = _clause(s.text, a - 0, b - 0)
+        source = f"{self.name}, line {s.line}, section '{s.section}'"
+        self.drafts.append(Draft(cid, quote, source, value, expect, note, round(conf, 2),
+                                 concept.id if concept else None, rests, s.line, s.text,
+                                 (s.start + a, s.start + b), (s.start, s.start + len(s.text)), mapped))
+
+
+def _denominator(sentence: str, q: Quantity, h: Hit) -> bool:
+    """GDP named right after a figure ("3% of GDP") is its denominator, not its concept."""
+    return h.concept.series == "gdp_usd" and h.start >= q.end and \
+        re.fullmatch(r"\s*(?:of|to)\s+(?:its\s+|the\s+|\w+['’]s\s+)?", sentence[q.end:h.start]) is not None
+
+
+def _clean(x: float) -> float | int:
+    if x is None:
+        return x
+    r = round(float(x), 6) if abs(x) < 1e6 else round(float(x))
+    if float(r).is_integer() and abs(r) < 1e18:
+        return int(r)
+    return float(f"{r:.6g}")
+
+
+def _quote_list(words: Iterable[str]) -> str:
+    return " + ".join(f"'{w}'" for w in words if w)
+
+
+def _clause(sentence: str, a: int, b: int) -> str:
+    """The sentence, quoted exactly (claims quote the words as written)."""
+    return sentence.strip()
+
+
+def _wanted_words(sentence: str, q: Quantity) -> str:
+    """The words after (or before) a figure that say what it counts: "of Russia's car market"."""
+    after = sentence[q.end:q.end + 60]
+    m = re.match(r"\s*((?:of\s+)?(?:[\w’'-]+\s*){1,6})", after)
+    words = m.group(1).strip() if m else ""
+    if len(words) < 3:
+        words = sentence[max(0, q.start - 50):q.start].strip()
+    return re.sub(r"\s+", " ", words)[:60] or "?"
+
+
+# ----------------------------------------------------------------------------- YAML
+
+def drafts_to_yaml(drafts: list[Draft], *, source: str = "") -> str:
+    """The drafts as a claim file for ``powergap claims check`` (a confidence comment on each)."""
+    lines = ["# Claims drafted by `powergap claims draft`" + (f" from {source}" if source else "") + ".",
+             "# Review each draft: the note gives its confidence, the words it rests on and how they",
+             "# were read. Claims on `drafted_concept` map to no series yet (unverifiable).", ""]
+    if not drafts:
+        lines.append("[]")
+    for d in drafts:
+        e = d.expect
+        exp = f"{{op: {json.dumps(e['op'])}, target: {_num_text(e['target'])}"
+        if "tolerance" in e:
+            exp += f", tolerance: {_num_text(e['tolerance'])}"
+        exp += "}"
+        lines += [f"# confidence {d.confidence:.2f}",
+                  f"- id: {json.dumps(d.id)}",
+                  f"  text: {json.dumps(d.text, ensure_ascii=False)}",
+                  f"  source: {json.dumps(d.source, ensure_ascii=False)}",
+                  f"  value: {json.dumps(d.value)}",
+                  f"  expect: {exp}",
+                  f"  note: {json.dumps(d.note, ensure_ascii=False)}"]
+    return "\n".join(lines) + "\n"
+
+
+def _num_text(x) -> str:
+    if isinstance(x, int):
+        return str(x)
+    return repr(float(x))
