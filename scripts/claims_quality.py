@@ -29,7 +29,7 @@ from pathlib import Path
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
-SEEDS_DIR = Path("/work/shared/seeds")
+SEEDS_DIR = ROOT.parent / "shared" / "seeds"  # the seed essays beside the repository (as in CI)
 
 
 def _norm(t: str) -> str:
@@ -55,7 +55,7 @@ def evaluate(pairs: list[tuple[Path, list[dict]]], judged: dict | None = None, *
 
     total = covered = 0
     agree = comparable = agree_both = comparable_both = 0
-    n_drafts = n_mapped = 0
+    n_drafts = n_mapped = n_matching = 0
     misses: list[str] = []
     disagreements: list[str] = []
     all_drafts = []
@@ -67,6 +67,7 @@ def evaluate(pairs: list[tuple[Path, list[dict]]], judged: dict | None = None, *
         n_mapped += sum(d.mapped for d in drafts)
         dv = {r.id: r for r in powergap.check_claims([d.to_claim() for d in drafts]).results} if drafts else {}
         hv = {r.id: r for r in powergap.check_claims(claims).results}
+        matching: set[str] = set()
         for c in claims:
             total += 1
             m = re.search(r"line (\d+)", c["source"])
@@ -80,12 +81,15 @@ def evaluate(pairs: list[tuple[Path, list[dict]]], judged: dict | None = None, *
                 ov = min(b, span[1]) - max(a, span[0])
                 if ov > 0:
                     cands.append((ov, d))
+                    matching.add(d.id)
             if not cands:
                 misses.append(f"{path.name[:3]} l{ln} {c['id']}: {c['text'][:90]}")
                 continue
             covered += 1
-            # the best draft: a mapped one with the same kind of reading first, then the largest overlap
-            cands.sort(key=lambda od: (not od[1].mapped, -od[0]))
+            # the best draft: a mapped one first, then one with the hand claim's target, then the largest overlap
+            t = float(c["expect"]["target"])
+            cands.sort(key=lambda od: (not od[1].mapped, abs(float(od[1].expect["target"]) - t) > 0.01 * abs(t),
+                                       -od[0]))
             d = cands[0][1]
             if not d.mapped:
                 continue
@@ -97,8 +101,9 @@ def evaluate(pairs: list[tuple[Path, list[dict]]], judged: dict | None = None, *
                 agree_both += v1 == v2
             if v1 != v2:
                 disagreements.append(f"{c['id']}: hand {v2} ({c['value'][:60]}) / draft {v1} ({d.value[:60]})")
+        n_matching += len(matching)
     out = {"claims": total, "covered": covered, "coverage": covered / total if total else float("nan"),
-           "drafts": n_drafts, "mapped_drafts": n_mapped,
+           "drafts": n_drafts, "mapped_drafts": n_mapped, "drafts_matching_a_hand_claim": n_matching,
            "compared": comparable, "agree": agree, "agreement": agree / comparable if comparable else float("nan"),
            "compared_verifiable": comparable_both, "agree_verifiable": agree_both,
            "agreement_verifiable": agree_both / comparable_both if comparable_both else float("nan")}

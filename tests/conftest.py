@@ -10,7 +10,6 @@ What may skip, and what may not (issue 12):
 * a declared test dependency (``pip install -e ".[test]"``) is imported, never skipped.
 """
 
-import os
 from pathlib import Path
 
 import pytest

@@ -11,8 +11,6 @@ from pathlib import Path
 
 import pytest
 
-from conftest import RAW
-
 ROOT = Path(__file__).resolve().parent.parent
 
 

@@ -65,7 +65,12 @@ def test_robustness_json_chn_rus(capsys):
     assert set(d["scores"]["a"]) == set(d["dimensions"]) == set(d["scores"]["b"])
     assert set(d["dimensions"]) | set(d["missing_dimensions"]) == {
         "military", "economic", "financial", "technological", "demographic", "nuclear", "diplomatic"}
-    assert 0 <= d["fraction"] <= 1
+    # the CLI prints the library's own figure (a bound like 0 <= f <= 1 could not fail)
+    from powergap.measures.robustness import dyad_robustness
+
+    lib = dyad_robustness("CHN", "RUS", year=2020)
+    assert d["dimensions"] == list(lib.dimensions)
+    assert d["fraction"] == pytest.approx(lib.fraction, abs=1e-12) and 0 <= d["fraction"] <= 1
     for dim in d["dimensions"]:
         assert d["scores"]["a"][dim] + d["scores"]["b"][dim] == pytest.approx(1.0)
 

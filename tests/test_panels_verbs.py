@@ -221,7 +221,7 @@ def test_add_tech_and_ideal_points(synth):
     assert at(d, CHN, USA, 2010).ideal_point_fp_distance == 3.0
     s = pg.add_ideal_points(pg.state_years(start=2010, end=2010), store=synth)
     assert at(s, CHN, 2010).ideal_point == -1.0 and "ideal_point_distance" not in s
-    with pytest.raises(InputError, match="variant"):
+    with pytest.raises(InputError, match="variant must be 'all' or 'fp', got 'x'"):
         pg.add_ideal_points(s, variant="x", store=synth)
 
 

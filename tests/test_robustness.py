@@ -262,17 +262,17 @@ def test_mc_helper_agrees():
 
 
 def test_bad_inputs():
-    with pytest.raises(InputError, match="threshold"):
+    with pytest.raises(InputError, match="threshold must be a positive number, got 0"):
         weight_robustness([1.0], [2.0], threshold=0)
-    with pytest.raises(InputError, match="non-negative"):
+    with pytest.raises(InputError, match="values_a must be non-negative"):
         weight_robustness([1.0, -2.0], [2.0, 1.0])
-    with pytest.raises(InputError, match="shape"):
+    with pytest.raises(InputError, match=r"values_a and values_b differ in shape: \(1, 2\) vs \(1, 1\)"):
         weight_robustness([1.0, 2.0], [2.0])
-    with pytest.raises(InputError, match="normalisation"):
+    with pytest.raises(InputError, match=r"unknown normalisation \'zscore\' \(choose one of share, max, none\)"):
         weight_robustness([1.0], [2.0], normalise="zscore")  # type: ignore[arg-type]
-    with pytest.raises(InputError, match="directions"):
+    with pytest.raises(InputError, match="directions must be 1 values of [+]1 or -1"):
         weight_robustness([1.0], [2.0], directions=[2])
-    with pytest.raises(InputError, match="finite"):
+    with pytest.raises(InputError, match="c must be finite"):
         probability_nonnegative([np.inf, -1.0])
 
 

@@ -75,9 +75,10 @@ def test_cow_national_totals_below_half_their_parts_are_missing():
     assert cow_trade.partial_totals(national, dyadic).tolist() == [True, False, False]
 
 
-def test_dots_world_total_needs_partner_lines(tmp_path):
+def test_dots_world_total_needs_partner_lines_and_vietnam_is_south_to_1975(tmp_path):
     rows = [("USSR", "World", 1960, 146.7), ("USSR", "Asia not specified", 1960, 146.7),
-            ("USSR", "World", 1981, 38722.4), ("USSR", "China, P.R.: Mainland", 1981, 140.0)]
+            ("USSR", "World", 1981, 38722.4), ("USSR", "China, P.R.: Mainland", 1981, 140.0),
+            ("United States", "Vietnam", 1970, 352.0), ("United States", "Vietnam", 1976, 1.0)]
     p = tmp_path / imf_dots.DOTS_FILE
     p.parent.mkdir(parents=True)
     with gzip.open(p, "wt") as fh:
@@ -86,6 +87,10 @@ def test_dots_world_total_needs_partner_lines(tmp_path):
     sy = imf_dots.read_dots(tmp_path).state_year
     assert one(sy, "merch_exports_usd_dots", 365, 1960) is None  # one "not specified" line: no total
     assert one(sy, "merch_exports_usd_dots", 365, 1981) == pytest.approx(38_722.4e6)
+    dy = imf_dots.read_dots(tmp_path).dyad_year
+    assert one(dy, "trade_exports_usd_dots", 2, 817, 1970) == 352e6  # the IMF member: South Vietnam
+    assert one(dy, "trade_exports_usd_dots", 2, 816, 1970) is None
+    assert one(dy, "trade_exports_usd_dots", 2, 816, 1976) == 1e6
 
 
 @settings(max_examples=25, deadline=None)

@@ -147,6 +147,13 @@ def test_iso3_sourced_state_years_lie_in_their_windows_and_cow_membership(store)
         assert not not_member, f"{src}: {not_member[:5]}"
         checked += len(pairs)
     assert checked > 40_000
+    # Sources keyed by ISO3 codes that report the state of the day ("state" rows): members only.
+    for src in ("sipri_milex", "fbic", "pew", "imf_direct_investment_positions"):
+        rows = sy.loc[sy["source"] == src, ["ccode", "year"]].drop_duplicates()
+        assert not rows.empty, src
+        pairs = set(zip(rows["ccode"].astype(int), rows["year"].astype(int)))
+        not_member = sorted(p for p in pairs if p not in member and not (p[1] > end and (p[0], end) in member))
+        assert not not_member, f"{src}: {not_member[:5]}"
 
 
 def test_nmc_is_untouched_by_the_windows(store):

@@ -53,6 +53,7 @@ _API = {
     "assess_all": "powergap.assessment",
     "Assessment": "powergap.assessment",
     "check_claims": "powergap.claims",
+    "draft_claims": "powergap.claims.draft",
 }
 
 __all__ = sorted(_API) + ["__version__"]

@@ -68,6 +68,7 @@ WORD_TOLERANCE = 0.10  # fractions and multiples in words ("a third", "eight tim
 GROWTH_TOLERANCE = 0.15  # "rose 1.9%": 15% of the rate (revisions, deflators)
 ALMOST_FACTOR, ALMOST_TOLERANCE = 0.95, 0.06  # "nearly X": approx 0.95X ± 6% (0.89X to 1.007X)
 RECORD_YEARS = 5  # "record": higher than each of the 5 years before
+PRESENT_LAG = 2  # a year from the text's date moves back at most this far to the data's end
 
 _WORD_NUMBERS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
@@ -121,15 +122,30 @@ _GROWTH_UP = r"rose|rise|rising|risen|grew|grow|growing|grown|increased|increase
 _GROWTH_DOWN = r"fell|fall|falling|fallen|declined|decline|declining|dropped|drop|decreased|decrease|shrank|shrunk|slipped|contracted|plunged|slumped|down"
 _GROWTH_RE = re.compile(rf"\b(?P<dir_up>{_GROWTH_UP})|(?P<dir_down>{_GROWTH_DOWN})\b", re.I)
 _MORE_RE = re.compile(r"\b(more|larger|bigger|higher|greater|stronger|richer|superior|surpass\w*|overt(?:ook|aken|akes|ake)|"
-                      r"outpac\w*|outspen\w*|outnumber\w*|exceed\w*|dwarf\w*|ahead of|lead over|clear lead|dominance|advantage)\b", re.I)
+                      r"outpac\w*|outspen\w*|outnumber\w*|exceed\w*|dwarf\w*|ahead of|lead over|clear lead|dominance|advantage|supremacy|superiority)\b", re.I)
 _LESS_RE = re.compile(r"\b(less|smaller|lower|weaker|poorer|fewer|behind|lags?|lagging|trails?|inferior)\b", re.I)
 _SUPER_RE = re.compile(r"\b(largest|biggest|greatest|highest|top|leading|main|foremost)\b", re.I)
+_FIRST_RE = re.compile(r"\bfirst\s+(?:foreign\s+)?(?:country|trip|visit|destination|stop)\b|\b(?:to|in)\s+[A-Z]\w+\s+first\b", re.I)
+_GAP_RE = re.compile(r"\b(disparity|gap|asymmetry|imbalance)\b", re.I)
+_TREND_RE = re.compile(r"\b(?:has|have|had)\s+(?:\w+\s+)?(?P<up>grown|risen|increased|surged|climbed|expanded)\b|"
+                       r"\b(?:has|have|had)\s+(?:\w+\s+)?(?P<down>slipped|declined|fallen|dropped|decreased|shrunk|shrank|weakened)\b", re.I)
+_GAP_PAIR_RE = re.compile(r"\bbetween\s+(?:the\s+)?[A-Z][\w.]*(?:\s+[A-Z]\w*)?\s+and\s+(?:the\s+)?[A-Z]|\b(?:of|with)\s+[A-Z]\w+\s+(?:with|over)\s+[A-Z]")
+_GAP_SIZE_RE = re.compile(r"\b(grow\w*|widen\w*|deepen\w*|shr[iu]nk\w*|narrow\w*|clos\w+|huge|vast|large|wide|clear|overwhelming)\b", re.I)
+_REGION_RE = re.compile(r"\s+(?:with|to|from|in)\s+(?:the\s+)?(?:continent|region|world|west|east|rest of|eu\b|european union|"
+                        r"africa|europe|asia|latin america|middle east|central asia|global south)", re.I)
+_GOAL_RE = re.compile(r"\b(?:seeks?|aims?|aiming|plans?|planning|set|expected|targets?|goal|pledged?|intends?|hopes?|want)\s+to\b|"
+                      r"\bwill\b", re.I)
+_FLOW_SERIES = {"trade_exports_usd", "trade_total_usd"}
+_PRODUCT_RE = re.compile(r"\s+of\s+(?!the\b|its\b|their\b|all\b|total\b|goods\b|russia|china|[A-Z])"
+                         r"[a-z][\w-]*(?:\s+[a-z][\w-]*){0,2}")
+TREND_YEARS = 10  # "has slipped" with no period: read over the ten years to the claim's year
 _RECORD_RE = re.compile(r"\brecord\b", re.I)
 _YEAR_RE = re.compile(r"(?<![\d$.,])(?P<y>1[89]\d\d|20\d\d)(?!\d|\.\d|,\d{3})(?P<s>s)?")
 _MONTHS = ("january|february|march|april|may|june|july|august|september|october|november|december|"
            "jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec")
 _DATE_RE = re.compile(rf"\b(?:(?:{_MONTHS})\.?\s+\d{{1,2}},?\s+(?P<y1>(?:19|20)\d\d)|\d{{1,2}}\s+(?:{_MONTHS})\s+(?P<y2>(?:19|20)\d\d))\b", re.I)
 _DAY_RE = re.compile(rf"\b(?:{_MONTHS})\.?\s+\d{{1,2}}\b|\b\d{{1,2}}\s+(?:{_MONTHS})\b", re.I)
+_DECADE_RE = re.compile(r"\b(?:the\s+)?(?:(early|mid|late)[\s-])?((?:19|20)\d0)s\b", re.I)
 _CLAUSE_RE = re.compile(r"[,;:—–()]|\s-\s|\bwhile\b|\bwhereas\b|\bbut\b", re.I)
 
 
@@ -172,6 +188,20 @@ DEMONYMS: dict[str, str] = {
     "kenyan": "KEN", "colombian": "COL", "peruvian": "PER", "sri lankan": "LKA", "nepalese": "NPL",
     "nepali": "NPL", "burmese": "MMR", "myanmar": "MMR", "laotian": "LAO", "cambodian": "KHM",
 }
+# Capitals (and seats of government) in DEMONYMS: they stand for the government, not as adjectives.
+CAPITALS = {"moscow", "kremlin", "beijing", "washington", "astana", "tashkent", "bishkek", "dushanbe", "ashgabat",
+            "ulaanbaatar", "new delhi", "delhi", "islamabad", "mexico city", "tokyo", "seoul", "pyongyang", "berlin",
+            "paris", "london", "rome", "madrid", "warsaw", "kyiv", "kiev", "minsk", "ankara", "tehran", "riyadh",
+            "cairo", "brasilia", "ottawa", "canberra", "hanoi", "jakarta", "taipei", "kabul", "dhaka", "damascus",
+            "baku", "havana", "manila", "bangkok", "baghdad", "us", "u.s.", "usa", "united states", "america",
+            "uk", "u.k.", "britain", "prc", "myanmar", "new zealand"}
+# Heads of state and government named for their state ("Putin and Xi have met 40 times").
+LEADERS: dict[str, str] = {
+    "putin": "RUS", "medvedev": "RUS", "yeltsin": "RUS", "gorbachev": "RUS", "xi": "CHN", "xi jinping": "CHN",
+    "hu jintao": "CHN", "jiang zemin": "CHN", "deng xiaoping": "CHN", "biden": "USA", "trump": "USA",
+    "obama": "USA", "modi": "IND", "sharif": "PAK", "erdogan": "TUR", "lukashenko": "BLR", "tokayev": "KAZ",
+    "nazarbayev": "KAZ", "zelensky": "UKR", "zelenskyy": "UKR", "kim jong un": "PRK", "amlo": "MEX",
+}
 # Capitalised words that look like state names but are not one here.
 _NOT_STATES = {"chad", "jordan", "georgia", "guinea", "niger", "turkey", "china sea", "korea",
                "congo", "may", "march", "the", "us"}
@@ -196,7 +226,7 @@ def _state_pattern() -> tuple[re.Pattern, dict[str, str]]:
             key = st.name.lower()
             if key not in _NOT_STATES and len(key) > 3:
                 names.setdefault(key, st.iso3)
-    for key, iso in DEMONYMS.items():
+    for key, iso in list(DEMONYMS.items()) + list(LEADERS.items()):
         if iso:
             names[key] = iso
     # State names that COW spells otherwise.
@@ -230,8 +260,8 @@ def find_states(sentence: str) -> list[Mention]:
         if key in ("US", "U.S.") and re.match(r"\s?(?:\$|dollars?)", sentence[m.end():m.end() + 9]):
             continue  # "US dollars", "US$": a currency
         # An adjective before a noun ("Russian exports", "Chinese investment") owns like a possessive.
-        adjective = key.lower() in DEMONYMS and not key.lower().endswith("s") and \
-            re.match(r"\s+[a-z]", sentence[m.end():m.end() + 2] or "") is not None
+        adjective = key.lower() in DEMONYMS and key.lower() not in CAPITALS and not key.lower().endswith("s") and \
+            re.match(r"\s+[A-Za-z]", sentence[m.end():m.end() + 2] or "") is not None
         iso = resolve(iso).label
         out.append(Mention(iso, m.start(), m.end(), poss or adjective, raw))
         if key.lower() == "sino" and sentence[m.end():m.end() + 1] in "-–":
@@ -257,11 +287,14 @@ class Concept:
     reverse: bool = False
     wanted: bool = False
     function: str | None = None
+    curated: str | None = None
+    group: str | None = None
+    priority: bool = False
 
 
 _CONCEPT_KEYS = {"id", "label", "keywords", "series", "unit", "dyadic", "single", "growth", "of_gdp", "share",
-                 "reverse", "wanted", "function"}
-_UNITS = {"usd", "persons", "count", "share", "pct", "tiv", "index"}
+                 "reverse", "wanted", "function", "curated", "group", "priority"}
+_UNITS = {"usd", "persons", "count", "share", "pct", "tiv", "index", "rank"}
 
 
 def lexicon_path() -> Path:
@@ -303,7 +336,8 @@ def load_lexicon(path: str | None = None) -> tuple[Concept, ...]:
         out.append(Concept(str(c["id"]), str(c["label"]), tuple(k.lower().strip() for k in kws), str(c["series"]),
                            str(c["unit"]), bool(c.get("dyadic", False)), c.get("single"), c.get("growth"),
                            c.get("of_gdp"), c.get("share"), bool(c.get("reverse", False)),
-                           bool(c.get("wanted", False)), c.get("function")))
+                           bool(c.get("wanted", False)), c.get("function"), c.get("curated"), c.get("group"),
+                           bool(c.get("priority", False))))
     return tuple(out)
 
 
@@ -389,6 +423,8 @@ def find_quantities(sentence: str) -> list[Quantity]:
             nxt = sentence[b] if b < len(sentence) else " "
             if kind in ("number", "percent", "times", "fold", "to_one") and (prev.isalpha() or prev in "-_/"):
                 continue  # S-400, G20, SU-35
+            if kind == "number" and (prev in "$€£" or re.search(r"\bpp?\.\s?$|\bno\.\s?$", sentence[max(0, a - 4):a], re.I)):
+                continue  # a page or issue number ("p.7")
             if kind == "number" and (nxt.isalpha() and nxt.lower() not in "mb" or nxt in "-/"):
                 continue  # 5G, 80th, 2018/19
             q = _quantity(kind, m, sentence, a, b)
@@ -405,6 +441,8 @@ def _quantity(kind: str, m: re.Match, sentence: str, a: int, b: int) -> Quantity
     words = sentence[a:b]
     if kind == "money":
         v, step = _num(g["num"])
+        if not g.get("scale") and v < 1000 and "." in g["num"]:
+            return None  # a price ("$2.90 per month"): page furniture, not a claim about states
         scale = _SCALES.get((g.get("scale") or "").lower(), 1.0)
         cur = (g.get("cur") or g.get("cur2") or "").strip().lower()
         currency = "usd" if cur in _USD or cur == "usd" else cur
@@ -437,9 +475,13 @@ def _quantity(kind: str, m: re.Match, sentence: str, a: int, b: int) -> Quantity
         return Quantity("multiple", float(_FOLD[w]), a, b, words, growth=w not in ("twice", "double"))
     if kind == "fraction":
         if g.get("half"):
+            if re.search(r"\b(?:first|second|latter|former|other|one)\s+$", sentence[:a].lower()):
+                return None  # "the first half of the year"
             if re.match(r"\s+(?:of|a|the)\b", sentence[b:b + 5]) is None and not re.search(r"\b(more than|nearly|almost|about|over|under|less than|than)\s+$", sentence[:a]):
                 return None  # "the first half", "on behalf"
             return Quantity("fraction", 0.5, a, b, words)
+        if re.match(r"\s+of\b", sentence[b:b + 4]) is None:
+            return None  # "a fourth pipeline", "a third term": an ordinal, not a fraction
         n = 1 if g["n"].lower() in ("a", "one") else _WORD_NUMBERS[g["n"].lower()]
         den = _DENOMINATORS[g["den"].lower()]
         if g["den"].lower() in ("third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth") and \
@@ -454,6 +496,8 @@ def _quantity(kind: str, m: re.Match, sentence: str, a: int, b: int) -> Quantity
             return None
         v, step = _num(raw)
         scale = _SCALES.get((g.get("scale") or "").lower(), 1.0)
+        if not sentence[:a].strip() and re.match(r"[.)]\s", sentence[b:b + 2]):
+            return None  # a list or note number ("3. In the spring")
         if not g.get("scale") and not g.get("num2") and re.fullmatch(r"(?:1[89]|20)\d\d", raw):
             return None  # a year
         if not g.get("scale") and re.fullmatch(r"\d{1,2}", raw) and re.match(r"\s*(?:years?|months?|days?|weeks?|hours?|minutes?)\b", sentence[b:b + 10]):
@@ -473,6 +517,8 @@ def _quantity(kind: str, m: re.Match, sentence: str, a: int, b: int) -> Quantity
         scale = _SCALES.get((g.get("scale") or "").lower(), 1.0)
         if scale == 1.0 and v < 3:
             return None  # "the two states", "one of"
+        if scale == 1.0 and re.match(r"\s*(?:years?|months?|days?|weeks?|hours?|decades?|times)\b", sentence[b:b + 10]):
+            return None  # a duration, or "three times" (found as a multiple)
         return Quantity("number", v * scale, a, b, sentence[a:b].rstrip(), decimals_unit=scale)
     return None
 
@@ -546,6 +592,7 @@ class _Sentence:
     paragraph_years: list[YearRef]
     prev_states: list[Mention]
     para_states: list[Mention]
+    quote: str = ""  # the sentence as written (footnote markers kept)
 
 
 def read_text(path: str | os.PathLike) -> str:
@@ -600,6 +647,21 @@ def _is_heading(line: str) -> bool:
         and not re.search(r"\d{2,}", s)
 
 
+_FOOTNOTE_RES = (
+    re.compile(r"(?<=[A-Za-z)\]”\"’]\.)\d{1,3}(?=\s|$|\))"),  # "assessments.7 They"
+    re.compile(r"(?<=(?:19|20)\d\d\.)\d{1,3}(?=\s|$)"),  # "in 2020.6 The"
+    re.compile(r"(?<=[.,;:][”\"’)])\d{1,3}(?=\s|$)"),  # "power.”12"
+)
+
+
+def mask_footnotes(line: str) -> str:
+    """The line with footnote markers blanked out (same length, so offsets hold), and an
+    ellipsis before a capital read as a sentence end ("not apparent… Russia maintains")."""
+    for rx in _FOOTNOTE_RES:
+        line = rx.sub(lambda m: " " * len(m.group(0)), line)
+    return re.sub(r"…(?=\s+[A-Z])", ".", line)
+
+
 def _sentences(text: str):
     """(line number, section, line text, [(start, end)]) for every non-empty line."""
     import syntok.segmenter as segmenter
@@ -611,15 +673,16 @@ def _sentences(text: str):
         if _is_heading(line):
             section = line.strip()
             continue
+        masked = mask_footnotes(line)
         spans = []
-        for para in segmenter.analyze(line):
+        for para in segmenter.analyze(masked):
             for sent in para:
                 if not sent:
                     continue
                 a = sent[0].offset
                 last = sent[-1]
                 spans.append((a, last.offset + len(last.value)))
-        yield i, section, line, spans
+        yield i, section, line, masked, spans
 
 
 def draft_claims(text_or_path, *, name: str | None = None, store=None, lexicon: str | None = None) -> list[Draft]:
@@ -684,12 +747,12 @@ class _Drafter:
 
     # -------------------------------------------------------------- walk the text
     def run(self) -> list[Draft]:
-        for line_no, section, line, spans in _sentences(self.text):
-            para_years = find_years(line)
-            para_states = find_states(line)
+        for line_no, section, line, masked, spans in _sentences(self.text):
+            para_years = find_years(masked)
+            para_states = find_states(masked)
             prev_states: list[Mention] = []
             for a, b in spans:
-                s = _Sentence(line[a:b], a, line_no, section, para_years, prev_states, para_states)
+                s = _Sentence(masked[a:b], a, line_no, section, para_years, prev_states, para_states, line[a:b])
                 self.sentence(s)
                 found = find_states(s.text)
                 if found:
@@ -704,27 +767,38 @@ class _Drafter:
         states = find_states(s.text)
         self.mentions = states
         years = [y for y in find_years(s.text) if not any(q.start <= y.start < q.end for q in qs)]
-        made = 0
         last: Hit | None = None
+        used: list[Quantity] = []
         for q in qs:
-            if q.kind == "number" and q.currency is None and not hits:
-                continue  # a bare number with nothing it counts ("in 14 regions")
             if q.kind == "number" and q.value < 3 and q.decimals_unit == 1.0:
                 continue
+            if q.kind == "number" and q.currency is None and not hits and not _counts_something(s.text, q):
+                continue  # a bare number with nothing it counts
+            if _GOAL_RE.search(s.text[:q.start]) and re.search(r"\bby\s+(?:19|20)\d\d\b", s.text[q.end:q.end + 40]):
+                continue  # a goal ("seek to double trade to $200 billion by 2024"), not a claim about the data
             usable = [h for h in hits if not any(_denominator(s.text, q2, h) for q2 in qs)]
-            hit = self.nearest(usable, q.start, q.end, s.text)
+            pri = [h for h in usable if h.concept.priority and _unit_fits(q, h.concept)]
+            hit = self.nearest(pri, q.start, q.end, s.text, limit=400) or self.nearest(usable, q.start, q.end, s.text)
             if hit is None and last is not None:
                 hit = last  # "India spent $83 billion, while Pakistan spent less than $9 billion"
             last = hit or last
+            used.append(q)
             self.draft_quantity(s, q, hit, states, years)
-            made += 1
             if _RECORD_RE.search(s.text[max(0, q.start - 25):q.start]) and hit and not hit.concept.wanted:
                 self.draft_record(s, q, hit, states, years)
-        if made == 0 and hits:
-            self.draft_comparison(s, hits, states, years)
+        # Comparisons and superlatives in clauses without a figure.
+        bounds = [0] + [m.end() for m in _CLAUSE_RE.finditer(s.text)] + [len(s.text)]
+        done = 0
+        for lo, hi in zip(bounds, bounds[1:]):
+            if done >= 2:
+                break
+            if any(lo <= q.start < hi for q in used):
+                continue
+            if self.draft_comparison(s, hits, states, years, lo, hi):
+                done += 1
 
     @staticmethod
-    def nearest(hits: list[Hit], a: int, b: int, sentence: str) -> Hit | None:
+    def nearest(hits: list[Hit], a: int, b: int, sentence: str, limit: float = 200) -> Hit | None:
         best, best_d = None, math.inf
         for h in hits:
             lo, hi = (h.end, a) if h.end <= a else (b, h.start) if h.start >= b else (a, a)
@@ -734,7 +808,7 @@ class _Drafter:
                 d += 5  # a concept named before the figure usually owns it
             if d < best_d:
                 best, best_d = h, d
-        return best if best_d < 200 else None
+        return best if best_d < limit else None
 
     # -------------------------------------------------------------- context
     def year_for(self, s: _Sentence, years: list[YearRef], at: int) -> tuple[int | None, str, YearRef | None]:
@@ -755,11 +829,20 @@ class _Drafter:
         return None, "", None
 
     @staticmethod
-    def year_range(s: _Sentence, years: list[YearRef]) -> tuple[int, int] | None:
+    def year_range(s: _Sentence, years: list[YearRef], at: int | None = None) -> tuple[int, int] | None:
+        """A period: "from 2019 to 2023", "between 2019 and 2023", or a decade near the figure
+        ("in the mid-2010s": 2014-2016; early: years 0-2, late: 7-9, else the whole decade)."""
         m = re.search(r"\b(?:from|between)\s+(?:\w+\s+)?((?:19|20)\d\d)\s+(?:to|and|until|through|-|–)\s+((?:19|20)\d\d)\b",
-                      s.text)
+                      s.text, re.I)
         if m and int(m.group(1)) < int(m.group(2)):
             return int(m.group(1)), int(m.group(2))
+        for d in _DECADE_RE.finditer(s.text):
+            if at is not None and not (at <= d.start() <= at + 40 or (d.end() <= at and not re.search(
+                    r"\b(?:19|20)\d\d\b(?!s)", s.text[d.end():at]) and not _CLAUSE_RE.search(s.text[d.end():at]))):
+                continue  # a decade right after the figure, or before it in its clause with no year between
+            y = int(d.group(2))
+            part = (d.group(1) or "").lower()
+            return {"early": (y, y + 2), "mid": (y + 4, y + 6), "late": (y + 7, y + 9)}.get(part, (y, y + 9))
         return None
 
     def states_for(self, s: _Sentence, states: list[Mention], at: int, need: int) -> tuple[list[Mention], str]:
@@ -790,11 +873,13 @@ class _Drafter:
         st = self.distinct(states)
         a, b = st[0], st[1]
         for m in st[:2]:
-            before = s.text[max(0, m.start - 12):m.start].lower() if m.start >= 0 else ""
-            if re.search(r"\b(to|into|in|with|from)\s+(?:the\s+)?$", before):
-                word = re.search(r"\b(to|into|in|with|from)\s+(?:the\s+)?$", before).group(1)
+            if m.start < 0 or m.possessive:
+                continue  # an adjective owns its noun ("Russian exports"): no preposition applies
+            before = s.text[max(0, m.start - 12):m.start].lower()
+            prep = re.search(r"\b(to|into|in|with|from)\s+(?:the\s+)?$", before)
+            if prep:
                 other = b if m is a else a
-                if word == "from":
+                if prep.group(1) == "from":
                     a, b = m, other
                 else:
                     a, b = other, m
@@ -822,7 +907,18 @@ class _Drafter:
         st1 = self.distinct(st1)
         states_how = how1
         a = self.owner(s, st1, hit, q.start) if st1 else None
-        yr = self.year_range(s, years)
+        if a is None:
+            return None  # no state named anywhere in the text: nothing to attach a claim to
+        yr = self.year_range(s, years, q.start)
+        if yr and not [y for y in years if not y.decade and abs(y.start - q.start) < 60]:
+            year, year_how = yr[1], f"the sentence (the period {yr[0]}-{yr[1]})"
+        product = _PRODUCT_RE.match(s.text[hit.end:hit.end + 50]) if c.series in _FLOW_SERIES else None
+        if c.dyadic and _REGION_RE.match(low[hit.end:hit.end + 40]):
+            return self.placeholder(s, q, hit, states, f"{c.label} with a region, not a state", rests, op, hedge,
+                                    year, year_how)
+        if product:  # "exports of refined copper": one product's flow, which no series holds
+            return self.placeholder(s, q, hit, states, f"{hit.words} {product.group(0).strip()}", rests, op, hedge,
+                                    year, year_how)
         if c.wanted:
             # A wanted series: the value names it so the claim says what is missing.
             if c.dyadic:
@@ -908,7 +1004,8 @@ class _Drafter:
                 value = f"{series}({A}, {year}) - {series}({B}, {year})"
                 reading = f"'{q.words}' read as the gap between {A} and {B}"
                 states_how = how2
-            elif c.dyadic and len(st2) >= 2 and (self.pair_in_sentence(states) or not c.single):
+            elif c.dyadic and len(st2) >= 2 and (self.pair_in_sentence(states) or not c.single) \
+                    and how2 == "the sentence":
                 A, B = self.order_pair(s, st2, hit)
                 if c.reverse:
                     A, B = B, A
@@ -916,6 +1013,9 @@ class _Drafter:
                 states_how = how2
                 if c.function:
                     value = f"{c.function}({A}, {B}, {year})"
+            elif series and re.search(r"\b(?:global|world|worldwide|world's|world’s)\s+$", low[max(0, hit.start - 12):hit.start]):
+                value = f"world({series}, {year})"
+                reading += " (the world total)"
             elif series:
                 value = f"{series}({a.iso3}, {year})"
             else:
@@ -974,6 +1074,12 @@ class _Drafter:
                     st2 = self.distinct(st2)
                     if len(st2) >= 2:
                         A, B = self.order_pair(s, st2, None)
+                        hosts = [m for m in self.mentions if not m.possessive and 0 <= q.start - m.end <= 60
+                                 and re.search(r"\bin\s+(?:the\s+)?$", s.text[max(0, m.start - 8):m.start])]
+                        if hosts:  # "in Kazakhstan, Chinese investment equals 4% of GDP; in Mongolia, 50%"
+                            B = hosts[-1].iso3
+                            owners = [m for m in self.mentions if m.possessive and m.iso3 != B]
+                            A = owners[0].iso3 if owners else next(m.iso3 for m in st2 if m.iso3 != B)
                         return (f"{c.series}({A}, {B}, {year}) / gdp_usd({B}, {year})", frac,
                                 f"'{q.words}' read as a share of {B}'s GDP", how)
                 return (f"{c.single or c.series}({a.iso3}, {year}) / gdp_usd({a.iso3}, {year})", frac,
@@ -986,7 +1092,11 @@ class _Drafter:
         st2, how = self.states_for(s, states, q.start, 2)
         st2 = self.distinct(st2)
         two = len(st2) >= 2 and self.pair_in_sentence(states)
-        if c.function and len(st2) >= 2:
+        if c.function == "product_share" and len(st2) >= 2:
+            A, B = self.order_pair(s, st2, None)
+            return (f"product_share({c.group}, {A}, {B}, {year})", frac,
+                    f"'{q.words}' read as the share of {c.label}", how)
+        if c.function == "agreement" and len(st2) >= 2:
             A, B = st2[0].iso3, st2[1].iso3
             return f"{c.function}({A}, {B}, {year})", frac, f"'{q.words}' read as the share of votes alike", how
         if world and c.share == "world" and (c.single or not c.dyadic):
@@ -1023,6 +1133,8 @@ class _Drafter:
     @staticmethod
     def target_for_unit(q: Quantity, c: Concept) -> tuple[float | None, str]:
         if q.kind == "money":
+            if q.currency != "usd" and c.unit == "index":
+                return q.value, f"'{q.words}' read as {q.value:g} (an index or rate)"
             if q.currency != "usd":
                 return None, f"an amount in {q.currency or 'an unknown currency'}: the series are in US$"
             if c.unit != "usd":
@@ -1081,7 +1193,7 @@ class _Drafter:
         if concept and concept.wanted:
             note += " - no source provides it yet"
         note += "."
-        self.add(s, q.start, q.end, value, expect, note, conf, concept, rests, mapped)
+        self.add(s, q.start, q.end, value, expect, note, conf, concept, rests, mapped, year_how=year_how)
 
     def expect(self, q: Quantity | None, target: float, op: str, hedge: str, growth: bool) -> tuple[dict, str]:
         if op in (">", "<", ">=", "<="):
@@ -1143,65 +1255,218 @@ class _Drafter:
                 f"Concept: {c.label} ({c.series}).")
         m = _RECORD_RE.search(s.text[max(0, q.start - 25):q.start])
         a = max(0, q.start - 25) + m.start()
-        self.add(s, a, a + 6, value, {"op": ">", "target": 1}, note, 0.5, c, ["record", q.words], True, suffix="record")
+        self.add(s, a, a + 6, value, {"op": ">", "target": 1}, note, 0.5, c, ["record", q.words], True, suffix="record",
+                 year_how=year_how)
 
-    def draft_comparison(self, s: _Sentence, hits: list[Hit], states: list[Mention], years: list[YearRef]) -> None:
-        """A sentence without a figure: a comparison ("surpassed", "more ... than") or a superlative."""
+    def draft_comparison(self, s: _Sentence, hits: list[Hit], states: list[Mention], years: list[YearRef],
+                         lo: int = 0, hi: int | None = None) -> bool:
+        """A clause without a figure: a comparison, a superlative, a gap or a trend.
+
+        With a concept of the lexicon: ``ratio(SERIES, A, B, YEAR) > 1`` ("more ... than",
+        "surpassed"; ``< 1`` for "less", "behind"), ``rank(SERIES, A, YEAR) <= 1`` ("largest"),
+        ``rank_increase``/``rank_decrease`` ("the largest increase"), ``partner_rank`` ("main
+        partner"), ``SERIES(A, B, YEAR) == 1`` for a wanted order series ("first foreign trip"),
+        ``change(SERIES, A, YEAR-10, YEAR)`` for a trend without a period ("has slipped").
+        Without a concept, the comparison on the placeholder series, naming the words compared;
+        a gap without a direction ("a growing gap between A and B") is drafted on the placeholder.
+        """
+        hi = len(s.text) if hi is None else hi
+        clause = s.text[lo:hi]
         low = s.text.lower()
-        more, less, sup = _MORE_RE.search(s.text), _LESS_RE.search(s.text), _SUPER_RE.search(s.text)
-        cue = more or less or sup
+        more, less, sup = _MORE_RE.search(clause), _LESS_RE.search(clause), _SUPER_RE.search(clause)
+        first, gap, trend = _FIRST_RE.search(clause), _GAP_RE.search(clause), _TREND_RE.search(clause)
+        if less and not re.search(r"\bthan\b|\bto\b", low[lo + less.end():hi]) \
+                and not re.match(r"behind|lags?|lagging|trails?", less.group(0).lower()):
+            less = None  # "less" without "than": not a comparison ("the weaker state")
+        if sup and not re.search(r"(?:\bthe|world['’]s|['’]s|\bits|\btheir)\s+(?:\w+\s+)?$", clause[:sup.start()].lower()):
+            sup = None  # "leading to": a verb, not a superlative
+        if sup and re.search(r"\bone\s+of\s+the\s+(?:\w+\s+)?$", clause[:sup.start()].lower()):
+            sup = None  # "one of the main constraints": not rank 1
+        if more and more.group(0).lower() in ("more", "higher", "greater", "larger", "bigger", "stronger", "richer") \
+                and not re.search(r"\bthan\b", low[lo + more.end():hi]):
+            more = None  # "more" without "than": "more and more", "more aligned"
+        cue = first or more or less or sup or gap or trend
         if cue is None:
-            return
-        if cue is less and less and re.match(r"\s+(?:than|and)", low[less.end():less.end() + 6]) is None and more is None and sup is None:
-            return
-        hit = self.nearest(hits, cue.start(), cue.end(), s.text)
-        if hit is None or hit.concept.wanted:
-            return
-        c = hit.concept
-        year, year_how, _ = self.year_for(s, years, cue.start())
+            return False
+        ca, cb = lo + cue.start(), lo + cue.end()
+        if cue is gap and not _GAP_PAIR_RE.search(clause):
+            return False  # "the asymmetry debate": a gap is drafted only between two named states
+        year, year_how, _ = self.year_for(s, years, ca)
         if year is None:
-            return
-        series = c.single if c.dyadic else c.series
-        distinct_here = self.distinct(states)
-        rests = [cue.group(0), hit.words]
-        if (cue is sup and len(distinct_here) >= 1) and not (more and len(distinct_here) >= 2 and cue.start() > more.start()):
-            if re.search(r"\b(partner|destination|supplier|market)\b", low[cue.end():cue.end() + 40]) and len(distinct_here) >= 2 \
-                    and c.dyadic and c.series in ("trade_exports_usd", "trade_total_usd", "arms_transfers_tiv"):
-                whose = self.owner(s, distinct_here, hit)
-                other = next(m.iso3 for m in distinct_here if m.iso3 != whose.iso3)
-                value = f"partner_rank({'trade_exports_usd' if c.series == 'trade_total_usd' else c.series}, {whose.iso3}, {other}, {year})"
+            return False
+        words = cue.group(0)
+        if cue is first:
+            hit = self.nearest([h for h in hits if h.concept.wanted and h.concept.dyadic and h.concept.unit == "rank"],
+                               ca, cb, s.text, limit=200)
+        else:
+            hit = self.nearest([h for h in hits if not h.concept.wanted], ca, cb, s.text, limit=200)
+        c = hit.concept if hit else None
+        if c is None and cue is not gap and cue is not first:
+            # Without a concept, only an explicit comparison of two named states: "A ... more ... than B".
+            if cue is sup or cue is trend:
+                return False
+            if re.fullmatch(r"dominance|advantage|supremacy|superiority|lead over|clear lead", words.lower()) \
+                    and not re.match(r"\s+(?:\w+\s+){0,3}?over\b", s.text[cb:cb + 40]):
+                return False  # "American dominance": over whom is not said
+            than = re.search(r"\bthan\b|\bover\b", s.text[cb:])
+            after_at = cb + than.end() if than else cb
+            if not ([m for m in states if m.end <= after_at - (than.end() - than.start() if than else 0)]
+                    and [m for m in states if m.start >= after_at]):
+                return False
+        rests = [words] + ([hit.words] if hit else [])
+        series = (c.single if c.dyadic else c.series) if c else PLACEHOLDER
+        if c is not None and c.function:
+            series = None
+        expect: dict = {"op": ">", "target": 1}
+        if cue is first:
+            if c is None:
+                return False
+            leaders = [m for m in states if m.words.lower().rstrip("'s’") in LEADERS]
+            places = [m for m in states if m not in leaders]
+            if not leaders:
+                st1, _ = self.states_for(s, states, ca, 1)
+                leaders = [m for m in st1 if m not in places][:1]
+            if not leaders or not places:
+                return False
+            A = leaders[0].iso3
+            B = min(places, key=lambda m: abs(m.start - ca)).iso3
+            if A == B:
+                return False
+            value = f"{c.series}({A}, {B}, {year})"
+            expect = {"op": "approx", "target": 1, "tolerance": 0}
+            reading = f"'{words}' read as {B} first among {A}'s destinations"
+        elif cue is gap:
+            st2, how = self.states_for(s, states, ca, 2)
+            st2 = self.distinct(st2)
+            if len(st2) < 2:
+                return False
+            value = f"ratio({PLACEHOLDER}, {st2[0].iso3}, {st2[1].iso3}, {year})"
+            c, series = None, PLACEHOLDER
+            reading = "a gap whose direction and measure the wording does not give"
+        elif cue is trend:
+            if c is None or not series:
+                return False
+            st1, how = self.states_for(s, states, ca, 1)
+            a_ = self.owner(s, self.distinct(st1), hit, ca).iso3
+            value = f"change({series}, {a_}, {year - TREND_YEARS}, {year})"
+            up = cue.group("up") is not None
+            expect = {"op": ">" if up else "<", "target": 0}
+            reading = (f"'{words}' read as a {'rise' if up else 'fall'} over the {TREND_YEARS} years to {year} "
+                       f"(no period stated)")
+        elif cue is sup and not more and not less:
+            if c is not None and hit is not None and min(abs(hit.start - cb), abs(ca - hit.end)) > 40 \
+                    and not re.match(r"\s+(?:absolute\s+)?(?:increase|decrease)\b", low[cb:cb + 25]):
+                return False  # "the greatest threat": the superlative is not about the concept
+            local = [m for m in states if lo <= m.start < hi]
+            st, how = (local, "the sentence") if local else self.states_for(s, states, ca, 1)
+            st = self.distinct(st)
+            if not st:
+                return False
+            after = low[cb:cb + 40]
+            if c is not None and re.search(r"\b(partner|destination|supplier|market)\b", after) and \
+                    len(self.distinct(states)) >= 2 and c.dyadic and \
+                    c.series in ("trade_exports_usd", "trade_total_usd", "arms_transfers_tiv"):
+                dist = self.distinct(states)
+                whose = self.owner(s, dist, hit)
+                other = next(m.iso3 for m in dist if m.iso3 != whose.iso3)
+                sid = "trade_exports_usd" if c.series == "trade_total_usd" else c.series
+                value = f"partner_rank({sid}, {whose.iso3}, {other}, {year})"
                 expect = {"op": "approx", "target": 1, "tolerance": 0}
-                reading = f"'{cue.group(0)}' read as {other} first among {whose.iso3}'s partners"
+                reading = f"'{words}' read as {other} first among {whose.iso3}'s partners"
             elif series:
-                inc = re.search(r"\b(increase|decrease)\b", low[cue.end():cue.end() + 30])
-                a = distinct_here[0].iso3
+                inc = re.search(r"\b(increase|decrease)\b", after)
+                a_ = st[0].iso3 if len(st) == 1 else self.owner(s, st, hit, ca).iso3
                 if inc:
                     fn = "rank_increase" if inc.group(1) == "increase" else "rank_decrease"
-                    value = f"{fn}({c.growth if c.growth and c.growth.endswith('const_usd') else series}, {a}, {year - 1}, {year})"
+                    sid = c.growth if c is not None and c.growth else series
+                    value = f"{fn}({sid}, {a_}, {year - 1}, {year})"
                 else:
-                    value = f"rank({series}, {a}, {year})"
+                    value = f"rank({series}, {a_}, {year})"
                 expect = {"op": "<=", "target": 1}
-                reading = f"'{cue.group(0)}' read as rank 1 among states"
+                reading = f"'{words}' read as rank 1 among states"
             else:
-                return
+                return False
         else:
-            st2, how = self.states_for(s, states, cue.start(), 2)
+            st2, how = self.states_for(s, states, ca, 2)
             st2 = self.distinct(st2)
             if len(st2) < 2 or not series:
-                return
-            A, B = st2[0].iso3, st2[1].iso3
+                return False
+            than = re.search(r"\bthan\b|\bover\b", s.text[cb:])
+            split = cb + than.start() if than else cb
+            before = [m for m in states if m.end <= split]
+            after_ = [m for m in states if m.start >= split]
+            A = before[-1].iso3 if before else st2[0].iso3
+            B = next((m.iso3 for m in after_ if m.iso3 != A), None) or next(m.iso3 for m in st2 if m.iso3 != A)
             value = f"ratio({series}, {A}, {B}, {year})"
-            op = ">" if cue is more or (more and cue is not less) else "<"
+            op = "<" if cue is less else ">"
             expect = {"op": op, "target": 1}
-            reading = f"'{cue.group(0)}' read as {A} {'above' if op == '>' else 'below'} {B}"
-        note = (f"confidence 0.35; rests on {_quote_list(rests)}; no figure: a comparison drafted from the "
-                f"wording. {reading}. Year from {year_how}. Concept: {c.label} ({c.series}).")
-        self.add(s, cue.start(), cue.end(), value, expect, note, 0.35, c, rests, True, suffix="compare")
+            reading = f"'{words}' read as {A} {'above' if op == '>' else 'below'} {B}"
+        if c is None:
+            wanted = re.sub(r"\s+", " ", s.text[cb:cb + 50]).strip() or words
+            note = (f"confidence 0.15; rests on {_quote_list(rests)}; no figure and no concept of the lexicon: "
+                    f"wanted: '{wanted}'. {reading}. Year from {year_how}.")
+            self.add(s, ca, cb, value, expect, note, 0.15, None, rests, False, suffix="compare")
+            return True
+        conf = 0.35 if not c.wanted else 0.3
+        note = (f"confidence {conf:.2f}; rests on {_quote_list(rests)}; no figure: drafted from the "
+                f"wording. {reading}. Year from {year_how}. Concept: {c.label} ({c.series})"
+                + (" - no source provides it yet." if c.wanted else "."))
+        self.add(s, ca, cb, value, expect, note, conf, c, rests, True, suffix="compare", year_how=year_how)
+        return True
 
-    def add(self, s: _Sentence, a: int, b: int, value: str, expect: dict, note: str, conf: float,
-            concept: Concept | None, rests: list[str], mapped: bool, suffix: str = "") -> None:
+    def fit_year(self, value: str, note: str, concept: Concept | None, shift: bool) -> tuple[str, str]:
+        """A year taken from the text's date, past the end of the data, moves back to the
+        latest year the series cover (at most ``PRESENT_LAG`` years: present tense in a
+        2025 essay is read on 2024 data); further back, a curated series of the concept is
+        used where the lexicon names one. Coverage comes from the catalog, never from values.
+        """
         from .parse import parse
 
+        try:
+            tree = parse(value)
+        except InputError:
+            return value, note
+        years = [int(y) for y in re.findall(r"\b((?:19|20)\d\d)\b", value)]
+        if not years:
+            return value, note
+        year = max(years)
+        lasts = [self.binder.series_info(sid).last_year for sid in _series_of(tree, self.binder)]
+        lasts = [x for x in lasts if x is not None]
+        if not lasts:
+            return value, note
+        last = min(lasts)
+        if last >= year:
+            return value, note
+        if shift and year - last <= PRESENT_LAG:
+            shift = year - last
+            value = re.sub(r"\b((?:19|20)\d\d)\b", lambda m: str(int(m.group(1)) - shift), value)
+            return value, note + f" The data end in {last}: read on {last} (the text's year is {year})."
+        if concept is not None and concept.curated and concept.dyadic:
+            S, cur = re.escape(concept.series), concept.curated
+            pair = r"([A-Z]{3}), ([A-Z]{3})"
+            marked = " The data end in %d: read on curated official figures (marked '(curated)')." % last
+            m = re.fullmatch(rf"{S}\({pair}, (\d{{4}})\)", value)
+            if m:
+                return f"curated({cur}, {m.group(1)}, {m.group(2)}, {m.group(3)})", note + marked
+            m = re.fullmatch(rf"{S}\({pair}, (\d{{4}})\) / max\({S}, {pair}, \d{{4}}, \d{{4}}\)", value)
+            if m:
+                a, b, y = m.group(1), m.group(2), int(m.group(3))
+                return (f"curated({cur}, {a}, {b}, {y}) / curated({cur}, {a}, {b}, {y - 1})",
+                        note + marked + " 'Record' then compared with the year before only.")
+            m = re.fullmatch(rf"growth\({S}, {pair}, (\d{{4}}), (\d{{4}})\)", value)
+            if m:
+                a, b = m.group(1), m.group(2)
+                return (f"curated({cur}, {a}, {b}, {m.group(4)}) / curated({cur}, {a}, {b}, {m.group(3)}) - 1",
+                        note + marked)
+        return value, note
+
+    def add(self, s: _Sentence, a: int, b: int, value: str, expect: dict, note: str, conf: float,
+            concept: Concept | None, rests: list[str], mapped: bool, suffix: str = "", year_how: str = "") -> None:
+        from .parse import parse
+
+        if mapped:
+            value, note = self.fit_year(value, note, concept,
+                                        shift=bool(year_how) and not year_how.startswith(("the sentence", "the paragraph")))
         where = f"{self.name}: line {s.line}"
         try:
             tree = parse(value, where=where)
@@ -1219,15 +1484,48 @@ class _Drafter:
             note = note.replace(f"Concept: {concept_label}", f"Wanted: {concept_label} (the drafted expression "
                                 f"{value} did not bind: {msg[:80]})")
             value, mapped, conf = value2, False, 0.2
+        if any(d.line == s.line and d.value == value and d.expect == expect for d in self.drafts):
+            return  # the same claim drafted twice from one paragraph
         base = f"l{s.line}-{(concept.id if concept and mapped else 'unmapped')}" + (f"-{suffix}" if suffix else "")
         n = self.ids.get(base, 0) + 1
         self.ids[base] = n
         cid = base if n == 1 else f"{base}-{n}"
-        quote = _clause(s.text, a - 0, b - 0)
+        quote = (s.quote or s.text).strip()
         source = f"{self.name}, line {s.line}, section '{s.section}'"
         self.drafts.append(Draft(cid, quote, source, value, expect, note, round(conf, 2),
                                  concept.id if concept else None, rests, s.line, s.text,
                                  (s.start + a, s.start + b), (s.start, s.start + len(s.text)), mapped))
+
+
+def _series_of(tree, binder) -> list[str]:
+    """Series ids an expression reads (call names, or first arguments of functions)."""
+    from .parse import Name, iter_calls
+
+    out = []
+    for call in iter_calls(tree):
+        if binder.series_info(call.name) is not None:
+            out.append(call.name)
+        elif call.args and isinstance(call.args[0], Name) and binder.series_info(call.args[0].text) is not None:
+            out.append(call.args[0].text)
+    return out
+
+
+def _unit_fits(q: Quantity, c: Concept) -> bool:
+    """A priority concept takes the figures of its own kind: shares for percentages, counts for numbers."""
+    if q.kind in ("percent", "fraction"):
+        return c.unit in ("share", "pct")
+    if q.kind == "number":
+        return c.unit in ("persons", "count")
+    return False
+
+
+_COUNTED = re.compile(r"\s+(?:[a-z][\w-]*\s+){0,2}?(?:[a-z]{3,}s|people|personnel|staff|police|military|chinese|russians?)\b", re.I)
+
+
+def _counts_something(sentence: str, q: Quantity) -> bool:
+    """A bare number followed by what it counts ("500 cases", "20,000 Chinese volunteers")."""
+    return q.value >= 10 and _COUNTED.match(sentence[q.end:q.end + 40]) is not None \
+        and not re.match(r"\s+(?:years?|months?|days?|weeks?|hours?|minutes?|kilomet\w+|km|miles?)\b", sentence[q.end:q.end + 12])
 
 
 def _denominator(sentence: str, q: Quantity, h: Hit) -> bool:
@@ -1247,11 +1545,6 @@ def _clean(x: float) -> float | int:
 
 def _quote_list(words: Iterable[str]) -> str:
     return " + ".join(f"'{w}'" for w in words if w)
-
-
-def _clause(sentence: str, a: int, b: int) -> str:
-    """The sentence, quoted exactly (claims quote the words as written)."""
-    return sentence.strip()
 
 
 def _wanted_words(sentence: str, q: Quantity) -> str:
@@ -1293,3 +1586,20 @@ def _num_text(x) -> str:
     if isinstance(x, int):
         return str(x)
     return repr(float(x))
+
+
+def load_drafts(path: str | os.PathLike, *, store=None) -> list:
+    """Draft the claims of a text file and load them as checked claims (for the report's
+    claims section, which takes a text file as well as a claim file)."""
+    from . import _parse_claims, _store
+
+    st = _store(store)
+    drafts = draft_claims(path, store=st)
+    if not drafts:
+        return []
+    return _parse_claims([d.to_claim() for d in drafts], str(path), st)
+
+
+def is_text_file(path: str | os.PathLike) -> bool:
+    """A file to draft claims from (by its suffix) rather than a claim file (.yaml/.yml)."""
+    return Path(path).suffix.lower() in (".txt", ".text", ".md")

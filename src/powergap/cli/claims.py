@@ -39,6 +39,63 @@ def register(app: typer.Typer) -> None:
             return
         _print_table(report, title="seed claims" if seeds else str(file))
 
+    @claims.command("draft")
+    def draft(
+        files: list[Path] = typer.Argument(..., help="Text files (UTF-8) to draft claims from."),
+        output: Optional[Path] = typer.Option(None, "-o", "--output", help="Write the drafts (a claim file) here; "
+                                              "default: print them."),
+        check: bool = typer.Option(False, "--check", help="Also check the drafts and print the verdicts."),
+        as_json: bool = typer.Option(False, "--json", help="With --check: print the verdicts as JSON."),
+    ) -> None:
+        """Draft checkable claims from a text: its figures, as claims ready for `claims check`.
+
+        Each draft's note gives its confidence, the words it rests on and how they were read;
+        review the drafts before relying on them (docs/claims.md, "Drafting claims").
+        """
+        from ..claims import check_claims
+        from ..claims.draft import draft_claims, drafts_to_yaml
+        from ..errors import InputError
+
+        if output is not None and output.exists() and output.is_dir():
+            raise InputError(f"{output}: is a directory; give a file for the drafts")
+        drafts = []
+        for f in files:
+            drafts += draft_claims(f)
+        if len({d.id for d in drafts}) < len(drafts):  # several files: prefix the ids with the file's stem
+            drafts = []
+            for f in files:
+                for d in draft_claims(f):
+                    d.id = f"{Path(f).stem}-{d.id}"
+                    drafts.append(d)
+        if not drafts:  # an empty claim file would not pass `claims check`: write none
+            typer.echo("no quantitative statements found: no claims drafted" +
+                       (f" ({output} not written)" if output is not None else ""))
+            return
+        text = drafts_to_yaml(drafts, source=", ".join(Path(f).name for f in files))
+        if output is not None:
+            try:
+                output.write_text(text, encoding="utf-8")
+            except OSError as e:
+                raise InputError(f"{output}: cannot write the drafts ({e.strerror or e})") from None
+        if not check:
+            if output is None:
+                typer.echo(text, nl=False)
+            else:
+                typer.echo(f"wrote {len(drafts)} drafted claim{'s' if len(drafts) != 1 else ''} to {output}")
+            return
+        report = check_claims([d.to_claim() for d in drafts])
+        if as_json:
+            out = report.to_dict()
+            for item, d in zip(out["claims"], drafts):
+                item["confidence"] = d.confidence
+            typer.echo(json.dumps(out, indent=1, ensure_ascii=False, allow_nan=False))
+            return
+        _print_table(report, title=f"drafted from {', '.join(Path(f).name for f in files)}",
+                     confidence={d.id: d.confidence for d in drafts},
+                     quotes={d.id: d.text for d in drafts})
+        if output is not None:
+            typer.echo(f"wrote {len(drafts)} drafted claims to {output}")
+
 
 _SHORT_REASON = {"not in this snapshot": "series not in this snapshot", "no source provides": "no source yet"}
 
@@ -67,7 +124,7 @@ def _missing_text(missing: list[dict], limit: int = 2) -> str:
     return "missing: " + "; ".join(parts)
 
 
-def _print_table(report, *, title: str) -> None:
+def _print_table(report, *, title: str, confidence: dict | None = None, quotes: dict | None = None) -> None:
     from rich.console import Console
     from rich.table import Table
     from rich.text import Text
@@ -82,10 +139,16 @@ def _print_table(report, *, title: str) -> None:
     t.add_column("verdict", no_wrap=True)
     t.add_column("value", justify="right", no_wrap=True)
     t.add_column("expected", no_wrap=True)
+    if confidence is not None:  # drafted claims: how sure the drafter is, and the words drafted
+        t.add_column("conf.", justify="right", no_wrap=True)
     t.add_column("sources / missing", overflow="fold", ratio=1)
     for r in report.results:
         verdict = Text(r.label, style=_STYLE[r.verdict])
         detail = ", ".join(r.sources) if r.verdict != "unverifiable" else _missing_text(r.missing)
-        t.add_row(r.id, verdict, _fmt(r.value), r.claim.expect.describe(), detail)
+        row = [r.id, verdict, _fmt(r.value), r.claim.expect.describe()]
+        if confidence is not None:
+            row.append(f"{confidence.get(r.id, 0):.2f}")
+            detail = f"{r.claim.value}\n{detail}"
+        t.add_row(*row, detail)
     console.print(t)
     console.print(report.summary_line())

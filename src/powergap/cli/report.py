@@ -1,4 +1,4 @@
-"""``powergap report A B -o FILE.html``: one self-contained HTML page per relationship."""
+"""``powergap report A B -o FILE.html`` (or ``FILE.pdf``): one self-contained page per relationship."""
 
 from __future__ import annotations
 
@@ -17,29 +17,36 @@ def register(app: typer.Typer) -> None:
     def report(
         a: str = typer.Argument(..., help="First state: name, ISO3/ISO2 code, COW abbreviation or number."),
         b: str = typer.Argument(..., help="Second state."),
-        output: Path = typer.Option(..., "-o", "--output", help="The HTML file to write (its directory must exist)."),
-        start: Optional[int] = typer.Option(None, "--start", help="First year (default: the assessment's, 30 years "
-                                                                  "before the last)."),
-        end: Optional[int] = typer.Option(None, "--end", help="Last year (default: the snapshot's last year)."),
-        third: str = typer.Option("USA", "--third", help="Third state of the strategic triangle."),
+        output: Path = typer.Option(..., "-o", "--output", help="The file to write: FILE.html for the page, "
+                                    "FILE.pdf for the page printed by headless Chromium (its directory must exist)."),
+        start: Optional[int] = typer.Option(None, "--start", help="First year (default: 30 years before the last).",
+                                            show_default=False),
+        end: Optional[int] = typer.Option(None, "--end", help="Last year (default: the snapshot's last year).",
+                                          show_default=False),
+        third: Optional[str] = typer.Option(None, "--third", help="Third state of the strategic triangle (default: "
+                                            "the major power other than A and B with the largest military "
+                                            "spending).", show_default=False),
         config: Optional[Path] = typer.Option(None, "--config", help="Assessment thresholds (YAML; only the keys "
                                                                      "you change)."),
         claims: Optional[Path] = typer.Option(None, "--claims", help="A claim file to check in addition to the seed "
-                                                                     "claims that apply to the pair."),
+                                                                     "claims that apply to the pair; a text file "
+                                                                     "(.txt, .md) is drafted into claims first."),
         seeds: bool = typer.Option(True, "--seeds/--no-seeds", help="Include the seed claims that apply."),
         generated: Optional[str] = typer.Option(None, "--generated", help="Text of the page's generation-time "
                                                 "element (default: now, UTC); fix it for byte-identical pages."),
     ) -> None:
-        """Write a self-contained HTML report on a relationship: summary, stage timeline, charts, claims, sources."""
+        """Write a report on a relationship (HTML page or PDF): summary, stage timeline, charts, claims, sources."""
         import time
 
         from rich.console import Console
         from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-        from ..report import check_writable, report_html, write_atomic
+        from ..report import _chromium, check_writable, output_format, report_html, write_any
 
         inputs = {"--config": config, "--claims": claims}
-        check_writable(output, inputs=inputs)  # one clear line before any work
+        if output_format(output) == "pdf":  # one clear line before any work
+            _chromium()
+        check_writable(output, inputs=inputs)
         t0 = time.perf_counter()
         console = Console(stderr=True)
         with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(),
@@ -52,6 +59,6 @@ def register(app: typer.Typer) -> None:
             html = report_html((a, b), third=third, generated=generated, start=start, end=end, config=config,
                                extra_claims=claims, seeds=seeds, progress=step)
             progress.update(task, completed=_STEPS)
-        path = write_atomic(output, html, inputs=inputs)
+        path = write_any(output, html, inputs=inputs)
         size = path.stat().st_size
         typer.echo(f"wrote {path} ({size / 1e6:.1f} MB) in {time.perf_counter() - t0:.1f} s")

@@ -23,7 +23,90 @@ from typing import Any, Callable
 
 from ..errors import InputError
 
-__all__ = ["write_report", "report_html", "assessment_html", "build_report", "check_writable"]
+__all__ = ["write_report", "report_html", "assessment_html", "build_report", "check_writable", "output_format",
+           "write_pdf"]
+
+#: the formats a report can be written in, by file extension
+FORMATS = {".html": "html", ".htm": "html", ".pdf": "pdf"}
+CHROMIUM = "/usr/bin/chromium"  # Debian's package; POWERGAP_CHROMIUM names another
+CHROMIUM_ARGS = ("--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run", "--disable-quic")
+
+
+def output_format(path: str | os.PathLike) -> str:
+    """The report's format from the output's extension: "html" (.html, .htm) or "pdf";
+    any other extension is refused (one line), so a .pdf never silently holds HTML."""
+    ext = Path(path).suffix.lower()
+    if ext not in FORMATS:
+        raise InputError(f"cannot tell the report's format from {str(path)!r}: name the file .html (a "
+                         f"self-contained page) or .pdf (the page printed)")
+    return FORMATS[ext]
+
+
+def _chromium() -> str:
+    """The Chromium that prints PDFs, or one line saying how to get it."""
+    import shutil
+
+    exe = os.environ.get("POWERGAP_CHROMIUM") or CHROMIUM
+    found = exe if Path(exe).is_file() else shutil.which(exe)
+    how = ("a PDF report is printed by headless Chromium through Playwright: install them with "
+           "'apt-get install chromium' and 'pip install playwright' (no browser download needed), or write "
+           "-o FILE.html and print it from a browser")
+    if not found:
+        raise InputError(f"Chromium not found at {exe}; {how}")
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        raise InputError(f"the Python package playwright is not installed; {how}") from None
+    return found
+
+
+def write_pdf(html: str, path: str | os.PathLike, *, inputs=None) -> Path:
+    """Print the page ``html`` to the PDF file ``path`` (atomically) with headless Chromium,
+    the network blocked, once every chart is drawn; the closed tables are opened for print."""
+    import tempfile
+
+    from ..errors import OutputError
+    from ..outputs import write_output
+
+    exe = _chromium()
+    check_writable(path, inputs=inputs)
+
+    def render(tmp: Path) -> None:
+        from playwright.sync_api import Error as PlaywrightError, sync_playwright
+
+        with tempfile.TemporaryDirectory(prefix="powergap-pdf-") as d:
+            page_file = Path(d) / "report.html"
+            page_file.write_text(html, encoding="utf-8")
+            url = page_file.resolve().as_uri()
+            try:
+                with sync_playwright() as pw:
+                    browser = pw.chromium.launch(executable_path=exe, args=list(CHROMIUM_ARGS))
+                    try:
+                        page = browser.new_page(viewport={"width": 1000, "height": 1400})
+                        page.route("**/*", lambda r: r.continue_() if r.request.url == url else r.abort())
+                        page.goto(url)
+                        page.wait_for_function(
+                            "() => [...document.querySelectorAll('.chart')].every(e => e.dataset.rendered === 'true'"
+                            " || e.textContent.startsWith('Chart could not'))", timeout=60_000)
+                        page.evaluate("() => document.querySelectorAll('details').forEach(d => d.open = true)")
+                        page.emulate_media(media="print")
+                        page.pdf(path=str(tmp), format="A4", print_background=True,
+                                 margin={"top": "14mm", "bottom": "14mm", "left": "12mm", "right": "12mm"})
+                    finally:
+                        browser.close()
+            except PlaywrightError as exc:
+                raise OutputError(f"Chromium could not print the report: {str(exc).splitlines()[0]}") from None
+
+    return write_output(path, render, inputs=inputs, what="the report")
+
+
+def write_any(path: str | os.PathLike, html: str, *, inputs=None) -> Path:
+    """Write the page to ``path`` in the format its extension names (:func:`output_format`)."""
+    if output_format(path) == "pdf":
+        return write_pdf(html, path, inputs=inputs)
+    return write_atomic(path, html, inputs=inputs)
+
 
 
 def build_report(*args: Any, **kwargs: Any):
@@ -49,7 +132,7 @@ def _split_target(assessment_or_pair: Any) -> tuple[Any, Any, Any]:
     raise InputError("write_report needs an Assessment or a pair of states such as ('CHN', 'RUS')")
 
 
-def report_html(assessment_or_pair: Any, *, third: Any = "USA", generated: str | None = None,
+def report_html(assessment_or_pair: Any, *, third: Any = None, generated: str | None = None,
                 start: int | None = None, end: int | None = None, config: Any = None,
                 extra_claims: str | os.PathLike | None = None, seeds: bool = True, store: Any = None,
                 progress: Callable[[str], None] | None = None) -> str:
@@ -80,7 +163,7 @@ def write_atomic(path: str | os.PathLike, text: str, *, inputs=None) -> Path:
     return write_text_output(path, text, inputs=inputs, what="the report")
 
 
-def write_report(assessment_or_pair: Any, path: str | os.PathLike, *, third: Any = "USA",
+def write_report(assessment_or_pair: Any, path: str | os.PathLike, *, third: Any = None,
                  generated: str | None = None, start: int | None = None, end: int | None = None,
                  config: Any = None, extra_claims: str | os.PathLike | None = None, seeds: bool = True,
                  store: Any = None, progress: Callable[[str], None] | None = None) -> Path:
@@ -90,8 +173,10 @@ def write_report(assessment_or_pair: Any, path: str | os.PathLike, *, third: Any
     ----------
     assessment_or_pair : an :class:`~powergap.assessment.Assessment` (its pair, years and
         config are used, nothing is recomputed) or a pair such as ``("CHN", "RUS")``.
-    path : the HTML file to write (atomically; the directory must exist).
-    third : the third state of the triangle (default the USA).
+    path : the file to write (atomically; the directory must exist): ``.html`` for the page,
+        ``.pdf`` for the page printed by headless Chromium (:func:`write_pdf`).
+    third : the third state of the triangle (default: the major power other than the pair
+        with the largest military expenditure; see :func:`powergap.report.build.default_third`).
     generated : the text of the generation-time element (default: the current UTC time).
         Fix it to get byte-identical pages from the same snapshot.
     start, end, config : for a pair: passed to :func:`powergap.assess`.
@@ -103,10 +188,12 @@ def write_report(assessment_or_pair: Any, path: str | os.PathLike, *, third: Any
         The file written.
     """
     inputs = {"the config": config, "the claim file": extra_claims}
+    if output_format(path) == "pdf":
+        _chromium()  # before the work: one line if the PDF cannot be printed here
     check_writable(path, inputs=inputs)  # before minutes of work, not after
     html = report_html(assessment_or_pair, third=third, generated=generated, start=start, end=end, config=config,
                        extra_claims=extra_claims, seeds=seeds, store=store, progress=progress)
-    return write_atomic(path, html, inputs=inputs)
+    return write_any(path, html, inputs=inputs)
 
 
 def assessment_html(assessment: Any) -> str:

@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Sequence
 
 from ..errors import InputError, PowergapError
-from .page import Figure, Markup, Section, esc, fmt_number, fmt_ratio, fmt_share, render_page
+from .page import Figure, Markup, Section, esc, fmt, fmt_number, fmt_ratio, fmt_share, render_page
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -76,7 +76,8 @@ class Report:
 
         st = store if store is not None else default_store()
         return render_page(title=self.title, lede=self.lede, summary=self.summary, sections=self.sections,
-                           footer=self.footer(st), generated=generated)
+                           footer=self.footer(st), generated=generated,
+                           footer_entries=[("sources", "Sources"), ("config", "Configuration used")])
 
 
 # ----------------------------------------------------------------------------- helpers
@@ -102,6 +103,16 @@ class _Ctx:
     @property
     def span(self) -> str:
         return f"{self.start}-{self.end}" if self.start != self.end else str(self.start)
+
+    def use_series(self, series_ids: Iterable[str | None]) -> list[str]:
+        """Record and return the sources of the snapshot series ``series_ids`` (those drawn)."""
+        index = self.store.series_index
+        keys = []
+        for sid in series_ids:
+            meta = index.get(str(sid)) if sid else None
+            if meta:
+                keys.extend(meta.get("sources") or [meta.get("source")])
+        return self.use(keys)
 
     def use(self, keys: Iterable[str | None]) -> list[str]:
         """Record source keys (those in the catalog) and return their titles for a caption."""
@@ -162,6 +173,12 @@ def _long(frame: "pd.DataFrame", columns: dict[str, str], extra: Sequence[str] =
         p.insert(1, "series", label)
         parts.append(p)
     return pd.concat(parts, ignore_index=True)
+
+
+def _data_years(frame: "pd.DataFrame", cols: Iterable[str]) -> list[int]:
+    """The years in which any of ``cols`` has a value."""
+    cols = [c for c in cols if c in frame.columns]
+    return [int(y) for y, ok in zip(frame["year"], frame[cols].notna().any(axis=1)) if ok] if cols else []
 
 
 def _has_any(frame: "pd.DataFrame", cols: Iterable[str]) -> bool:
@@ -225,7 +242,7 @@ def timeline_section(assessment: Any, ctx: _Ctx) -> Section:
             for c in ch.get("criteria", []):
                 crit_rows.append({
                     "Criterion": c.get("name", ""), "Stage": c.get("stage", ""),
-                    "Value": fmt_number(_num(c.get("value"))) if c.get("value") is not None else "no data",
+                    "Value": _criterion_value(c),
                     "Threshold": _fmt_threshold(c.get("threshold")),
                     "Met": {True: "yes", False: "no"}.get(c.get("met"), "no data"),
                     "Years": _runs(c.get("years") or []) if c.get("years") else "",
@@ -235,6 +252,7 @@ def timeline_section(assessment: Any, ctx: _Ctx) -> Section:
             inner = _table_markup(pd.DataFrame(crit_rows)) if crit_rows else "<p class=muted>no criteria recorded</p>"
             items.append(f"<details><summary>{esc(head)}</summary>{inner}</details>")
         blocks.append(Markup("<h3>Changes of stage, with the evidence</h3>" + "".join(items)))
+    sources = ctx.use(assessment.sources())
     fig = Figure(
         id="timeline", spec=stage_chart(frame, start=ctx.start, end=ctx.end) if rows else None,
         missing="" if rows else f"No data for the stages of {ctx.A}-{ctx.B} in {ctx.span}: no year was assessed.",
@@ -242,20 +260,40 @@ def timeline_section(assessment: Any, ctx: _Ctx) -> Section:
         caption=("Wong's stages, each requiring the one before: potential (a stable disparity of capabilities on "
                  "the military dimension, Womack's threshold), emerging (the weaker depends asymmetrically on the "
                  "stronger), actual (the weaker fails the independence standards). 'Evidence reaches' is the highest "
-                 "stage the data could evaluate; where it equals the stage, the next stage could not be tested."),
-        sources=ctx.use(assessment.sources()))
+                 "stage the data could evaluate; where it equals the stage, the next stage could not be tested. "
+                 "Each change of stage below lists the criteria behind it with their sources."))
     return Section(id="timeline", title="Stage timeline", chart_section=True,
+                   caption=f"The stages rest on {len(sources)} sources:" if sources else "", sources=sources,
                    intro=(f"How asymmetric the relationship between {ctx.a.name} and {ctx.b.name} is, year by year, "
                           f"following Wong's three stages of asymmetrical relations."),
                    figures=[fig], blocks=blocks)
 
 
+def _criterion_unit(c: dict) -> str:
+    name = str(c.get("name", ""))
+    if name.startswith("disparity"):
+        return "ratio"
+    if name.startswith("dependence") or "difference" in name or "criticise" in name:
+        return "share"
+    return ""
+
+
+def _criterion_value(c: dict) -> str:
+    """A criterion's value in its unit: a ratio for disparities, a percentage for shares."""
+    v = c.get("value")
+    if v is None:
+        return "no data"
+    return fmt(_num(v) if not (isinstance(v, float) and math.isinf(v)) else v, _criterion_unit(c))
+
+
 def _fmt_threshold(t: Any) -> str:
+    from .page import tidy_text
+
     if t is None:
         return ""
     if isinstance(t, (int, float)) and not isinstance(t, bool):
         return fmt_number(float(t))
-    return str(t)
+    return tidy_text(str(t))
 
 
 def _table_markup(df: "pd.DataFrame", *, table_id: str | None = None, numeric: Iterable[str] = ()) -> str:
@@ -287,6 +325,7 @@ def capability_section(ctx: _Ctx) -> tuple[Section, Any]:
     names = list(prof.registry.dimensions)
     series_used = {d: sorted({s for s in dims.loc[dims["name"] == d, "series"] if isinstance(s, str)})
                    for d in names}
+    entries = {e.name: e for e in prof.registry.entries}
     adv = []
     for r in dims.itertuples(index=False):
         ratio = _num(r.ratio)
@@ -300,18 +339,30 @@ def capability_section(ctx: _Ctx) -> tuple[Section, Any]:
                        used=[s if isinstance(s, str) else "no data" for s in dims["series"]],
                        flag=[_flag_txt(w, s) for w, s in zip(dims["womack"], dims["stable"])])
     notes = []
-    empty = [d for d in names if not dims.loc[dims["name"] == d, "value"].notna().any()]
+    drawable = dims["value"].map(lambda v: _num(v) is not None and v > 0)
+    empty = [d for d in names if not drawable[dims["name"] == d].any()]
     present = [d for d in names if d not in empty]
     for d in empty:
-        notes.append(f"No data for the {d} dimension for {ctx.A} and {ctx.B} in {ctx.span}.")
-    sources = ctx.use(prof.sources)
+        sub = dims[dims["name"] == d]
+        inf = [int(y) for y, r in zip(sub["year"], sub["ratio"]) if _inf(r)]
+        if inf:
+            side = next((x for x in sub["stronger"] if isinstance(x, str)), "one side")
+            other = ctx.B if side == ctx.A else ctx.A
+            notes.append(f"The {d} dimension is not drawn: {other} has none in {_runs(inf)} (only {side} has any), "
+                         f"so the ratio has no finite value; the table says so year by year.")
+        else:
+            notes.append(f"No data for the {d} dimension for {ctx.A} and {ctx.B} in {ctx.span}.")
+    from ..measures.capability import entry_sources
+
+    drawn_series = {s for s, ok in zip(dims["used"], drawable) if ok}
+    sources = ctx.use(sorted({k for s in drawn_series if s in entries for k in entry_sources(ctx.store, entries[s])}))
     fig_missing = f"No capability data for {ctx.A} and {ctx.B} in {ctx.span}." if not present else ""
     spec = None
     if present:
         data = dims[dims["name"].isin(present)][["year", "series", "value", "stronger_txt", "ratio_txt", "used",
                                                   "flag"]]
         spec = line_chart(
-            data, start=ctx.start, end=ctx.end, series_order=present, log=True, y_format=".3~g",
+            data, start=ctx.start, end=ctx.end, series_order=names, log=True,
             y_title=f"{ctx.A} ÷ {ctx.B} (log scale)", height=320,
             rules=[Rule(t, f"{ctx.A} ≥ {t:g}× {ctx.B}"), Rule(1 / t, f"{ctx.B} ≥ {t:g}× {ctx.A}", below=True)],
             tooltip=[("stronger_txt", "Stronger", ""), ("ratio_txt", "Stronger ÷ weaker", ""),
@@ -323,23 +374,26 @@ def capability_section(ctx: _Ctx) -> tuple[Section, Any]:
         col = []
         for y in ctx.years:
             ratio = sub.at[y, "ratio"] if y in sub.index else None
-            if ratio is None or ratio != ratio:  # missing (an infinite ratio is shown as such)
+            if ratio is None or ratio != ratio:  # missing
                 col.append("no data")
                 continue
             r = sub.loc[y]
             side = r["stronger"] if isinstance(r["stronger"], str) else "="
             mark = " ✓" if _truth(r["stable"]) else (" ·" if _truth(r["womack"]) else "")
-            col.append(f"{side} ×{fmt_ratio(ratio)}{mark}")
+            if math.isinf(float(ratio)):  # the weaker side has none
+                col.append(f"only {side} has any{mark}")
+            else:
+                col.append(f"{side} ×{fmt_ratio(ratio)}{mark}")
         wide[d] = col
     table = pd.DataFrame(wide)
-    used_txt = "; ".join(f"{d}: {', '.join(v)}" for d, v in series_used.items() if v)
+    used_txt = "; ".join(f"{d}: {', '.join(v)}" for d, v in series_used.items() if v and d in present)
     fig = Figure(
         id="capability", spec=spec, missing=fig_missing,
         alt=f"Capability ratio of {ctx.A} to {ctx.B} by dimension, {ctx.span}, log scale",
         caption=(f"Each line is one dimension: {ctx.A}'s value divided by {ctx.B}'s (for lower-is-stronger series, "
                  f"the inverse), so above 1 means {ctx.A} is stronger. Dashed lines: Womack's threshold "
                  f"({t:g}× either way). In the table, ✓ marks a disparity that has held for {k} consecutive years "
-                 f"(stable), · one that has not yet. Series used per dimension (the first in the registry with data for "
+                 f"(stable), · one that has not yet; 'only X has any' means the other side has none. Series used per dimension (the first in the registry with data for "
                  f"both states that year): {used_txt or 'none'}."),
         sources=sources, table=table, numeric=frozenset(names))
     intro = (f"Who is stronger, and by how much, on each dimension of capability. "
@@ -351,6 +405,13 @@ def capability_section(ctx: _Ctx) -> tuple[Section, Any]:
                              f"ratio {last['ratio_txt']} (series {last['used']}).")
     return Section(id="capability", title="Capability by dimension", intro=intro, figures=[fig], notes=notes,
                    chart_section=True), prof
+
+
+def _inf(v: Any) -> bool:
+    try:
+        return math.isinf(float(v))
+    except (TypeError, ValueError):
+        return False
 
 
 def _truth(x: Any) -> bool | None:
@@ -383,7 +444,7 @@ def robustness_section(prof: Any, ctx: _Ctx) -> Section:
     import pandas as pd
 
     from ..measures.robustness import common_dimensions, weight_robustness
-    from .charts import Rule, band_chart, line_chart
+    from .charts import SHARE_FORMAT, Rule, band_chart, line_chart
 
     t = float(prof.threshold)
     dims = prof.dimensions()
@@ -433,7 +494,12 @@ def robustness_section(prof: Any, ctx: _Ctx) -> Section:
         used = [d for j, d in enumerate(names) if keep[j]]
         notes.append(f"Every year is weighed on the same {len(used)} dimensions ({', '.join(used)}); left out because "
                      f"they lack data in some years of {ctx.span}: {', '.join(dropped)}.")
-    sources = ctx.use(prof.sources)
+    from ..measures.capability import entry_sources
+
+    entries = {e.name: e for e in prof.registry.entries}
+    kept = {names[j] for j in range(len(names)) if keep[j]} if keep.any() else set(names)
+    drawn = {s for d, s in zip(dims["name"], dims["series"]) if d in kept and isinstance(s, str)}
+    sources = ctx.use(sorted({k for s in drawn if s in entries for k in entry_sources(ctx.store, entries[s])}))
     figs = []
     have = frame["fraction"].notna().any()
     frac = frame[["year", "fraction", "stronger", "n"]].rename(columns={"fraction": "value"}).assign(
@@ -441,7 +507,7 @@ def robustness_section(prof: Any, ctx: _Ctx) -> Section:
     figs.append(Figure(
         id="robustness-fraction", missing="" if have else f"No data for weight robustness of {ctx.A}-{ctx.B} in {ctx.span}.",
         spec=line_chart(frac, start=ctx.start, end=ctx.end, series_order=[frac["series"].iloc[0]],
-                        y_title="Share of all weightings", y_format=".0%", y_domain=[0, 1],
+                        y_title="Share of all weightings", y_format=SHARE_FORMAT, y_domain=[0, 1],
                         rules=[Rule(0.5, "half of all weightings")],
                         tooltip=[("stronger", "Stronger (equal weights)", ""), ("n", "Dimensions with data", "d")])
         if have else None,
@@ -469,12 +535,15 @@ def robustness_section(prof: Any, ctx: _Ctx) -> Section:
         spec=band_chart(band, start=ctx.start, end=ctx.end, lo="lo", hi="hi", mid="ew",
                         lo_title="smallest ratio", hi_title="largest ratio", mid_title="equal weights",
                         y_title="Stronger ÷ weaker (log scale)",
-                        rules=[Rule(t, f"threshold {t:g}"), Rule(1.0, "parity")],
+                        rules=[Rule(t, f"threshold {t:g}"), Rule(1.0, "parity", below=True)],
                         tooltip=[("stronger", "Stronger (equal weights)", "")]) if have_band else None,
         alt=f"Range of composite capability ratios any weighting can give, {ctx.A}-{ctx.B}, per year",
         caption=("The shaded range runs from the smallest to the largest composite ratio (stronger over weaker) "
                  "that any weighting can produce; these are attained by putting all weight on one dimension. "
-                 "Below 1 (parity), some weighting reverses the verdict."),
+                 "Below 1 (parity), some weighting reverses the verdict."
+                 + (" Where one side has none of a dimension, the largest ratio is unbounded ('one side has none' "
+                    "in the table) and the band reaches the top of the chart."
+                    if any(_inf(v) for v in frame["hi"]) else "")),
         sources=sources))
     last = frame.dropna(subset=["fraction"])
     if not last.empty:
@@ -494,7 +563,7 @@ def dependence_sections(ctx: _Ctx) -> tuple[Section, Section]:
     import pandas as pd
 
     from ..measures.dependence import dependence
-    from .charts import Rule, line_chart
+    from .charts import SHARE_FORMAT, Rule, line_chart
 
     dep = dependence(ctx.a, ctx.b, start=ctx.start, end=ctx.end, store=ctx.store)
     fr = dep.frame.copy()
@@ -523,7 +592,7 @@ def dependence_sections(ctx: _Ctx) -> tuple[Section, Section]:
     reasons = sorted({r["note"] for r in fr.to_dict("records") if r["note"] and int(r["year"]) in miss})
     n = _no_data_note(f"trade shares of {A} and {B}", miss, ctx)
     if n:
-        notes_trade.append(n + (f" ({'; '.join(reasons)})" if reasons else ""))
+        notes_trade.append(n + (f" Why: {'; '.join(reasons)}." if reasons else ""))
     table = pd.DataFrame({
         "Year": [str(y) for y in fr["year"]],
         f"{B}'s share of {A}'s trade": [fmt_share(v) for v in fr["a_on_b_share"]],
@@ -542,7 +611,7 @@ def dependence_sections(ctx: _Ctx) -> tuple[Section, Section]:
     figs = [Figure(
         id="trade", missing="" if have else f"No data for trade between {A} and {B} in {ctx.span}.",
         spec=line_chart(data, start=ctx.start, end=ctx.end, series_order=list(labels.values()),
-                        y_title="Share of own total trade", y_format=".0%", rules=rules,
+                        y_title="Share of own total trade", y_format=SHARE_FORMAT, rules=rules, zero=True,
                         tooltip=[("trade_txt", "Bilateral trade", ""), ("src_txt", "Source", "")]) if have else None,
         alt=f"Trade dependence of {A} on {B} and of {B} on {A}, {ctx.span}",
         caption=("Trade with the partner (exports plus imports, imports measured as the partner's exports) over "
@@ -571,8 +640,12 @@ def dependence_sections(ctx: _Ctx) -> tuple[Section, Section]:
         comp_table = pd.DataFrame({"Year": [str(y) for y in fr["year"]],
                                    **{lab: [fmt_share(v) for v in fr[c]] for c, lab in comp.items()}})
         comp_missing = ""
-        comp_spec = line_chart(cdata, start=ctx.start, end=ctx.end, series_order=list(comp.values()),
-                               y_title="Share of the flow", y_format=".0%", y_domain=[0, 1])
+        span = _data_years(fr, comp)
+        cap += f" Product data exist for {_runs(span)} only: the axis spans those years." if span and (
+            span[0] > ctx.start or span[-1] < ctx.end) else ""
+        comp_spec = line_chart(cdata, start=span[0] if span else ctx.start, end=span[-1] if span else ctx.end,
+                               series_order=list(comp.values()), y_title="Share of the flow",
+                               y_format=SHARE_FORMAT, y_domain=[0, 1])
     elif _has_any(fr, proxy_cols):
         comp = {c: lab for c, lab in proxy_cols.items() if fr[c].notna().any()}
         fr2 = fr.assign(**{c: fr[c] / 100.0 for c in comp})
@@ -584,7 +657,7 @@ def dependence_sections(ctx: _Ctx) -> tuple[Section, Section]:
                                    **{lab: [fmt_share(v) for v in fr2[c]] for c, lab in comp.items()}})
         comp_missing = ""
         comp_spec = line_chart(cdata, start=ctx.start, end=ctx.end, series_order=list(comp.values()),
-                               y_title="Share of exports", y_format=".0%", y_domain=[0, 1])
+                               y_title="Share of exports", y_format=SHARE_FORMAT, y_domain=[0, 1])
     else:
         comp_spec, comp_table, comp_sources, cap = None, None, [], ""
         comp_missing = f"No data for the composition of trade between {A} and {B} in {ctx.span}."
@@ -600,18 +673,25 @@ def dependence_sections(ctx: _Ctx) -> tuple[Section, Section]:
                 "b_fdi_position_gdp": f"... as share of {B}'s GDP",
                 "a_cgit_investment_usd": f"{B} -> {A} investment, AEI CGIT (US$)",
                 "b_cgit_investment_usd": f"{A} -> {B} investment, AEI CGIT (US$)"}
+    # The AEI tracker records Chinese investment only: for any other investor its figures are
+    # missing (not zero), so those columns are left out rather than shown as 0.
+    cgit_investor = {"a_cgit_investment_usd": B, "b_cgit_investment_usd": A}
+    for c, investor in cgit_investor.items():
+        if investor != "CHN":
+            inv_cols.pop(c, None)
     inv_rows = fr[[c for c in inv_cols if c in fr.columns]].notna().any(axis=1)
     blocks = [Markup("<h3>Investment</h3>")]
     if inv_rows.any():
         sub = fr[inv_rows]
         inv_table = pd.DataFrame({"Year": [str(y) for y in sub["year"]],
-                                  **{lab: [(fmt_share(v, 2) if c.endswith("_gdp") else fmt_number(_num(v)))
-                                           if _num(v) is not None else "no data" for v in sub[c]]
+                                  **{lab: [fmt(_num(v), "share" if c.endswith("_gdp") else "usd") for v in sub[c]]
                                      for c, lab in inv_cols.items() if c in sub.columns}})
-        inv_src = ctx.use([src.get("fdi_position_usd"), src.get("cgit_investment_usd")])
+        inv_src = ctx.use([src.get("fdi_position_usd")]
+                          + ([src.get("cgit_investment_usd")] if "CHN" in (A, B) else []))
         blocks.append(Markup(_table_markup(inv_table, numeric=[c for c in inv_table.columns if c != "Year"])))
-        blocks.append(Markup(f"<p class=meta>Direct-investment positions as reported (IMF); AEI CGIT covers Chinese "
-                             f"investment only.{' Sources: ' + esc('; '.join(inv_src)) + '.' if inv_src else ''}</p>"))
+        blocks.append(Markup(f"<p class=meta>Direct-investment positions as reported (IMF); the AEI China Global "
+                             f"Investment Tracker covers Chinese investment only (deals of US$ 100 m or more), so it "
+                             f"gives no figure for other investors.{' Sources: ' + esc('; '.join(inv_src)) + '.' if inv_src else ''}</p>"))
     else:
         blocks.append(Markup(f"<p class=note>{esc(f'No data for direct investment between {A} and {B} in {ctx.span}.')}</p>"))
     for nt in dep.notes:
@@ -622,8 +702,9 @@ def dependence_sections(ctx: _Ctx) -> tuple[Section, Section]:
     tr = fr.dropna(subset=["a_on_b_share", "b_on_a_share"])
     if not tr.empty:
         r = tr.iloc[-1]
-        ctx.headlines.append(f"Trade in {int(r['year'])}: {B} accounted for {fmt_share(r['a_on_b_share'])} of {A}'s "
-                             f"trade; {A} for {fmt_share(r['b_on_a_share'])} of {B}'s.")
+        ctx.headlines.append(f"Trade in {int(r['year'])}: {ctx.b.name} accounted for {fmt_share(r['a_on_b_share'])} "
+                             f"of {ctx.a.name}'s trade; {ctx.a.name} for {fmt_share(r['b_on_a_share'])} of "
+                             f"{ctx.b.name}'s.")
 
     # --- arms
     arms_src = ctx.use([src.get("arms_transfers_tiv"), src.get("arms_imports_tiv_sipri"),
@@ -653,7 +734,8 @@ def dependence_sections(ctx: _Ctx) -> tuple[Section, Section]:
     figs.append(Figure(
         id="arms-imports", missing="" if have else f"No data for arms transfers between {A} and {B} in {ctx.span}.",
         spec=line_chart(_long(fr, imp), start=ctx.start, end=ctx.end, series_order=list(imp.values()),
-                        y_title="Share of own arms imports", y_format=".0%", y_domain=[0, 1], rules=arms_rules)
+                        y_title="Share of own arms imports", y_format=SHARE_FORMAT, y_domain=[0, 1],
+                        rules=arms_rules)
         if have else None,
         alt=f"Share of each side's arms imports supplied by the other, {ctx.span}",
         caption=("SIPRI trend-indicator values (TIV) summed over the five years ending in each year (SIPRI's "
@@ -669,7 +751,8 @@ def dependence_sections(ctx: _Ctx) -> tuple[Section, Section]:
     figs.append(Figure(
         id="arms-exports", missing="" if have else f"No data for arms exports of {A} and {B} in {ctx.span}.",
         spec=line_chart(_long(fr, exp), start=ctx.start, end=ctx.end, series_order=list(exp.values()),
-                        y_title="Share of world arms exports", y_format=".0%") if have else None,
+                        y_title="Share of world arms exports", y_format=SHARE_FORMAT, zero=True)
+        if have else None,
         alt=f"Shares of world arms exports of {A} and {B}, {ctx.span}",
         caption="Each state's arms exports (SIPRI TIV) over world arms exports, per year and over five years.",
         sources=arms_src,
@@ -696,8 +779,8 @@ def dependence_sections(ctx: _Ctx) -> tuple[Section, Section]:
     ar = fr.dropna(subset=["a_arms_import_share_5y"])
     if not ar.empty:
         r = ar.iloc[-1]
-        ctx.headlines.append(f"Arms: in the five years to {int(r['year'])}, {B} supplied "
-                             f"{fmt_share(r['a_arms_import_share_5y'])} of {A}'s arms imports.")
+        ctx.headlines.append(f"Arms: in the five years to {int(r['year'])}, {ctx.b.name} supplied "
+                             f"{fmt_share(r['a_arms_import_share_5y'])} of {ctx.a.name}'s arms imports.")
     return trade_sec, arms_sec
 
 
@@ -713,7 +796,7 @@ def alignment_section(ctx: _Ctx) -> Section:
     al = alignment(ctx.a, ctx.b, start=ctx.start, end=ctx.end, store=ctx.store)
     fr = al.frame.copy()
     A, B, C = ctx.A, ctx.B, ctx.C
-    sources = ctx.use(al.sources.values())
+    sources = ctx.use(al.sources.values())  # recorded for the page's list of sources
     from ..measures.evidence import min_roll_calls
 
     least = min_roll_calls()  # below it vote_agreement has no agreement (assess_config.yaml)
@@ -741,7 +824,9 @@ def alignment_section(ctx: _Ctx) -> Section:
         caption=("Share of roll calls on which the two voted alike (yes/abstain/no; an abstention against a yes or a "
                  "no counts as half agreement), calendar year of the vote; Voeten's published score extends the "
                  "series where the roll-call data stop."),
-        sources=sources,
+        sources=ctx.use([al.sources.get("un_votes") if fr["agreement_drawn"].notna().any() else None,
+                         al.sources.get("un_agreement_voeten") if fr["agreement_voeten"].notna().any() else None]),
+        table_sources=sources,
         table=pd.DataFrame({
             "Year": [str(y) for y in fr["year"]],
             "Agreement": [fmt_ratio(v) for v in fr["agreement"]],
@@ -793,8 +878,8 @@ def alignment_section(ctx: _Ctx) -> Section:
     last = fr.dropna(subset=["agreement_drawn"])
     if not last.empty:
         r = last.iloc[-1]
-        ctx.headlines.append(f"UN votes in {int(r['year'])}: {A} and {B} agreed on {fmt_share(r['agreement'], 0)} of "
-                             f"{int(r['n_votes'])} roll calls.")
+        ctx.headlines.append(f"UN votes in {int(r['year'])}: {ctx.a.name} and {ctx.b.name} agreed on "
+                             f"{fmt_share(r['agreement'], 2)} of {int(r['n_votes'])} roll calls.")
     return Section(id="alignment", title="UN alignment and ideal points",
                    intro=f"Do {A} and {B} vote alike in the UN General Assembly, and are their positions converging?",
                    figures=figs, notes=notes, chart_section=True)
@@ -843,7 +928,7 @@ def triangle_section(ctx: _Ctx) -> Section:
                          "pattern": r["pattern"] or "no data"})
     data = pd.DataFrame(rows)
     have = data["value"].notna().any()
-    sources = ctx.use([*tr.sources.values(), *un.sources.values()])
+    sources = ctx.use([*tr.sources.values(), *un.sources.values()])  # chart: un's; table: both
     rules = [Rule(float(thr), f"threshold {float(thr):g}: above is amity (+)")] if isinstance(thr, (int, float)) else []
     notes = []
     miss = [int(r["year"]) for r in fr.to_dict("records") if r["pattern"] is None]
@@ -890,7 +975,8 @@ def triangle_section(ctx: _Ctx) -> Section:
                  f"forward and UN ideal points decide the other ties. Three positive ties make a ménage à trois, two "
                  f"a romantic triangle (the state in both is the pivot), one a stable marriage (the third state is "
                  f"the outcast), none a unit veto."),
-        sources=sources, table=table, numeric=frozenset(f"UN agreement {p}" for p in pairs))
+        sources=ctx.use(un.sources.values()), table_sources=sources, table=table,
+        numeric=frozenset(f"UN agreement {p}" for p in pairs))
     known = [e for e in eras if e["pattern"]]
     if known:
         e = known[-1]
@@ -926,7 +1012,11 @@ def claims_section(ctx: _Ctx, *, extra_claims: str | Path | None = None, seeds: 
         chosen += seed_claims
         origin += ["seed"] * len(seed_claims)
     if extra_claims is not None:
-        extra = load_claims(extra_claims, store=ctx.store)
+        from ..claims.draft import is_text_file, load_drafts
+
+        # A text file (.txt, .md) is drafted into claims first (`powergap claims draft`).
+        extra = (load_drafts(extra_claims, store=ctx.store) if is_text_file(extra_claims)
+                 else load_claims(extra_claims, store=ctx.store))
         seen = {c.id for c in chosen}
         for c in extra:
             if c.id in seen:
@@ -1089,8 +1179,37 @@ def _is_assessment(obj: Any) -> bool:
     return all(hasattr(obj, k) for k in ("years", "changes", "sources", "summary", "config", "state_a", "state_b"))
 
 
+def default_third(a: "State", b: "State", year: int, cfg: dict, store) -> "State":
+    """The third state of the triangle when none is given: of the assessment's major powers
+    (``independence.vote_difference.major_powers``) other than ``a`` and ``b``, the one with
+    the largest military expenditure (SIPRI, current US$) in the last year up to ``year``
+    with figures for all of them; the first in the list when there are none."""
+    from ..states import resolve
+
+    labels = (cfg.get("independence", {}).get("vote_difference", {}).get("major_powers")
+              or ["USA", "CHN", "RUS", "GBR", "FRA", "DEU", "JPN", "IND"])
+    options = []
+    for lab in labels:
+        st = resolve(str(lab).split("/")[0])
+        if st.ccode not in (a.ccode, b.ccode) and all(st.ccode != o.ccode for o in options):
+            options.append(st)
+    if not options:
+        raise InputError("no major power other than the pair to be the third state: give --third")
+    try:
+        mil = store.series("milex_usd")
+    except PowergapError:
+        return options[0]
+    mil = mil[mil["ccode"].isin([o.ccode for o in options]) & (mil["year"] <= year) & mil["value"].notna()]
+    full = mil.groupby("year")["ccode"].nunique()
+    full = full[full == len(options)]
+    if full.empty:
+        return options[0]
+    last = mil[mil["year"] == int(full.index.max())].set_index("ccode")["value"]
+    return max(options, key=lambda o: (float(last.get(o.ccode, float("-inf"))), -options.index(o)))
+
+
 def build_report(a: Any = None, b: Any = None, *, start: int | None = None, end: int | None = None,
-                 third: Any = "USA", config: dict | str | Path | None = None, assessment: Any = None,
+                 third: Any = None, config: dict | str | Path | None = None, assessment: Any = None,
                  extra_claims: str | Path | None = None, seeds: bool = True, store=None,
                  progress: Progress | None = None) -> Report:
     """Gather every section of the report for ``a`` and ``b``.
@@ -1100,7 +1219,8 @@ def build_report(a: Any = None, b: Any = None, *, start: int | None = None, end:
     a, b : the two states (any form :func:`powergap.resolve` accepts); optional when
         ``assessment`` is given (its pair, years and config are used).
     start, end : years (default: those of :func:`powergap.assess`, the last 31 years).
-    third : the third state of the triangle (default the USA).
+    third : the third state of the triangle (default: :func:`default_third`, the major power
+        other than the pair with the largest military expenditure).
     config : assessment configuration overrides (mapping or YAML file).
     assessment : an :class:`~powergap.assessment.Assessment` already computed (not recomputed).
     extra_claims : a claim file (YAML) whose claims are checked in addition to the seed
@@ -1127,11 +1247,12 @@ def build_report(a: Any = None, b: Any = None, *, start: int | None = None, end:
         finally:
             timings[name] = round(time.perf_counter() - t0, 3)
 
-    sc = resolve(third)  # bad inputs are errors before any work, not after
+    sc = resolve(third) if third is not None else None  # bad inputs are errors before any work
     if extra_claims is not None:
         from ..claims import load_claims
+        from ..claims.draft import is_text_file, load_drafts
 
-        load_claims(extra_claims, store=st)
+        (load_drafts if is_text_file(extra_claims) else load_claims)(extra_claims, store=st)
     if assessment is None:
         if a is None or b is None:
             raise InputError("give two states (or an assessment) for the report")
@@ -1144,6 +1265,8 @@ def build_report(a: Any = None, b: Any = None, *, start: int | None = None, end:
     sa, sb = assessment.state_a, assessment.state_b
     if a is not None and resolve(a).ccode != sa.ccode or b is not None and resolve(b).ccode != sb.ccode:
         raise InputError("the assessment given is for another pair of states")
+    if sc is None:
+        sc = default_third(sa, sb, int(assessment.end), dict(assessment.config), st)
     if sc.ccode in (sa.ccode, sb.ccode):
         raise InputError(f"the third state of the triangle must differ from {sa.label} and {sb.label} (got {sc.label})")
     cfg = dict(assessment.config)

@@ -40,6 +40,10 @@ SHAPES: tuple[str, ...] = ("circle", "square", "triangle-up", "diamond", "cross"
 STAGE_ORDER: tuple[str, ...] = ("none", "potential", "emerging", "actual")
 RULE_COLOUR = "#444444"
 HEIGHT = 260
+# Axis formats (d3-format): significant digits in positional notation, never "1e+3"; shares
+# as percentages with two significant digits, so ticks 0.5%, 1%, 1.5% stay distinct.
+NUMBER_FORMAT = ",.3~r"
+SHARE_FORMAT = ".2~p"
 
 CONFIG = {
     "view": {"stroke": None},
@@ -72,6 +76,13 @@ def _finite(v: Any) -> float | None:
 def _positive(v: Any) -> float | None:
     f = _finite(v)
     return f if f is not None and f > 0 else None
+
+
+def _num_inf(v: Any) -> bool:
+    try:
+        return math.isinf(float(v)) and float(v) > 0
+    except (TypeError, ValueError):
+        return False
 
 
 def _is_na(v: Any) -> bool:
@@ -129,48 +140,68 @@ def _rule_layers(rules: Sequence[Rule], *, log: bool) -> tuple[list[dict], list[
     data = {"name": "rules"}
     line = {"data": data, "mark": {"type": "rule", "strokeDash": [5, 4], "color": RULE_COLOUR, "strokeWidth": 1.2},
             "encoding": {"y": {"field": "value", "type": "quantitative"},
-                         "tooltip": [_tip("label", "Reference"), _tip("value", "Value", ".3~g")]}}
+                         "tooltip": [_tip("label", "Reference"), _tip("value", "Value", NUMBER_FORMAT)]}}
     layers = [line]
     for below in (False, True):
         if not any(r["below"] == below for r in rows):
             continue
-        layers.append({
-            "data": data, "transform": [{"filter": f"datum.below == {str(below).lower()}"}],
-            "mark": {"type": "text", "align": "left", "baseline": "top" if below else "bottom", "dx": 4,
-                     "dy": 3 if below else -3, "color": RULE_COLOUR, "fontSize": 11},
-            "encoding": {"y": {"field": "value", "type": "quantitative"}, "x": {"value": 0},
-                         "text": {"field": "label", "type": "nominal"}}})
+        # the label sits on a white halo (a stroked copy drawn first), so a line passing
+        # under it does not make it unreadable
+        for halo in (True, False):
+            mark = {"type": "text", "align": "left", "baseline": "top" if below else "bottom", "dx": 4,
+                    "dy": 3 if below else -3, "color": RULE_COLOUR, "fontSize": 11}
+            if halo:
+                mark.update({"color": "white", "stroke": "white", "strokeWidth": 4, "strokeJoin": "round"})
+            layers.append({
+                "data": data, "transform": [{"filter": f"datum.below == {str(below).lower()}"}],
+                "mark": mark,
+                "encoding": {"y": {"field": "value", "type": "quantitative"}, "x": {"value": 0},
+                             "text": {"field": "label", "type": "nominal"}}})
     return layers, rows
 
 
+def _present(df: "pd.DataFrame", order: Sequence[str]) -> list[str]:
+    """The series of ``order`` with at least one value to draw (a legend names no absent series)."""
+    have = set(df.loc[df["value"].notna(), "series"])
+    return [s for s in order if s in have]
+
+
 def line_chart(df: "pd.DataFrame", *, start: int, end: int, series_order: Sequence[str], y_title: str,
-               y_format: str = ".3~g", log: bool = False, rules: Sequence[Rule] = (),
+               y_format: str = NUMBER_FORMAT, log: bool = False, rules: Sequence[Rule] = (),
                tooltip: Sequence[tuple[str, str, str]] = (), y_domain: Sequence[float] | None = None,
-               height: int = HEIGHT, step: bool = False) -> dict:
+               height: int = HEIGHT, step: bool = False, styles: Sequence[int] | None = None,
+               zero: bool = False) -> dict:
     """Lines over years, one per series.
 
     Parameters
     ----------
     df : long frame with columns ``year``, ``series``, ``value`` (NaN/None = no data) and
         any columns named in ``tooltip``.
-    series_order : the series in legend order (fixes colour, dash and shape).
+    series_order : the series in legend order (fixes colour, dash and shape); series without
+        any value to draw are left out of the chart and its legend.
+    styles : for each series of ``series_order``, the index of its colour, dash and shape
+        (default: its position), so that one quantity keeps its colour on every page even
+        when some series are absent.
     tooltip : extra ``(column, title, format)`` triples (format "" for text).
     log : a log scale (non-positive values are left out: they cannot be drawn on it).
+    zero : the axis starts at zero (shares: every page draws them from 0%).
     """
-    order = list(series_order)
-    n = len(order)
     data = df.copy()
     data["value"] = [(_positive(v) if log else _finite(v)) for v in data["value"]]
-    scale: dict[str, Any] = {"type": "log"} if log else {"zero": False}
+    style_of = dict(zip(series_order, styles if styles is not None else range(len(series_order))))
+    order = _present(data, series_order) or list(series_order)
+    data = data[data["series"].isin(order)]
+    idx = [style_of[s] % len(PALETTE) for s in order]
+    scale: dict[str, Any] = {"type": "log"} if log else {"zero": bool(zero)}
     if y_domain is not None:
         scale["domain"] = list(y_domain)
     y = {"field": "value", "type": "quantitative", "title": y_title, "scale": scale,
          "axis": {"format": y_format, "titlePadding": 6}}
     legend = {"title": None, "orient": "bottom", "direction": "vertical", "symbolSize": 90}
     color = {"field": "series", "type": "nominal", "sort": order,
-             "scale": {"domain": order, "range": list(PALETTE[:n])}, "legend": legend}
+             "scale": {"domain": order, "range": [PALETTE[i] for i in idx]}, "legend": legend}
     dash = {"field": "series", "type": "nominal", "sort": order,
-            "scale": {"domain": order, "range": [list(d) for d in DASHES[:n]]}, "legend": legend}
+            "scale": {"domain": order, "range": [list(DASHES[i]) for i in idx]}, "legend": legend}
     opacity = {"condition": {"param": "pick", "value": 1.0, "empty": True}, "value": 0.15}
     x = _year_x(start, end)
     tips = [_tip("series", "Series"), _tip("year", "Year", "d"), _tip("value", y_title[:48], y_format)]
@@ -181,12 +212,14 @@ def line_chart(df: "pd.DataFrame", *, start: int, end: int, series_order: Sequen
              "params": [{"name": "pick", "select": {"type": "point", "fields": ["series"]}, "bind": "legend"}],
              "encoding": {"x": x, "y": y, "color": color, "strokeDash": dash, "opacity": opacity,
                           "detail": {"field": "series", "type": "nominal"}}}
+    # the points layer shares the lines' legend (same field, same properties): one legend whose
+    # symbols show colour, dash and shape together, and no conflicting legend properties
     points = {"data": {"name": "data"}, "transform": [{"filter": "isValid(datum.value)"}],
               "mark": {"type": "point", "filled": True, "size": 40},
-              "encoding": {"x": x, "y": y,
-                           "color": {**color, "legend": None},
+              "encoding": {"x": x, "y": y, "color": color,
                            "shape": {"field": "series", "type": "nominal", "sort": order,
-                                     "scale": {"domain": order, "range": list(SHAPES[:n])}, "legend": None},
+                                     "scale": {"domain": order, "range": [SHAPES[i] for i in idx]},
+                                     "legend": legend},
                            "opacity": opacity, "tooltip": tips}}
     rl, rrows = _rule_layers(rules, log=log)
     datasets = {"data": records(data)}
@@ -198,20 +231,30 @@ def line_chart(df: "pd.DataFrame", *, start: int, end: int, series_order: Sequen
 def band_chart(df: "pd.DataFrame", *, start: int, end: int, lo: str, hi: str, mid: str, lo_title: str,
                hi_title: str, mid_title: str, y_title: str, rules: Sequence[Rule] = (), log: bool = True,
                tooltip: Sequence[tuple[str, str, str]] = (), height: int = HEIGHT) -> dict:
-    """A shaded range (``lo``..``hi``) with a line inside it (``mid``), over years."""
+    """A shaded range (``lo``..``hi``) with a line inside it (``mid``), over years.
+
+    An infinite ``hi`` (one side has none of something) is drawn up to the top of the axis,
+    a decade above the largest finite value, so the band is shaded for that year too.
+    """
     data = df.copy()
+    finite = [f for c in (lo, hi, mid) for f in (_positive(v) if log else _finite(v) for v in data[c])
+              if f is not None]
+    top = None
+    if finite:
+        top = 10 ** math.ceil(math.log10(max(finite)) + 1) if log else max(finite) * 1.5
+    data[hi] = [top if (_num_inf(v) and top is not None) else v for v in data[hi]]
     for c in (lo, hi, mid):
         data[c] = [(_positive(v) if log else _finite(v)) for v in data[c]]
     scale = {"type": "log"} if log else {"zero": False}
     x = _year_x(start, end)
-    tips = [_tip("year", "Year", "d"), _tip(lo, lo_title, ".3~g"), _tip(mid, mid_title, ".3~g"),
-            _tip(hi, hi_title, ".3~g")] + [_tip(c, t, f) for c, t, f in tooltip]
+    tips = [_tip("year", "Year", "d"), _tip(lo, lo_title, NUMBER_FORMAT), _tip(mid, mid_title, NUMBER_FORMAT)] + \
+        [_tip(c, t, f) for c, t, f in tooltip]
     band_label = f"{lo_title} to {hi_title}"
     band = {"data": {"name": "data"}, "transform": [{"calculate": json.dumps(band_label), "as": "kind"}],
             "mark": {"type": "area", "opacity": 0.3, "invalid": "break-paths-show-domains"},
             "encoding": {"x": x,
                          "y": {"field": lo, "type": "quantitative", "title": y_title, "scale": scale,
-                               "axis": {"format": ".3~g"}},
+                               "axis": {"format": NUMBER_FORMAT}},
                          "y2": {"field": hi},
                          "color": {"field": "kind", "type": "nominal",
                                    "scale": {"domain": [band_label], "range": [PALETTE[5]]},
@@ -221,20 +264,19 @@ def band_chart(df: "pd.DataFrame", *, start: int, end: int, lo: str, hi: str, mi
                        "invalid": "break-paths-show-domains"},
               "encoding": {"x": x, "y": {"field": c, "type": "quantitative"}}} for c in (lo, hi)]
     line = {"data": {"name": "data"}, "transform": [{"calculate": json.dumps(mid_title), "as": "kind2"}],
-            "mark": {"type": "line", "strokeWidth": 2.2, "color": PALETTE[1], "invalid": "break-paths-show-domains",
-                     "point": {"filled": True, "size": 40, "color": PALETTE[1]}},
+            "mark": {"type": "line", "strokeWidth": 2.2, "invalid": "break-paths-show-domains",
+                     "point": {"filled": True, "size": 40}},
             "encoding": {"x": x, "y": {"field": mid, "type": "quantitative"},
-                         "strokeDash": {"field": "kind2", "type": "nominal",
-                                        "scale": {"domain": [mid_title], "range": [[1, 0]]},
-                                        "legend": {"title": None, "orient": "bottom", "symbolType": "stroke",
-                                                   "symbolStrokeColor": PALETTE[1]}},
+                         "color": {"field": "kind2", "type": "nominal",
+                                   "scale": {"domain": [mid_title], "range": [PALETTE[1]]},
+                                   "legend": {"title": None, "orient": "bottom", "symbolType": "circle"}},
                          "tooltip": tips}}
     rl, rrows = _rule_layers(rules, log=log)
     datasets = {"data": records(data)}
     if rrows:
         datasets["rules"] = rrows
     return _spec([band, *edges, line, *rl], datasets, height=height,
-                 resolve={"scale": {"color": "independent", "strokeDash": "independent"}})
+                 resolve={"scale": {"color": "independent"}, "legend": {"color": "independent"}})
 
 
 def stage_chart(df: "pd.DataFrame", *, start: int, end: int, height: int = 190) -> dict:
@@ -273,10 +315,10 @@ def stage_chart(df: "pd.DataFrame", *, start: int, end: int, height: int = 190) 
               "mark": {"type": "point", "size": 50, "strokeWidth": 1.6},
               "encoding": {"x": x, "y": y,
                            "color": {"field": "series", "type": "nominal", "sort": order,
-                                     "scale": {"domain": order, "range": colours}, "legend": None},
+                                     "scale": {"domain": order, "range": colours}, "legend": legend},
                            "fill": {"condition": {"test": "datum.series == 'stage reached'", "value": PALETTE[1]},
                                     "value": "white"},
                            "shape": {"field": "series", "type": "nominal", "sort": order,
-                                     "scale": {"domain": order, "range": ["circle", "diamond"]}, "legend": None},
+                                     "scale": {"domain": order, "range": ["circle", "diamond"]}, "legend": legend},
                            "tooltip": tips}}
     return _spec([lines, points], {"data": rows}, height=height)

@@ -19,6 +19,7 @@ import html
 import json
 import math
 import os
+import re
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -49,42 +50,99 @@ def _missing(v: Any) -> bool:
         return False
 
 
-def fmt_number(v: Any, digits: int = 3) -> str:
-    """A number for readers: thousands separators, "bn"/"m" for money-sized values,
-    ``digits`` significant digits otherwise; missing values read "no data"."""
+NONE_SIDE = "one side has none"  # an infinite ratio: the weaker side's value is zero
+
+
+def _plain(x: float, digits: int) -> str:
+    """``x`` to ``digits`` significant digits in positional notation (never "1e+3" or
+    "1.87e-05"), thousands separated, trailing zeros dropped."""
+    if x == 0:
+        return "0"
+    mag = math.floor(math.log10(abs(x)))
+    decimals = max(0, digits - 1 - mag)
+    rounded = round(x, decimals)
+    if rounded != 0 and math.floor(math.log10(abs(rounded))) > mag:  # 9.996 -> 10.0
+        decimals = max(0, decimals - 1)
+    text = f"{x:,.{decimals}f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+def fmt(v: Any, unit: str = "", digits: int = 3) -> str:
+    """The one number formatter of the page (and of its tables, captions and claims).
+
+    ``unit``: ``""`` a plain number; ``"share"`` a fraction shown as a percentage
+    ("2.44%", "0.002%", never "0.00%" for a value that is not zero); ``"pct"`` a value
+    already in percent; ``"ratio"`` a ratio of two sides (infinite: "one side has none");
+    ``"usd"`` US dollars ("US$ 13.2 bn"); ``"count"`` a whole number ("1,234");
+    ``"year"`` a year. ``digits`` significant digits. Missing values (None, NaN, NA) read
+    "no data", never 0.
+    """
     if _missing(v):
         return "no data"
     if hasattr(v, "item") and not isinstance(v, (str, bytes)):  # numpy scalars
         v = v.item()
     if isinstance(v, bool):
         return "yes" if v else "no"
-    if isinstance(v, float) and math.isinf(v):
-        return "infinite" if v > 0 else "-infinite"
-    if isinstance(v, int) or (isinstance(v, float) and v.is_integer() and 1000 <= abs(v) < 1e6):
-        return f"{int(v):,}"
-    if isinstance(v, float):
-        if abs(v) >= 1e9:
-            return f"{v / 1e9:,.1f} bn"
-        if abs(v) >= 1e6:
-            return f"{v / 1e6:,.1f} m"
-        return f"{v:.{digits}g}"
-    return str(v)
+    if isinstance(v, str):
+        return v
+    x = float(v)
+    if math.isinf(x):
+        if unit == "ratio":
+            return NONE_SIDE
+        return "unbounded" if x > 0 else "-unbounded"
+    if unit == "year":
+        return str(int(x))
+    if unit == "count":
+        return f"{int(round(x)):,}"
+    if unit == "share":
+        return _plain(x * 100, digits) + "%"
+    if unit == "pct":
+        return _plain(x, digits) + "%"
+    if unit == "usd":
+        return "US$ " + _scaled(x, digits)
+    if unit == "ratio":
+        return _plain(x, digits)
+    if isinstance(v, int):
+        return f"{v:,}"
+    return _scaled(x, digits) if abs(x) >= 1e6 else _plain(x, digits)
 
 
-def fmt_share(v: Any, digits: int = 1) -> str:
-    """A share in 0..1 as a percentage ("12.3%"); missing reads "no data"."""
-    if _missing(v):
-        return "no data"
-    return f"{float(v) * 100:.{digits}f}%"
+def _scaled(x: float, digits: int) -> str:
+    for size, word in ((1e12, "tn"), (1e9, "bn"), (1e6, "m")):
+        if abs(x) >= size:
+            return f"{_plain(x / size, digits)} {word}"
+    return _plain(x, digits)
 
 
-def fmt_ratio(v: Any) -> str:
-    if _missing(v):
-        return "no data"
-    v = float(v)
-    if math.isinf(v):
-        return "infinite"
-    return f"{v:.2f}"
+def fmt_number(v: Any, digits: int = 3) -> str:
+    """A plain number (see :func:`fmt`)."""
+    return fmt(v, "", digits)
+
+
+def fmt_share(v: Any, digits: int = 3) -> str:
+    """A share in 0..1 as a percentage (see :func:`fmt`)."""
+    return fmt(v, "share", digits)
+
+
+def fmt_ratio(v: Any, digits: int = 3) -> str:
+    """A ratio; infinite reads "one side has none" (see :func:`fmt`)."""
+    return fmt(v, "ratio", digits)
+
+
+_LONG_NUMBER = re.compile(r"(?<![\w.])-?\d[\d,]*\.\d{4,}(?:[eE][-+]?\d+)?(?![\w.])|(?<![\w.])-?\d(?:\.\d+)?[eE][-+]?\d+(?![\w.])")
+_PLURAL = re.compile(r"\b(\d+) (\w+)\(s\)")
+
+
+def tidy_text(text: Any) -> str:
+    """Text composed elsewhere (the engine's details and thresholds, notes) made readable:
+    unrounded numbers ("0.39956140350877195", "1.87e-05") to :func:`fmt`'s significant
+    digits, and "14 year(s)" to "14 years"."""
+    if not isinstance(text, str) or isinstance(text, Markup):
+        return text
+    text = _LONG_NUMBER.sub(lambda m: _plain(float(m.group(0).replace(",", "")), 3), text)
+    return _PLURAL.sub(lambda m: f"{m.group(1)} {m.group(2)}{'' if m.group(1) == '1' else 's'}", text)
 
 
 @dataclass
@@ -103,6 +161,7 @@ class Figure:
     table: pd.DataFrame | None = None
     numeric: frozenset[str] = frozenset()  # table columns to right-align
     missing: str = ""
+    table_sources: list[str] = field(default_factory=list)  # the table's, where it shows more than the chart
 
 
 @dataclass
@@ -145,7 +204,9 @@ th,td{border-bottom:1px solid var(--line);padding:.3rem .45rem;text-align:left;v
 th{background:var(--soft);position:sticky;top:0}td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 .tablewrap{overflow:auto;max-height:30rem;border:1px solid var(--line);border-radius:4px}
 .tablewrap table{margin:0}
-details{margin:.5rem 0}summary{cursor:pointer;color:var(--accent)}
+details{margin:.5rem 0}summary{cursor:pointer;color:var(--accent)}summary .what{color:var(--muted);font-size:.85rem}
+.tablewrap th:first-child,.tablewrap td:first-child{position:sticky;left:0;background:var(--bg);z-index:1}
+.tablewrap th:first-child{background:var(--soft);z-index:2}h1{text-wrap:balance}
 .stage{font-weight:600;white-space:nowrap}
 .stage-none{color:var(--muted)}.stage-potential{color:var(--warn)}.stage-emerging{color:#a33f00}.stage-actual{color:var(--bad)}
 .verdict{font-weight:600;white-space:nowrap}
@@ -174,8 +235,13 @@ EMBED_SNIPPET = """
 const specs = JSON.parse(document.getElementById('pg-chart-specs').textContent);
 for (const [id, spec] of Object.entries(specs)) {
   const el = document.getElementById(id);
+  const label = el.getAttribute('aria-label');
   vegaEmbed(el, spec, {actions: false, renderer: 'svg'})
-    .then(() => el.setAttribute('data-rendered', 'true'))
+    .then(() => {
+      // vega-embed labels its container "Vega visualization": give the chart its own words back
+      el.setAttribute('aria-label', label);
+      el.setAttribute('data-rendered', 'true');
+    })
     .catch(err => { el.textContent = 'Chart could not be drawn: ' + err; console.error(err); });
 }
 """
@@ -251,11 +317,11 @@ def table_html(df: pd.DataFrame, *, max_rows: int = 1000, numeric: Iterable[str]
             if isinstance(v, Markup):
                 cells.append(f"<td>{v}</td>")
             elif (isinstance(v, (int, float)) or hasattr(v, "dtype")) and not isinstance(v, (bool, str)):
-                cells.append(f"<td class=num>{esc(fmt_number(v))}</td>")
+                cells.append(f"<td class=num>{esc(fmt(v))}</td>")
             elif _missing(v):
                 cells.append(f"<td{' class=num' if c in num else ''}>no data</td>")
             else:
-                cells.append(f"<td{' class=num' if c in num else ''}>{esc(v)}</td>")
+                cells.append(f"<td{' class=num' if c in num else ''}>{esc(tidy_text(v))}</td>")
         rows.append("<tr>" + "".join(cells) + "</tr>")
     more = f"<p class=muted>{len(df) - max_rows} more rows not shown.</p>" if len(df) > max_rows else ""
     cap = f"<caption class=muted>{esc(caption)}</caption>" if caption else ""
@@ -263,29 +329,44 @@ def table_html(df: pd.DataFrame, *, max_rows: int = 1000, numeric: Iterable[str]
                   f"<tbody>{''.join(rows)}</tbody></table></div>{more}")
 
 
+def _unbroken_years(text: str) -> str:
+    # "1995-2024" must not break after the hyphen: a non-breaking hyphen joins the years
+    return re.sub(r"(\d{4})-(\d{4})", "\\1\u2011\\2", text)
+
+
 def _sources_line(sources: list[str]) -> str:
     return (" <span class=srcs>Sources: " + esc("; ".join(sources)) + ".</span>") if sources else ""
 
 
+def _numbers_toggle(fig: Figure) -> str:
+    # each toggle names its chart: a screen reader's list of controls tells them apart
+    what = fig.alt or fig.caption or fig.id
+    return (f"<details class=numbers><summary>Show the numbers<span class=what>: {esc(what)}</span></summary>"
+            f"{table_html(fig.table, numeric=fig.numeric)}"
+            + (f"<p class=meta>{_sources_line(fig.table_sources).strip()}</p>" if fig.table_sources else "")
+            + "</details>")
+
+
 def _figure_html(fig: Figure) -> str:
-    cap = f"{esc(fig.caption)}{_sources_line(fig.sources)}"
+    cap = f"{esc(tidy_text(fig.caption))}{_sources_line(fig.sources)}"
     if fig.spec is None:
-        body = f"<p class=note>{esc(fig.missing or 'No data for this chart.')}</p>"
+        body = f"<p class=note>{esc(tidy_text(fig.missing or 'No data for this chart.'))}</p>"
         body += f"<p class=meta>{cap}</p>" if cap else ""
         if fig.table is not None and not fig.table.empty:
-            body += f"<details><summary>Show the numbers</summary>{table_html(fig.table, numeric=fig.numeric)}</details>"
+            body += _numbers_toggle(fig)
         return f"<figure id='fig-{esc(fig.id)}' class=nodata>{body}</figure>"
     parts = [f"<figure id='fig-{esc(fig.id)}'>",
              f"<div class=chart id='chart-{esc(fig.id)}' role=img aria-label='{esc(fig.alt or fig.caption)}'></div>",
              f"<figcaption>{cap}</figcaption>"]
     if fig.table is not None and not fig.table.empty:
-        parts.append(f"<details><summary>Show the numbers</summary>{table_html(fig.table, numeric=fig.numeric)}</details>")
+        parts.append(_numbers_toggle(fig))
     parts.append("</figure>")
     return "".join(parts)
 
 
 def render_page(*, title: str, summary: Iterable[str], sections: list[Section], footer: list[Markup],
-                generated: str, lede: str = "", lang: str = "en") -> str:
+                generated: str, lede: str = "", lang: str = "en",
+                footer_entries: Iterable[tuple[str, str]] = ()) -> str:
     """The whole page as one string. ``generated`` is the only part that varies between runs
     on the same data; it sits in one clearly marked element (``data-generated``)."""
     specs: dict[str, dict] = {}
@@ -294,16 +375,19 @@ def render_page(*, title: str, summary: Iterable[str], sections: list[Section], 
             key = f"chart-{f.id}"
             if key in specs:
                 raise ValueError(f"two figures share the id {f.id!r}")
-            specs[key] = f.spec
-    nav = "".join(f"<li><a href='#{esc(s.id)}'>{esc(s.title)}</a></li>" for s in sections)
+            # Vega gives the chart's SVG this description as its aria-label (instead of
+            # "Vega visualization"); the page script also restores the container's label
+            specs[key] = {**f.spec, "description": f.alt or f.caption or f.id}
+    entries = [(s.id, s.title) for s in sections] + list(footer_entries)
+    nav = "".join(f"<li><a href='#{esc(i)}'>{esc(t)}</a></li>" for i, t in entries)
     body = []
     for s in sections:
         attrs = " data-chart-section" if s.chart_section else ""
         parts = [f"<section id='{esc(s.id)}'{attrs}><h2>{esc(s.title)}</h2>"]
         if s.intro:
-            parts.append(f"<p>{esc(s.intro)}</p>")
+            parts.append(f"<p>{esc(tidy_text(s.intro))}</p>")
         for n in s.notes:
-            parts.append(f"<p class=note>{esc(n)}</p>")
+            parts.append(f"<p class=note>{esc(tidy_text(n))}</p>")
         parts.extend(_figure_html(f) for f in s.figures)
         parts.extend(str(b) for b in s.blocks)
         if s.table is not None and not s.table.empty:
@@ -312,7 +396,7 @@ def render_page(*, title: str, summary: Iterable[str], sections: list[Section], 
             parts.append(f"<p class=meta>{esc(s.caption)}{_sources_line(s.sources)}</p>")
         parts.append("</section>")
         body.append("".join(parts))
-    summary_html = "".join(f"<p>{esc(p)}</p>" for p in summary)
+    summary_html = "".join(f"<p>{esc(tidy_text(p))}</p>" for p in summary)
     # Closed <details> do not print: open them all for printing (a plain inline script,
     # no network).
     scripts = ("<script>addEventListener('beforeprint',()=>document.querySelectorAll('details')"
@@ -325,7 +409,7 @@ def render_page(*, title: str, summary: Iterable[str], sections: list[Section], 
             f"<html lang={esc(lang)}><head><meta charset=utf-8>"
             "<meta name=viewport content='width=device-width,initial-scale=1'>"
             f"<title>{esc(title)}</title><style>{CSS}</style></head><body><main>"
-            f"<h1>{esc(title)}</h1>{lede_html}<div class=summary id=summary>{summary_html}</div>"
+            f"<h1>{_unbroken_years(esc(title))}</h1>{lede_html}<div class=summary id=summary>{summary_html}</div>"
             f"<nav aria-label='Contents'><ol>{nav}</ol></nav>{''.join(body)}"
             f"<footer>{''.join(str(f) for f in footer)}"
             f"<p class=meta id=generated>Generated: <span data-generated>{esc(generated)}</span> "

@@ -46,7 +46,7 @@ DOTS_ALIASES: dict[str, int] = {
     "Yemen, People's Dem. Rep. of": 680,
     "Yemen, Rep. of": 679,
     "Eswatini, Kingdom of": 572,
-    "Vietnam": 816,
+    "Vietnam": 816,  # South Vietnam (817) to 1975: see EARLIER_STATE
     "Taiwan Province of China": 713,
     "Kosovo, Rep. of": 347,
     "Congo, Rep. of": 484,
@@ -73,6 +73,12 @@ DOTS_WINDOWS: dict[str, tuple[int, int]] = {
     "Yemen, People's Dem. Rep. of": (1800, 1989),
     "Yemen, Rep. of": (1990, 2100),
 }
+
+# Names that denote another COW state up to a year: name -> (last year, ccode). The IMF's
+# "Vietnam" to 1975 is the Republic of Vietnam, the IMF member then (the United States'
+# exports to it run at 200-700 million US$ a year in 1962-1975 and fall to about 1 million
+# in 1976), not North Vietnam (816).
+EARLIER_STATE: dict[str, tuple[int, int]] = {"Vietnam": (1975, 817)}
 
 # Names with no COW state: IMF regional and analytical aggregates, residual categories,
 # currency/customs unions and dependent territories. Dropped from dyads and totals, except
@@ -101,7 +107,8 @@ DOTS_SKIP: frozenset[str] = frozenset({
 def adjust_for_year(ccode: pd.Series, year: pd.Series) -> pd.Series:
     """Publishers' "Germany" before 1990 is the Federal Republic (COW 260), not COW 255.
 
-    Same convention as the crosswalk for ISO3 DEU: 260 for 1946-1989, 255 otherwise.
+    The same convention as the "state" rows for DEU in ``data/iso_windows.tsv`` (figures of
+    the state of the day): 260 for 1946-1989, 255 otherwise.
     """
     west = ((ccode == 255) & (year >= 1946) & (year <= 1989)).fillna(False).astype(bool)
     return ccode.mask(west, 260)
@@ -171,6 +178,10 @@ def read_dots(raw: Path) -> SourceData:
                           skip=DOTS_SKIP, windows=DOTS_WINDOWS)
     par = names_to_ccodes(df["partner"], df["year"], label=label, aliases=DOTS_ALIASES,
                           skip=DOTS_SKIP, windows=DOTS_WINDOWS)
+    for name, (last, ccode) in EARLIER_STATE.items():
+        early = (df["year"] <= last).to_numpy()
+        rep = rep.mask(pd.Series((df["reporter"] == name).to_numpy() & early, index=rep.index), ccode)
+        par = par.mask(pd.Series((df["partner"] == name).to_numpy() & early, index=par.index), ccode)
     df["rep"], df["par"] = rep.to_numpy(), par.to_numpy()
 
     # State-year totals: a state's exports to "World", and the mirror of its imports,
@@ -240,7 +251,7 @@ SOURCES = [
         note=("Long conversion of the 235 IMF DOTS country tables kept by SamLeBlanc/Direction-of-Trade-Map. "
               "Only exports are in the extract: A's imports from B are B's reported exports to A (FOB). "
               "IMF names mapped to COW codes with an alias table; 'Germany' before 1990 is West Germany (260); "
-              "USSR to 1991 and Russian Federation from 1992 are 365; Yugoslavia to 1992, Serbia and Montenegro "
+              "USSR to 1991 and Russian Federation from 1992 are 365; 'Vietnam' to 1975 is South Vietnam (817); Yugoslavia to 1992, Serbia and Montenegro "
               "1993-2005 and Serbia from 2006 are 345; residual USSR/Yugoslavia/Czechoslovakia partner lines "
               "after the break-ups are dropped; SACCA (South Africa's reporter name to 1997) is 560. Dropped: "
               "IMF aggregates, Belgium-Luxembourg (no Belgium or Luxembourg rows before 1997), Hong Kong, "

@@ -11,8 +11,9 @@ the previous year and projections from its own year on. The export date in the f
 1980-2024. For a few economies 2024 itself is an IMF staff estimate.
 
 Names are mapped to COW codes by :func:`names_to_ccode` (also used by the SIPRI and FAS
-readers): explicit aliases first, then country_converter's name -> ISO3 and the year-aware
-ISO3 crosswalk. IMF groups (World, regions, income and analytical groups) are dropped by
+readers): explicit aliases first, then country_converter's name -> ISO3 and the ISO code
+windows of ``data/iso_windows.tsv`` (WEO's own rows: "Germany" is West Germany to 1990,
+Sudan is attached in every year; docs/states.md). IMF groups (World, regions, income and analytical groups) are dropped by
 an explicit list; economies with no COW state (Aruba, Hong Kong SAR, Macao SAR, Puerto Rico,
 West Bank and Gaza) are dropped; any other name that cannot be mapped is an error, so a
 new name in a new vintage is noticed rather than silently lost.
