@@ -128,7 +128,7 @@ def test_table_html_escapes_every_cell_and_header():
     assert "<script>" not in out
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in out
     assert "<i>ok</i>" in out  # composed markup passes
-    assert "1.2 m" in out and "no data" in out
+    assert "1.23 m" in out and "no data" in out  # three significant digits
 
 
 def test_render_page_escapes_every_text_field():
@@ -230,7 +230,9 @@ def test_every_chart_has_caption_sources_and_numbers_or_says_no_data(report_pair
                 assert fig.missing.startswith("No data for"), (sec.id, fig.id)
             else:
                 assert fig.caption and fig.alt, (sec.id, fig.id)
-                assert fig.sources, (sec.id, fig.id)
+                # a chart cites what it draws; the stage timeline (drawn from every criterion)
+                # cites the criteria's sources once, for the section
+                assert fig.sources or (sec.id == "timeline" and sec.sources), (sec.id, fig.id)
         if sec.chart_section:
             assert sec.figures
         if not sec.figures and sec.id != "claims":
@@ -293,7 +295,8 @@ def test_missing_data_are_said_in_words():
     rep = build_report(assessment=standin("USA", "CAN", 1900, 1905), seeds=False, third="MEX")
     html = rep.render(generated=GENERATED)
     by_id = {s.id: s for s in rep.sections}
-    assert any(n.startswith("No data for the military dimension") for n in by_id["capability"].notes)
+    assert any(n.startswith(("No data for the military dimension", "No data for capabilities"))
+               for n in by_id["capability"].notes)
     for sid in ("capability", "robustness", "dependence", "arms", "alignment", "triangle"):
         sec = by_id[sid]
         texts = sec.notes + [f.missing for f in sec.figures]
@@ -413,3 +416,109 @@ def test_cli_unwritable_output_is_one_error_line(tmp_path):
     assert len(lines) == 1 and lines[0].startswith("powergap: error: cannot write the report")
     assert "Traceback" not in r.stderr
     assert list(tmp_path.iterdir()) == []
+
+
+def test_cli_format_follows_the_extension(tmp_path):
+    # an extension that names no format is refused before any work, in one line
+    r = _cli("report", "CHN", "RUS", "-o", str(tmp_path / "r.txt"))
+    assert r.returncode == 2 and "Traceback" not in r.stderr
+    assert r.stderr.strip().splitlines() == [
+        f"powergap: error: cannot tell the report's format from '{tmp_path / 'r.txt'}': name the file .html (a "
+        f"self-contained page) or .pdf (the page printed)"]
+    # a PDF without Chromium: one line saying how to get it, before any work, nothing written
+    r = _cli("report", "CHN", "RUS", "-o", str(tmp_path / "r.pdf"),
+             env={**os.environ, "POWERGAP_CHROMIUM": str(tmp_path / "no-chromium")})
+    assert r.returncode == 2 and "Traceback" not in r.stderr
+    lines = r.stderr.strip().splitlines()
+    assert len(lines) == 1 and "Chromium not found" in lines[0] and "apt-get install chromium" in lines[0]
+    assert list(tmp_path.iterdir()) == []
+
+
+# ----------------------------------------------------------------------------- issue 16
+
+
+def test_one_formatter_rounds_with_units_and_never_shows_missing_as_zero():
+    from powergap.report.page import NONE_SIDE, fmt, tidy_text
+
+    assert fmt(0.039282911534042085) == "0.0393"
+    assert fmt(1.87e-05) == "0.0000187"  # positional, never "1.87e-05"
+    assert fmt(0.00002, "share") == "0.002%"  # not "0.00%"
+    assert fmt(0.0244, "share") == "2.44%" and fmt(0.04, "share") == "4%"
+    assert fmt(13.2e9, "usd") == "US$ 13.2 bn" and fmt(18.2e9, "usd") == "US$ 18.2 bn"
+    assert fmt(1234567.0) == "1.23 m" and fmt(1000) == "1,000" and fmt(0.9996) == "1"
+    assert fmt(float("inf"), "ratio") == NONE_SIDE == "one side has none"
+    assert fmt(2.14082, "ratio") == "2.14"
+    for missing in (None, float("nan"), pd.NA):
+        for unit in ("", "share", "ratio", "usd", "count"):
+            assert fmt(missing, unit) == "no data"
+    assert fmt(0.0, "share") == "0%"  # a real zero stays zero
+    assert tidy_text("threshold (0.39956140350877195), reverse 0.000019, 14 year(s) none, 1 year(s)") == \
+        "threshold (0.4), reverse 0.000019, 14 years none, 1 year"
+
+
+def test_default_third_state_differs_from_the_pair_and_is_the_biggest_military_spender():
+    from powergap.assess_core import default_config
+    from powergap.report.build import default_third
+    from powergap.snapshot.store import default_store
+
+    st, cfg = default_store(), default_config()
+    usa, chn, rus = resolve("USA"), resolve("CHN"), resolve("RUS")
+    # SIPRI 2024: after the USA and China, Russia spends most of the major powers
+    assert default_third(usa, chn, 2024, cfg, st).label == "RUS"
+    assert default_third(chn, rus, 2024, cfg, st).label == "USA"
+    assert default_third(rus, usa, 2024, cfg, st).label == "CHN"
+    # an independent reading of the same figures: the largest of the others in 2024
+    mil = st.series("milex_usd")
+    others = [resolve(x) for x in ("CHN", "RUS", "GBR", "FRA", "DEU", "JPN", "IND")]
+    y = mil[(mil["year"] == 2024) & mil["ccode"].isin([o.ccode for o in others])].set_index("ccode")["value"]
+    assert default_third(usa, resolve("GBR"), 2024, cfg, st).ccode == int(y.drop(200).idxmax())
+
+
+def test_charts_leave_absent_series_out_of_the_legend_and_keep_each_series_colour():
+    from powergap.report.charts import PALETTE
+
+    df = pd.DataFrame({"year": [2000, 2001, 2000, 2001, 2000, 2001], "series": ["a", "a", "b", "b", "c", "c"],
+                       "value": [1.0, 2.0, None, None, 3.0, float("nan")]})
+    spec = line_chart(df, start=2000, end=2001, series_order=["a", "b", "c"], y_title="y")
+    colour = spec["layer"][0]["encoding"]["color"]["scale"]
+    assert colour["domain"] == ["a", "c"]  # "b" has no value: not in the legend
+    assert colour["range"] == [PALETTE[0], PALETTE[2]]  # "c" keeps its own colour
+    assert {r["series"] for r in spec["datasets"]["data"]} == {"a", "c"}
+
+
+def test_band_with_an_unbounded_side_is_still_shaded():
+    df = pd.DataFrame({"year": [2000, 2001], "lo": [0.5, 0.6], "hi": [4.0, float("inf")], "ew": [1.5, 1.6]})
+    spec = band_chart(df, start=2000, end=2001, lo="lo", hi="hi", mid="ew", lo_title="lo", hi_title="hi",
+                      mid_title="ew", y_title="y")
+    hi = [r["hi"] for r in spec["datasets"]["data"]]
+    assert hi[0] == 4.0 and hi[1] == 100.0  # a decade above the largest finite value, not a gap
+
+
+def test_claims_are_written_in_their_own_unit_with_the_essay_title():
+    from types import SimpleNamespace as NS
+
+    from powergap.claims import Expect
+    from powergap.report.build import claim_source_text, claim_unit, expectation_text
+
+    four = NS(text="China's share is 4%", note=None, expect=Expect("approx", 0.04, 0.25))
+    assert claim_unit(four) == "share" and expectation_text(four.expect, "share") == "≈ 4% ± 25%"
+    money = NS(text="investment of $18.2 billion", note=None, expect=Expect("approx", 18.2e9, 0.1))
+    assert claim_unit(money) == "usd" and expectation_text(money.expect, "usd") == "≈ US$ 18.2 bn ± 10%"
+    ratio = NS(text="trade grew", note=None, expect=Expect(">", 1))
+    assert claim_unit(ratio) == "" and expectation_text(ratio.expect, "") == "> 1"
+    src = claim_source_text("004_1d6f208102361938.txt, line 3, section 'x'")
+    assert src.startswith("'Putin, Xi ties are as solid as ever") and src.endswith(", line 3, section 'x'")
+    assert claim_source_text("my-file.yaml, line 2") == "my-file.yaml, line 2"
+
+
+def test_aei_tracker_figures_only_for_chinese_investors():
+    from powergap.report.build import _Ctx, dependence_sections
+    from powergap.snapshot.store import default_store
+
+    st = default_store()
+    for a, b, shown in (("USA", "CHN", {"CHN -> USA"}), ("DEU", "FRA", set())):
+        ctx = _Ctx(resolve(a), resolve(b), resolve("RUS"), 2005, 2020, {}, st)
+        trade, _ = dependence_sections(ctx)
+        html = "".join(str(x) for x in trade.blocks)
+        for flow in (f"{a} -> {b}", f"{b} -> {a}"):
+            assert (esc(f"{flow} investment, AEI CGIT") in html) == (flow in shown), (a, b, flow)

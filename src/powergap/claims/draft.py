@@ -32,7 +32,7 @@ import json
 import math
 import os
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Iterable
@@ -89,7 +89,8 @@ _WORDNUM_RE = "|".join(sorted((re.escape(w) for w in _WORD_NUMBERS), key=len, re
 _DEN_RE = "|".join(sorted(_DENOMINATORS, key=len, reverse=True))
 _NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _SCALE_RE = r"thousand|million|mln|mn|billion|bn|trillion|tn|trn|lakh|crore|m\b|b\b"
-_CUR_AFTER = r"us dollars|u\.s\. dollars|dollars|dollar|usd|euros?|eur|yuan|rmb|renminbi|rubles?|roubles?|rupees?|pounds?"
+_CUR_AFTER = (r"us dollars|u\.s\. dollars|dollars|dollar|usd|euros?|eur|yuan|rmb|renminbi|rubles?|roubles?|"
+              r"rupees?|pounds?")
 _NUMWORD = rf"(?:{_NUM}|{_WORDNUM_RE})"
 
 _QUANTITY_RES: list[tuple[str, re.Pattern]] = [
@@ -108,29 +109,36 @@ _QUANTITY_RES: list[tuple[str, re.Pattern]] = [
     # fifty to one, 3:1
     ("to_one", re.compile(rf"\b(?P<num>{_NUMWORD})(?:\s+to\s+one\b|\s?:\s?1\b)", re.I)),
     # twice, doubled, tripled, halved
-    ("word_fold", re.compile(r"\b(?P<word>twice|doubled|doubling|double|tripled|trebled|triple|quadrupled|halved)\b", re.I)),
+    ("word_fold", re.compile(r"\b(?P<word>twice|doubled|doubling|double|tripled|trebled|triple|quadrupled|halved)\b",
+                             re.I)),
     # a third, one-third, two-thirds, nine tenths, three quarters, half
     ("fraction", re.compile(rf"\b(?P<n>a|one|two|three|four|five|six|seven|eight|nine)[\s-](?P<den>{_DEN_RE})s?\b"
                             rf"|\b(?P<half>half)\b", re.I)),
     # 300,000 troops, 14 projects, 1.2 million people, 300.000 to 500.000
-    ("number", re.compile(rf"(?P<num>{_NUM})(?:\s?(?P<lo_to>to|-|–)\s?(?P<num2>{_NUM}))?(?:\s?-?(?P<scale>{_SCALE_RE}))?", re.I)),
+    ("number", re.compile(rf"(?P<num>{_NUM})(?:\s?(?P<lo_to>to|-|–)\s?(?P<num2>{_NUM}))?"
+                          rf"(?:\s?-?(?P<scale>{_SCALE_RE}))?", re.I)),
     # three pipelines (a number in words followed by a lexicon noun: checked later)
     ("word_count", re.compile(rf"\b(?P<num>{_WORDNUM_RE})\s(?P<scale>million|billion|trillion|thousand)?", re.I)),
 ]
 
-_GROWTH_UP = r"rose|rise|rising|risen|grew|grow|growing|grown|increased|increase|increasing|jumped|surged|soared|climbed|expanded|gained|up"
-_GROWTH_DOWN = r"fell|fall|falling|fallen|declined|decline|declining|dropped|drop|decreased|decrease|shrank|shrunk|slipped|contracted|plunged|slumped|down"
+_GROWTH_UP = (r"rose|rise|rising|risen|grew|grow|growing|grown|increased|increase|increasing|jumped|surged|soared|"
+              r"climbed|expanded|gained|up")
+_GROWTH_DOWN = (r"fell|fall|falling|fallen|declined|decline|declining|dropped|drop|decreased|decrease|shrank|shrunk|"
+                r"slipped|contracted|plunged|slumped|down")
 _GROWTH_RE = re.compile(rf"\b(?P<dir_up>{_GROWTH_UP})|(?P<dir_down>{_GROWTH_DOWN})\b", re.I)
 _MORE_RE = re.compile(r"\b(more|larger|bigger|higher|greater|stronger|richer|superior|surpass\w*|overt(?:ook|aken|akes|ake)|"
-                      r"outpac\w*|outspen\w*|outnumber\w*|exceed\w*|dwarf\w*|ahead of|lead over|clear lead|dominance|advantage|supremacy|superiority)\b", re.I)
+                      r"outpac\w*|outspen\w*|outnumber\w*|exceed\w*|dwarf\w*|ahead of|lead over|clear lead|dominance|"
+                      r"advantage|supremacy|superiority)\b", re.I)
 _LESS_RE = re.compile(r"\b(less|smaller|lower|weaker|poorer|fewer|behind|lags?|lagging|trails?|inferior)\b", re.I)
 _SUPER_RE = re.compile(r"\b(largest|biggest|greatest|highest|top|leading|main|foremost)\b", re.I)
-_FIRST_RE = re.compile(r"\bfirst\s+(?:foreign\s+)?(?:country|trip|visit|destination|stop)\b|\b(?:to|in)\s+[A-Z]\w+\s+first\b", re.I)
+_FIRST_RE = re.compile(r"\bfirst\s+(?:foreign\s+)?(?:country|trip|visit|destination|stop)\b|"
+                       r"\b(?:to|in)\s+[A-Z]\w+\s+first\b", re.I)
 _GAP_RE = re.compile(r"\b(disparity|gap|asymmetry|imbalance)\b", re.I)
 _TREND_RE = re.compile(r"\b(?:has|have|had)\s+(?:\w+\s+)?(?P<up>grown|risen|increased|surged|climbed|expanded)\b|"
-                       r"\b(?:has|have|had)\s+(?:\w+\s+)?(?P<down>slipped|declined|fallen|dropped|decreased|shrunk|shrank|weakened)\b", re.I)
-_GAP_PAIR_RE = re.compile(r"\bbetween\s+(?:the\s+)?[A-Z][\w.]*(?:\s+[A-Z]\w*)?\s+and\s+(?:the\s+)?[A-Z]|\b(?:of|with)\s+[A-Z]\w+\s+(?:with|over)\s+[A-Z]")
-_GAP_SIZE_RE = re.compile(r"\b(grow\w*|widen\w*|deepen\w*|shr[iu]nk\w*|narrow\w*|clos\w+|huge|vast|large|wide|clear|overwhelming)\b", re.I)
+                       r"\b(?:has|have|had)\s+(?:\w+\s+)?"
+                       r"(?P<down>slipped|declined|fallen|dropped|decreased|shrunk|shrank|weakened)\b", re.I)
+_GAP_PAIR_RE = re.compile(r"\bbetween\s+(?:the\s+)?[A-Z][\w.]*(?:\s+[A-Z]\w*)?\s+and\s+(?:the\s+)?[A-Z]|"
+                          r"\b(?:of|with)\s+[A-Z]\w+\s+(?:with|over)\s+[A-Z]")
 _REGION_RE = re.compile(r"\s+(?:with|to|from|in)\s+(?:the\s+)?(?:continent|region|world|west|east|rest of|eu\b|european union|"
                         r"africa|europe|asia|latin america|middle east|central asia|global south)", re.I)
 _GOAL_RE = re.compile(r"\b(?:seeks?|aims?|aiming|plans?|planning|set|expected|targets?|goal|pledged?|intends?|hopes?|want)\s+to\b|"
@@ -143,7 +151,8 @@ _RECORD_RE = re.compile(r"\brecord\b", re.I)
 _YEAR_RE = re.compile(r"(?<![\d$.,])(?P<y>1[89]\d\d|20\d\d)(?!\d|\.\d|,\d{3})(?P<s>s)?")
 _MONTHS = ("january|february|march|april|may|june|july|august|september|october|november|december|"
            "jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec")
-_DATE_RE = re.compile(rf"\b(?:(?:{_MONTHS})\.?\s+\d{{1,2}},?\s+(?P<y1>(?:19|20)\d\d)|\d{{1,2}}\s+(?:{_MONTHS})\s+(?P<y2>(?:19|20)\d\d))\b", re.I)
+_DATE_RE = re.compile(rf"\b(?:(?:{_MONTHS})\.?\s+\d{{1,2}},?\s+(?P<y1>(?:19|20)\d\d)|"
+                      rf"\d{{1,2}}\s+(?:{_MONTHS})\s+(?P<y2>(?:19|20)\d\d))\b", re.I)
 _DAY_RE = re.compile(rf"\b(?:{_MONTHS})\.?\s+\d{{1,2}}\b|\b\d{{1,2}}\s+(?:{_MONTHS})\b", re.I)
 _DECADE_RE = re.compile(r"\b(?:the\s+)?(?:(early|mid|late)[\s-])?((?:19|20)\d0)s\b", re.I)
 _CLAUSE_RE = re.compile(r"[,;:—–()]|\s-\s|\bwhile\b|\bwhereas\b|\bbut\b", re.I)
@@ -477,7 +486,8 @@ def _quantity(kind: str, m: re.Match, sentence: str, a: int, b: int) -> Quantity
         if g.get("half"):
             if re.search(r"\b(?:first|second|latter|former|other|one)\s+$", sentence[:a].lower()):
                 return None  # "the first half of the year"
-            if re.match(r"\s+(?:of|a|the)\b", sentence[b:b + 5]) is None and not re.search(r"\b(more than|nearly|almost|about|over|under|less than|than)\s+$", sentence[:a]):
+            if re.match(r"\s+(?:of|a|the)\b", sentence[b:b + 5]) is None and not re.search(
+                    r"\b(more than|nearly|almost|about|over|under|less than|than)\s+$", sentence[:a]):
                 return None  # "the first half", "on behalf"
             return Quantity("fraction", 0.5, a, b, words)
         if re.match(r"\s+of\b", sentence[b:b + 4]) is None:
@@ -485,14 +495,16 @@ def _quantity(kind: str, m: re.Match, sentence: str, a: int, b: int) -> Quantity
         n = 1 if g["n"].lower() in ("a", "one") else _WORD_NUMBERS[g["n"].lower()]
         den = _DENOMINATORS[g["den"].lower()]
         if g["den"].lower() in ("third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth") and \
-                g["n"].lower() in ("a", "one") and re.match(r"\s+(?:term|time|round|largest|biggest|century|quarter|country)", sentence[b:b + 12]):
+                g["n"].lower() in ("a", "one") and \
+                re.match(r"\s+(?:term|time|round|largest|biggest|century|quarter|country)", sentence[b:b + 12]):
             return None  # "a third term", "the fifth largest"
         if n >= den:
             return None
         return Quantity("fraction", n / den, a, b, words)
     if kind == "number":
         raw = g["num"]
-        if g.get("scale") and g["scale"].lower() in ("m", "b") and not re.match(r"\s?-?[mb]\b", sentence[a + len(raw):b + 1]):
+        if g.get("scale") and g["scale"].lower() in ("m", "b") and \
+                not re.match(r"\s?-?[mb]\b", sentence[a + len(raw):b + 1]):
             return None
         v, step = _num(raw)
         scale = _SCALES.get((g.get("scale") or "").lower(), 1.0)
@@ -500,7 +512,8 @@ def _quantity(kind: str, m: re.Match, sentence: str, a: int, b: int) -> Quantity
             return None  # a list or note number ("3. In the spring")
         if not g.get("scale") and not g.get("num2") and re.fullmatch(r"(?:1[89]|20)\d\d", raw):
             return None  # a year
-        if not g.get("scale") and re.fullmatch(r"\d{1,2}", raw) and re.match(r"\s*(?:years?|months?|days?|weeks?|hours?|minutes?)\b", sentence[b:b + 10]):
+        if not g.get("scale") and re.fullmatch(r"\d{1,2}", raw) and \
+                re.match(r"\s*(?:years?|months?|days?|weeks?|hours?|minutes?)\b", sentence[b:b + 10]):
             return None  # a duration
         half = 0.0
         if g.get("num2"):
@@ -902,7 +915,7 @@ class _Drafter:
         growth = self.growth_dir(s.text, q)
         after = low[q.end:q.end + 25]
         conf = 0.55 + (0.15 if hit and abs(hit.start - q.start) < 60 else 0) + (0.1 if year_how == "the sentence" else 0)
-        value, target, reading, need_conf = None, None, "", 0.0
+        value, target, reading = None, None, ""
         st1, how1 = self.states_for(s, states, q.start, 1)
         st1 = self.distinct(st1)
         states_how = how1
@@ -934,7 +947,7 @@ class _Drafter:
             if target is None:
                 return self.placeholder(s, q, hit, states, reading, rests, op, hedge, year, year_how)
             conf = min(conf, 0.5)
-        elif growth is not None and q.kind in ("percent", "multiple", "fraction") and not (q.kind == "multiple" and not q.growth and growth == 0):
+        elif growth is not None and q.kind in ("percent", "multiple", "fraction"):
             series = c.growth or (c.single if c.dyadic and c.single else c.series)
             y0, y1 = (yr if yr else (year - 1, year))
             sign = -1 if growth < 0 else 1
@@ -950,8 +963,6 @@ class _Drafter:
                 value = f"growth({c.series}, {A}, {B}, {y0}, {y1})"
             else:
                 value = f"growth({series}, {a.iso3}, {y0}, {y1})"
-            op = op if op in (">", "<", ">=", "<=") else op
-            q.decimals_unit = q.decimals_unit  # tolerance from GROWTH_TOLERANCE below
             return self.emit(s, q, hit, value, target, op, hedge, reading, year_how, states_how, rests, conf,
                              growth=True)
         elif q.kind == "percent" and re.match(r"\s+(more|higher|larger|greater|bigger|richer|less|lower|smaller|poorer)\s+than\b", after) \
@@ -1173,11 +1184,10 @@ class _Drafter:
     def hedge(sentence: str, at: int) -> tuple[str, str]:
         window = sentence[max(0, at - 40):at].lower()
         window = re.sub(r"\b(just|only|a mere|mere|a|the|well|by|some\s+of)\s*$", "", window.rstrip()).rstrip() + " "
-        best = ("approx", "")
         for phrase, op in sorted(HEDGES, key=lambda h: -len(h[0])):
             if re.search(r"(?:^|[\s(])" + re.escape(phrase) + r"\s*$", window):
                 return op, phrase
-        return best
+        return "approx", ""
 
     # -------------------------------------------------------------- outputs
     def emit(self, s, q, hit, value, target, op, hedge, reading, year_how, states_how, rests, conf,
@@ -1418,7 +1428,8 @@ class _Drafter:
         """A year taken from the text's date, past the end of the data, moves back to the
         latest year the series cover (at most ``PRESENT_LAG`` years: present tense in a
         2025 essay is read on 2024 data); further back, a curated series of the concept is
-        used where the lexicon names one. Coverage comes from the catalog, never from values.
+        used where the lexicon names one. Coverage comes from the catalog (the product tables'
+        last year for ``product_share``), never from the values a claim is checked on.
         """
         from .parse import parse
 
@@ -1431,6 +1442,8 @@ class _Drafter:
             return value, note
         year = max(years)
         lasts = [self.binder.series_info(sid).last_year for sid in _series_of(tree, self.binder)]
+        if "product_share(" in value:
+            lasts.append(self.product_last_year())
         lasts = [x for x in lasts if x is not None]
         if not lasts:
             return value, note
@@ -1443,6 +1456,13 @@ class _Drafter:
             return value, note + f" The data end in {last}: read on {last} (the text's year is {year})."
         if concept is not None and concept.curated and concept.dyadic:
             S, cur = re.escape(concept.series), concept.curated
+            fact_years = _curated_years(cur)
+            if shift and year not in fact_years:
+                back = [y for y in fact_years if year - PRESENT_LAG <= y < year]
+                if back:  # the text's year has no curated figure yet: the latest one before it
+                    value = re.sub(rf"\b{year}\b", str(max(back)), value)
+                    note += f" No figure for {year} yet: read on {max(back)}."
+                    year = max(back)
             pair = r"([A-Z]{3}), ([A-Z]{3})"
             marked = " The data end in %d: read on curated official figures (marked '(curated)')." % last
             m = re.fullmatch(rf"{S}\({pair}, (\d{{4}})\)", value)
@@ -1459,6 +1479,18 @@ class _Drafter:
                 return (f"curated({cur}, {a}, {b}, {m.group(4)}) / curated({cur}, {a}, {b}, {m.group(3)}) - 1",
                         note + marked)
         return value, note
+
+    def product_last_year(self) -> int | None:
+        """The last year of the product-level trade tables (what ``product_share`` reads)."""
+        if not hasattr(self, "_product_last"):
+            try:
+                from ..sources.products import product_trade
+
+                years = product_trade(self.binder.store)["year"]
+                self._product_last = int(years.max()) if len(years) else None
+            except Exception:  # no product tables in this snapshot: the year stays
+                self._product_last = None
+        return self._product_last
 
     def add(self, s: _Sentence, a: int, b: int, value: str, expect: dict, note: str, conf: float,
             concept: Concept | None, rests: list[str], mapped: bool, suffix: str = "", year_how: str = "") -> None:
@@ -1497,6 +1529,17 @@ class _Drafter:
                                  (s.start + a, s.start + b), (s.start, s.start + len(s.text)), mapped))
 
 
+@functools.lru_cache(maxsize=8)
+def _curated_years(series: str) -> frozenset[int]:
+    """Years for which powergap's curated facts hold a figure of this series."""
+    try:
+        from ..curated import load_facts
+    except ImportError:
+        return frozenset()
+    return frozenset(int(f.year) for f in load_facts() if getattr(f, "series", None) == series
+                     and getattr(f, "year", None) is not None)
+
+
 def _series_of(tree, binder) -> list[str]:
     """Series ids an expression reads (call names, or first arguments of functions)."""
     from .parse import Name, iter_calls
@@ -1519,7 +1562,8 @@ def _unit_fits(q: Quantity, c: Concept) -> bool:
     return False
 
 
-_COUNTED = re.compile(r"\s+(?:[a-z][\w-]*\s+){0,2}?(?:[a-z]{3,}s|people|personnel|staff|police|military|chinese|russians?)\b", re.I)
+_COUNTED = re.compile(r"\s+(?:[a-z][\w-]*\s+){0,2}?(?:[a-z]{3,}s|people|personnel|staff|police|military|chinese|"
+                      r"russians?)\b", re.I)
 
 
 def _counts_something(sentence: str, q: Quantity) -> bool:

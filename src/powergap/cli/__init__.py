@@ -23,6 +23,24 @@ app = typer.Typer(
 
 FEATURES = ["data", "panel", "capability", "relations", "assess", "claims", "report"]
 
+
+def _version(value: bool) -> None:
+    if value:
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            v = version("powergap")
+        except PackageNotFoundError:  # run from a source tree without installing
+            v = "unknown (not installed)"
+        print(f"powergap {v}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(version: bool = typer.Option(False, "--version", help="Print powergap's version and exit.",
+                                       is_eager=True, callback=_version)) -> None:
+    """Power asymmetry and alignment between states, from open data, with evidence and citations."""
+
 for _name in FEATURES:
     try:
         _mod = importlib.import_module(f"{__name__}.{_name}")
@@ -55,6 +73,18 @@ def _exception_classes(name: str) -> tuple[type, ...]:
     return tuple(found) or (type("_Never", (Exception,), {}),)
 
 
+def _one_default(command) -> None:
+    """Show each default once: an option whose help already says "(default ...)" does not get
+    click's "[default: ...]" as well; arguments are named in capitals (A, B), as in the docs."""
+    for param in getattr(command, "params", []):
+        if "default" in (getattr(param, "help", None) or "").lower():
+            param.show_default = False
+        if param.param_type_name == "argument" and param.name and len(param.name) <= 2:
+            param.metavar = param.name.upper()
+    for sub in getattr(command, "commands", {}).values():
+        _one_default(sub)
+
+
 def main(argv: list[str] | None = None) -> None:
     import signal
 
@@ -68,7 +98,11 @@ def main(argv: list[str] | None = None) -> None:
     click_exc = _exception_classes("ClickException")
 
     try:
-        rv = app(args=argv, standalone_mode=False, prog_name="powergap")
+        import typer.main
+
+        command = typer.main.get_command(app)
+        _one_default(command)
+        rv = command.main(args=argv, standalone_mode=False, prog_name="powergap")
         if isinstance(rv, int) and rv:
             raise SystemExit(rv)
     except exit_exc as exc:

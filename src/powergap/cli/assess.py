@@ -12,13 +12,15 @@ STAGE_STYLE = {"none": "dim", "potential": "yellow", "emerging": "dark_orange", 
 
 
 def _fmt(v) -> str:
+    """Rounded for the terminal with the report's one number formatter (numbers inside
+    threshold texts too), so an 80-column table never cuts a raw float."""
+    from ..report.page import fmt, tidy_text
+
     if v is None:
         return "no data"
-    if isinstance(v, bool):
-        return "yes" if v else "no"
-    if isinstance(v, float):
-        return f"{v:.3g}"
-    return str(v)
+    if isinstance(v, str):
+        return tidy_text(v)
+    return fmt(v)
 
 
 def register(app: typer.Typer) -> None:
@@ -44,6 +46,9 @@ def register(app: typer.Typer) -> None:
                 raise InputError("--all needs --year Y and -o FILE")
             _run_all(year, config, out)
             return
+        if year is not None or out is not None:  # options that only --all takes: refused, not ignored
+            raise InputError(f"{'--year' if year is not None else '-o'} applies only with --all; for one pair "
+                             f"use --start/--end (and --json > FILE)")
         if not a or not b:
             raise InputError("name two states, e.g. 'powergap assess CHN RUS' (or use --all --year Y -o FILE)")
         from ..assessment import assess
@@ -87,6 +92,12 @@ def _print_timeline(result) -> None:
             yrs = f"{min(c['years'])}-{max(c['years'])}" if len(c["years"]) > 1 else (str(c["years"][0]) if c["years"] else "")
             ct.add_row(c["name"], _fmt(c["value"]), _fmt(c["threshold"]), met, yrs, ", ".join(c["sources"]))
         con.print(ct)
+    con.print("[dim]Terms: 'stage' is the highest of Wong's stages whose criteria are met (each needs the one "
+              "before); 'at least' marks a stage whose next criterion lacks data. 'Evidence reaches' is the highest "
+              "stage the data could evaluate that year: where it equals the stage, the next stage could not be "
+              "tested. 'Military ratio' is stronger / weaker on the military dimension (Womack's threshold "
+              "applies). 'Korolev's checks': after the military disparity, how many of the other checks "
+              "(economic, diplomatic, financial...) confirm the same stronger side, and which lack data.[/dim]")
     con.print(f"[dim]Sources: {', '.join(result.sources())}. Thresholds: powergap/data/assess_config.yaml "
               f"(override with --config). Cite with: powergap cite.[/dim]")
 

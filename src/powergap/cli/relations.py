@@ -253,6 +253,16 @@ def _roles(r: dict) -> str:
     return ""
 
 
+def _short_basis(text: str | None) -> str:
+    """The tie's basis for an 80-column table (the JSON keeps the full text)."""
+    if not text:
+        return "no evidence"
+    for long, short in (("Thompson-Sakuwa-Suhas", "TSS"), ("Thompson-Dreyer", "TD"), ("strategic rivalry", "rivalry"),
+                        (" than the median pair", ""), ("no rivalry data after", "no rivalry data after")):
+        text = text.replace(long, short)
+    return text
+
+
 def _evidence_triangle_table(console, d: dict, pairs: list[str]) -> None:
     """The triangle by evidence: one row per era, each tie with the evidence that decided it."""
     from rich.table import Table
@@ -264,7 +274,7 @@ def _evidence_triangle_table(console, d: dict, pairs: list[str]) -> None:
     rows: list[list] = []
     for r in d["years"]:
         basis = r.get("basis") or {}
-        cells = [f"{r['ties'][p] or '?'} {basis.get(p) or 'no evidence'}" for p in pairs]
+        cells = [f"{r['ties'][p] or '?'} {_short_basis(basis.get(p))}" for p in pairs]
         key = [*cells, r["pattern"] or "-", _roles(r)]
         if rows and rows[-1][2:] == key and rows[-1][1] == r["year"] - 1:
             rows[-1][1] = r["year"]
@@ -274,5 +284,5 @@ def _evidence_triangle_table(console, d: dict, pairs: list[str]) -> None:
         years = str(row[0]) if row[0] == row[1] else f"{row[0]}-{row[1]}"
         t.add_row(years, *row[2:])
     console.print(t)
-    console.print("+ amity, - enmity. Rivalries: Thompson-Sakuwa-Suhas (2022), else Thompson-Dreyer (2011); "
-                  "alliances: ATOP; war: MID hostility level 5. See docs/relations.md.")
+    console.print("+ amity, - enmity. Rivalries: TSS = Thompson, Sakuwa and Suhas (2022), TD = Thompson and Dreyer "
+                  "(2011); alliances: ATOP; war: MID hostility level 5. See docs/relations.md.")

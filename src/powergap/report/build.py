@@ -263,7 +263,8 @@ def timeline_section(assessment: Any, ctx: _Ctx) -> Section:
                  "stage the data could evaluate; where it equals the stage, the next stage could not be tested. "
                  "Each change of stage below lists the criteria behind it with their sources."))
     return Section(id="timeline", title="Stage timeline", chart_section=True,
-                   caption=f"The stages rest on {len(sources)} sources:" if sources else "", sources=sources,
+                   caption=(f"The stages rest on {len(sources)} sources; each change of stage above names those of "
+                            f"its criteria." if sources else ""), sources=sources,
                    intro=(f"How asymmetric the relationship between {ctx.a.name} and {ctx.b.name} is, year by year, "
                           f"following Wong's three stages of asymmetrical relations."),
                    figures=[fig], blocks=blocks)
@@ -503,7 +504,7 @@ def robustness_section(prof: Any, ctx: _Ctx) -> Section:
     figs = []
     have = frame["fraction"].notna().any()
     frac = frame[["year", "fraction", "stronger", "n"]].rename(columns={"fraction": "value"}).assign(
-        series=f"share of weightings with the stronger side ≥ {t:g}× the other")
+        series=f"weightings: stronger ≥ {t:g}× the other")
     figs.append(Figure(
         id="robustness-fraction", missing="" if have else f"No data for weight robustness of {ctx.A}-{ctx.B} in {ctx.span}.",
         spec=line_chart(frac, start=ctx.start, end=ctx.end, series_order=[frac["series"].iloc[0]],
@@ -776,11 +777,21 @@ def dependence_sections(ctx: _Ctx) -> tuple[Section, Section]:
                        intro="Who arms whom: each side's arms imports from the other, and both sides' weight in the "
                              "world arms market.",
                        figures=figs, notes=arms_notes, blocks=blocks, chart_section=True)
-    ar = fr.dropna(subset=["a_arms_import_share_5y"])
+    ar = fr.dropna(subset=["a_arms_import_share_5y", "b_arms_import_share_5y"], how="all")
     if not ar.empty:
         r = ar.iloc[-1]
-        ctx.headlines.append(f"Arms: in the five years to {int(r['year'])}, {ctx.b.name} supplied "
-                             f"{fmt_share(r['a_arms_import_share_5y'])} of {ctx.a.name}'s arms imports.")
+        # the direction that carries information: the larger share (a 0% line says nothing)
+        shares = [(_num(r["a_arms_import_share_5y"]), ctx.b.name, ctx.a.name),
+                  (_num(r["b_arms_import_share_5y"]), ctx.a.name, ctx.b.name)]
+        share, supplier, buyer = max(shares, key=lambda x: -1 if x[0] is None else x[0])
+        if share is None:
+            pass  # no share either way: nothing to headline (the section says why)
+        elif share:
+            ctx.headlines.append(f"Arms: in the five years to {int(r['year'])}, {supplier} supplied "
+                                 f"{fmt_share(share)} of {buyer}'s arms imports.")
+        else:
+            ctx.headlines.append(f"Arms: neither supplied arms to the other in the five years to {int(r['year'])} "
+                                 f"(SIPRI records no transfer between them).")
     return trade_sec, arms_sec
 
 
@@ -1061,6 +1072,51 @@ def claims_section(ctx: _Ctx, *, extra_claims: str | Path | None = None, seeds: 
     return Section(id="claims", title="Claims checked", intro=intro, blocks=blocks, chart_section=False)
 
 
+# The seed essays (shared/seeds) by file name: their titles (or, where the copy has none, the
+# author or opening words), so a claim's source reads as a reference, not a file id.
+SEED_TITLES = {
+    "000_472813444b920a34.txt": "Ivan Kondratenko, essay on the Russia-China partnership (2025)",
+    "001_32a61a6f2c38fac9.txt": "Op-ed from Glasgow, 'An alliance with a powerful actor is never safe'",
+    "002_68a84e90bc4b6cba.txt": "'Delving Deeper into Putin's \"Turn to the East\": Sino-Russian Asymmetry "
+                                "Reinterpreted and Up for Debate'",
+    "003_435c0581c92eed09.txt": "'Why The Budding Xi-Putin Alliance Is Bound To Implode' (Worldcrunch)",
+    "004_1d6f208102361938.txt": "'Putin, Xi ties are as solid as ever after decade of trade deals and US "
+                                "antagonism' (Cryptopolitan, 2 September 2025)",
+}
+
+
+def claim_source_text(source: str) -> str:
+    """A seed claim's source with the essay's title in place of its file name."""
+    head, sep, rest = str(source).partition(",")
+    title = SEED_TITLES.get(head.strip())
+    return f"{title}{sep}{rest}" if title else str(source)
+
+
+_SHARE_WORDS = re.compile(r"%|percent|per cent|\bshare\b|\bthird\b|\bhalf\b|\bquarter\b|\bfifth\b", re.I)
+_MONEY_WORDS = re.compile(r"\$|US\$|\bdollars?\b|\bbillion\b|\bmillion\b|\btrillion\b|\bbn\b", re.I)
+
+
+def claim_unit(claim: Any) -> str:
+    """The unit a claim speaks in, from its own words and target: a share ("4%", "a third")
+    when the target is a fraction, US dollars when it is money-sized, else a plain number.
+    The computed value and the expectation are then written in that same unit."""
+    target = _num(getattr(claim.expect, "target", None))
+    text = f"{claim.text} {claim.note or ''}"
+    if target is not None and abs(target) <= 1.5 and _SHARE_WORDS.search(text):
+        return "share"
+    if target is not None and abs(target) >= 1e6 and _MONEY_WORDS.search(text):
+        return "usd"
+    return ""
+
+
+def expectation_text(expect: Any, unit: str) -> str:
+    """``≈ 4% ± 25%`` / ``< 1%``: the expectation in the claim's unit."""
+    target = fmt(_num(expect.target), unit)
+    if expect.op == "approx":
+        return f"≈ {target} ± {fmt(expect.tolerance, 'share', 2)}"
+    return f"{ {'>=': '≥', '<=': '≤'}.get(expect.op, expect.op)} {target}"
+
+
 def _claim_card(n: int, res: Any, origin: str, ctx: _Ctx) -> str:
     """One checked claim as a card; every text in it is escaped."""
     c = res.claim
@@ -1071,8 +1127,9 @@ def _claim_card(n: int, res: Any, origin: str, ctx: _Ctx) -> str:
                + (f": {m.get('reason')}" if m.get("reason") else "") for m in res.missing[:5]]
     if len(res.missing) > 5:
         missing.append(f"and {len(res.missing) - 5} more")
-    value = fmt_number(res.value) if res.value is not None else "no value could be computed"
-    rows = [("Checked", f"{value} (expected {c.expect.describe()})")]
+    unit = claim_unit(c)
+    value = fmt(res.value, unit) if res.value is not None else "no value could be computed"
+    rows = [("Checked", f"{value} (expected {expectation_text(c.expect, unit)})")]
     if used or res.facts:
         rows.append(("Data used", ", ".join(used) + (("; " if used else "") + "curated: "
                                                       + ", ".join(str(f.get("id")) for f in res.facts)
@@ -1087,7 +1144,7 @@ def _claim_card(n: int, res: Any, origin: str, ctx: _Ctx) -> str:
             f"<span class='verdict verdict-{esc(res.verdict)}'>{esc(res.label)}</span> "
             f"<code class=claim-id>{esc(c.id)}</code> <span class=muted>({esc(origin)})</span></p>"
             f"<blockquote class=claim-text>{esc(c.text)}</blockquote>"
-            f"<p class=meta>{esc(c.source)}</p><dl>{dl}</dl></li>")
+            f"<p class=meta>{esc(claim_source_text(c.source))}</p><dl>{dl}</dl></li>")
 
 
 # ----------------------------------------------------------------------------- footer

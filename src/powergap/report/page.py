@@ -321,7 +321,7 @@ def table_html(df: pd.DataFrame, *, max_rows: int = 1000, numeric: Iterable[str]
             elif _missing(v):
                 cells.append(f"<td{' class=num' if c in num else ''}>no data</td>")
             else:
-                cells.append(f"<td{' class=num' if c in num else ''}>{esc(tidy_text(v))}</td>")
+                cells.append(f"<td{' class=num' if c in num else ''}>{_unbroken_years(esc(tidy_text(v)))}</td>")
         rows.append("<tr>" + "".join(cells) + "</tr>")
     more = f"<p class=muted>{len(df) - max_rows} more rows not shown.</p>" if len(df) > max_rows else ""
     cap = f"<caption class=muted>{esc(caption)}</caption>" if caption else ""
