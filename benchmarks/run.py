@@ -164,8 +164,11 @@ def main() -> None:
 
     # report
     with tempfile.TemporaryDirectory() as tmp:
-        t_rep, _ = proc_time([PY, "-m", "powergap", "report", "CHN", "RUS", "-o", str(Path(tmp) / "r.html")], repeat=1)
-    report("powergap report CHN RUS -o r.html (whole process)", t_rep, "s", "powergap assess CHN RUS", t)
+        t_rep, mem_rep = proc_time([PY, "-m", "powergap", "report", "CHN", "RUS", "-o", str(Path(tmp) / "r.html")],
+                                   repeat=rep)
+    report("powergap report CHN RUS -o r.html (whole process)", t_rep, "s", "powergap assess CHN RUS", t,
+           "<= 3 s and <= 1.5x assess")
+    report("powergap report CHN RUS: peak memory", mem_rep, "MB", "target", 600.0, "< 600 MB")
 
     print("\n| figure | measured | baseline | ratio (baseline / measured) |\n|---|---|---|---|")
     for name, value, unit, bname, bval, ratio, target in results:

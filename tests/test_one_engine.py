@@ -78,12 +78,14 @@ def test_assess_dependence_and_claims_agree_through_the_api(store):
 
 
 def test_curated_trade_is_used_and_labelled_alike(store):
-    res = pg.assess("RUS", "CHN", start=2023, end=2023, store=store)
+    # 2024: PRC customs' pair total (curated) over WDI/WTO merchandise trade of each state
+    res = pg.assess("RUS", "CHN", start=2024, end=2024, store=store)
     crit = next(c for c in res.years[0].criteria if c.name == "dependence: trade")
-    td = trade_dependence("RUS", "CHN", start=2023, end=2023, store=store).iloc[0]
-    assert td["curated"] and crit.value == td["a_on_b_share"] == pytest.approx(240.1 / 710.1)
-    assert crit.reverse is None and math.isnan(td["b_on_a_share"])  # no curated total for China
-    assert "curated figures" in crit.detail and "curated:gacc-cn-ru-trade-2023" in crit.sources
+    td = trade_dependence("RUS", "CHN", start=2024, end=2024, store=store).iloc[0]
+    assert td["curated"] and crit.value == td["a_on_b_share"] == pytest.approx(244.8e9 / 711_706e6, rel=1e-12)
+    assert crit.reverse == td["b_on_a_share"] == pytest.approx(244.8e9 / 6_163_999e6, rel=1e-12)
+    assert "curated figures" in crit.detail and "curated:gacc-cn-ru-trade-2024" in crit.sources
+    assert "wdi_merch_wto" in crit.sources and td["source_total"] == "wdi_merch_wto"
 
 
 def test_arms_shares_are_one_definition(store):
@@ -175,16 +177,15 @@ def test_major_powers_resolve_per_year(store):
 
 # ----------------------------------------------------------------------------- honest coverage
 
-def test_chn_rus_2021_is_a_coverage_change_not_evidence(store):
+def test_chn_rus_dependence_is_tested_in_every_year_to_2024(store):
+    # 2021 used to be a coverage change ("at least potential": trade ended in 2020); CEPII
+    # BACI (2021-2023) and the curated 2024 customs figures over WDI/WTO totals now reach 2024
     res = pg.assess("CHN", "RUS", start=2015, end=2024, store=store)
-    by = {y.year: y for y in res.years}
-    assert by[2020].stage == "emerging" and by[2020].at_least  # independence standards untestable
-    assert by[2021].stage == "potential" and by[2021].at_least and by[2021].stage_text == "at least potential"
-    assert "dependence cannot be tested" in by[2021].reason
-    ch = next(c for c in res.changes() if c["year"] == 2021)
-    assert ch["kind"] == "coverage" and ch["to_text"] == "at least potential"
-    assert all(c["kind"] != "evidence" for c in res.changes() if c["year"] > 2015)
-    assert res.to_dict()["years"][-1]["at_least"] is True
+    for y in res.years:
+        crit = next(c for c in y.criteria if c.name == "dependence: trade")
+        assert crit.value is not None and crit.reverse is not None and crit.met is True, y.year
+        assert y.stage in ("emerging", "actual") and "dependence cannot be tested" not in y.reason
+    assert all(c["to"] != "potential" for c in res.changes() if c["year"] > 2015)
 
 
 def test_no_primary_data_is_unassessed_not_none(store):

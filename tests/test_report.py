@@ -522,3 +522,36 @@ def test_aei_tracker_figures_only_for_chinese_investors():
         html = "".join(str(x) for x in trade.blocks)
         for flow in (f"{a} -> {b}", f"{b} -> {a}"):
             assert (esc(f"{flow} investment, AEI CGIT") in html) == (flow in shown), (a, b, flow)
+
+
+def test_claims_checked_on_the_scoped_store_give_the_same_results():
+    # the report checks claims reading dyadic series only for the states they name: the same
+    # verdicts, values, sources and missing lists as on the whole snapshot, for every seed claim
+    from powergap.claims import check_claims, load_claims, seeds_path
+    from powergap.report.build import check_scoped, claims_store
+    from powergap.snapshot.store import default_store
+
+    st = default_store()
+    claims = load_claims(seeds_path(), store=st)
+    assert claims_store(claims, st) is not st
+    full, fast = check_claims(claims, store=st), check_scoped(claims, st)
+    assert fast.summary == full.summary and fast.curated_count == full.curated_count
+
+    def key(r):
+        return r.id, r.verdict, r.value, sorted(r.sources), r.missing
+
+    assert [key(r) for r in fast.results] == [key(r) for r in full.results]
+
+
+def test_dependence_on_the_scoped_store_is_the_same():
+    from powergap.measures.dependence import dependence
+    from powergap.report.build import scoped_store
+    from powergap.snapshot.store import default_store
+
+    st = default_store()
+    a, b = resolve("CHN"), resolve("RUS")
+    full = dependence(a, b, start=1995, end=2024, store=st)
+    fast = dependence(a, b, start=1995, end=2024, store=scoped_store(st, {a.ccode, b.ccode}))
+    pd.testing.assert_frame_equal(fast.frame, full.frame)
+    assert fast.sources == full.sources and fast.notes == full.notes
+    assert json.dumps(fast.arms_windows, default=float) == json.dumps(full.arms_windows, default=float)

@@ -82,6 +82,12 @@ _RANGES: dict[str, tuple[float, float | None, bool]] = {
     "independence.min_evaluated": (1, 3, False),
     "independence.criticism.min_events": (0, None, False),
     "independence.manoeuvre.arms_window": (1, 50, False),
+    "independence.manoeuvre.min_independent_allies": (1, None, False),
+    "dependence.arms.reverse_min_intensity": (0, None, False),
+    "stages.window": (1, 20, False),
+    "independence.vote_difference.margin": (0, 1, False),
+    "independence.vote_difference.min_peers": (1, None, False),
+    "stages.min_years": (1, 20, False),
     "un_votes.min_roll_calls": (1, None, False),
 }
 
@@ -104,6 +110,20 @@ def load_config(config: dict | str | Path | None = None) -> dict:
     if not isinstance(over, dict):
         raise InputError(f"{origin}: must be a mapping of settings")
     cfg = _merge(base, over, "", origin)
+    if cfg["independence"]["vote_difference"]["reference"] not in ("region", "majors"):
+        raise InputError(f"{origin}: setting 'independence.vote_difference.reference' must be 'region' or 'majors', "
+                         f"got {cfg['independence']['vote_difference']['reference']!r}")
+    st = cfg["stages"]
+    if st["min_years"] > st["window"]:
+        raise InputError(f"{origin}: stages.min_years ({st['min_years']}) must not exceed stages.window ({st['window']})")
+    for lab in cfg["dependence"]["investment"]["conduits"]:
+        from .errors import UnknownStateError
+        from .states import resolve
+
+        try:
+            resolve(lab)
+        except UnknownStateError as e:
+            raise InputError(f"{origin}: setting 'dependence.investment.conduits' names {lab!r}: {e}") from None
     ind = cfg["independence"]
     if ind["min_failed"] > ind["min_evaluated"]:
         raise InputError(f"{origin}: independence.min_failed ({ind['min_failed']}) must not exceed "
@@ -162,6 +182,7 @@ class YearAssessment:
     summary: str = ""
     at_least: bool = False
     reason: str | None = None
+    held: str | None = None  # set when the stage differs from the year's own evidence (see steady_stages)
 
     @property
     def stage_text(self) -> str:
@@ -173,7 +194,7 @@ class YearAssessment:
         return {"year": self.year, "stronger": self.stronger, "weaker": self.weaker, "stage": self.stage,
                 "at_least": self.at_least, "stage_text": self.stage_text, "reason": self.reason,
                 "evidence_reach": self.evidence_reach, "korolev": self.korolev, "summary": self.summary,
-                "criteria": [c.to_dict() for c in self.criteria]}
+                "held": self.held, "criteria": [c.to_dict() for c in self.criteria]}
 
 
 def any_channel(flags: list[bool | None]) -> bool | None:
@@ -219,6 +240,58 @@ def ladder(capability: bool | None, dependence: bool | None, submission: bool | 
     if submission is False:
         return "emerging", "actual"
     return "actual", "actual"
+
+
+def steady_stages(years: list["YearAssessment"], *, window: int, min_years: int) -> list["YearAssessment"]:
+    """Stable stages: each stage must be supported by the evidence in at least ``min_years``
+    of the ``window`` consecutive years ending at the year (``years`` in order, one per year;
+    earlier entries serve as context).
+
+    For an assessed year and each stage s from "potential" up: the years of the window that could test s (evidence reach >= s) are
+    counted, and s holds when at least ``min(min_years, tested)`` of them reached s and the
+    year itself could test s. The year's stage is the highest s that holds with every stage
+    below it (Wong's ladder), so a single year's evidence neither raises a stage (a spike) nor
+    drops it (a lapse). A year whose stage differs from its own evidence carries ``held``,
+    saying why; the year's criteria stay its own. Unassessed years are left as they are; so
+    are all years when ``window`` is 1. (The disparity has its own rule as well: Womack's
+    threshold in each of ``stability_years``; this rule also keeps a change of capability
+    series between windows from making a one-year "potential".)
+    """
+    out = []
+    for n, y in enumerate(years):
+        if window <= 1 or y.stage is None:
+            out.append(y)
+            continue
+        win = [w for w in years[max(0, n - window + 1):n + 1] if w.year > y.year - window]
+        stage = "none"
+        for s in ("potential", "emerging", "actual"):
+            r = stage_rank(s)
+            tested = [w for w in win if w.stage is not None and stage_rank(w.evidence_reach) >= r]
+            support = [w for w in tested if stage_rank(w.stage) >= r]
+            if stage_rank(y.evidence_reach) >= r and tested and len(support) >= min(min_years, len(tested)):
+                stage = s
+            else:
+                break
+        if stage == y.stage:
+            out.append(y)
+            continue
+        span = f"{win[0].year}-{y.year}"
+        if stage_rank(stage) > stage_rank(y.stage):
+            note = (f"{stage} held over a lapse: its evidence held in {_support(win, stage)} of the years {span} "
+                    f"that could test it (this year alone: {y.stage})")
+        else:
+            up = STAGES[stage_rank(stage) + 1]
+            note = (f"{up} not yet held: its evidence held in {_support(win, up)} of the years {span} that could "
+                    f"test it, fewer than {min_years} (this year alone: {y.stage})")
+        new = copy.copy(y)
+        new.stage, new.at_least, new.held = stage, False, note
+        out.append(new)
+    return out
+
+
+def _support(win: list["YearAssessment"], s: str) -> int:
+    r = stage_rank(s)
+    return sum(1 for w in win if w.stage is not None and stage_rank(w.evidence_reach) >= r and stage_rank(w.stage) >= r)
 
 
 def at_least(stage: str | None, reach: str) -> bool:

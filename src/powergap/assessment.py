@@ -35,6 +35,7 @@ system membership are refused or marked (see :func:`assess`).
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -42,8 +43,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .assess_core import (Criterion, YearAssessment, any_channel, at_least, change_kind, ladder, load_config, submission,
-                          to_json)
+from .assess_core import (Criterion, YearAssessment, any_channel, at_least, change_kind, ladder, load_config,
+                          steady_stages, submission, to_json)
 from .errors import CoverageError, InputError
 from .measures import evidence as E
 from .states import State, resolve
@@ -139,18 +140,22 @@ def gather(grid: Grid, cfg: dict, *, store=None, registry=None) -> Evidence:
         ev.sources[f"capability:{name}"] = sorted({s for v in p.sources.values() for s in v})
 
     # --- dependence, both directions: x_ab = a's dependence on b (the one evidence layer)
-    if _has(store, E.TRADE_DOTS[1]) or _has(store, E.TRADE_COW[1]):
+    if any(_has(store, spec[1]) for spec in E.TRADE_ORDER):
         ts = E.trade_shares(store, a, b, y)
         ev.extra["trade_a_on_b"] = _reshape(ts.share_ab, grid)
         ev.extra["trade_b_on_a"] = _reshape(ts.share_ba, grid)
         ev.extra["trade_label"] = np.asarray(ts.label, dtype=object).reshape(grid.shape)
         ev.extra["trade_facts"] = np.asarray(ts.fact_ids, dtype=object).reshape(grid.shape)
+        ev.extra["trade_totals_src"] = np.asarray(ts.source_total_a, dtype=object).reshape(grid.shape)
         for spec in E.TRADE_ORDER:
             ev.sources[f"trade:{spec[0]}"] = E.sources_of(store, *spec[1:])
         ev.sources["trade"] = [s_ for spec in E.TRADE_ORDER for s_ in ev.sources[f"trade:{spec[0]}"]]
     if _has(store, ARMS):
-        ev.extra["arms_a_on_b"] = _reshape(E.arms_import_share(store, a, b, y, width=5)[0], grid)
-        ev.extra["arms_b_on_a"] = _reshape(E.arms_import_share(store, b, a, y, width=5)[0], grid)
+        sh_ab, _, tot_a = E.arms_import_share(store, a, b, y, width=5)
+        sh_ba, _, tot_b = E.arms_import_share(store, b, a, y, width=5)
+        ev.extra["arms_a_on_b"], ev.extra["arms_b_on_a"] = _reshape(sh_ab, grid), _reshape(sh_ba, grid)
+        # each side's arms imports over the window (TIV): is the reverse share material?
+        ev.extra["arms_total_a"], ev.extra["arms_total_b"] = _reshape(tot_a, grid), _reshape(tot_b, grid)
         ev.sources["arms"] = E.sources_of(store, ARMS, *E.ARMS_IMPORTS)
     if _has(store, FDI) and _has(store, "gdp_usd"):
         ev.extra["fdi_a_on_b"] = _reshape(E.investment_share(store, a, b, y)[0], grid)
@@ -165,12 +170,23 @@ def gather(grid: Grid, cfg: dict, *, store=None, registry=None) -> Evidence:
         if len(grid.a) <= 10:  # a few pairs: agreement among their states, the majors and their rivals only
             riv = E.rivals(store)
             mine = riv[riv["s"].isin(np.concatenate([grid.a, grid.b]).tolist())]
-            ev.vote_codes = frozenset(np.concatenate([grid.a, grid.b, *majors, mine["rival"].to_numpy()]).tolist())
+            codes = E.region_codes(store)
+            peers = codes[np.isin(E.region_of(codes), E.region_of(np.concatenate([grid.a, grid.b])))]
+            ev.vote_codes = frozenset(np.concatenate([grid.a, grid.b, *majors, mine["rival"].to_numpy(), peers]).tolist())
         only = ev.vote_codes
         ev.extra["agree_ab"], n_ab = E.un_agreement(store, a, b, y, min_votes=m, only=only)
-        ev.extra["agree_ab"] = _reshape(ev.extra["agree_ab"], grid)
         ev.extra["votes_ab"] = _reshape(n_ab, grid)
-        for side_name, w_, s_ in (("a", a, b), ("b", b, a)):
+        regional = cfg["independence"]["vote_difference"]["reference"] == "region"
+        if regional:  # the weaker's region as the reference (evaluated years only)
+            ix = np.flatnonzero(y >= grid.eval_start)
+            for side_name, w_, s_ in (("a", a, b), ("b", b, a)):
+                med, cnt = np.full(len(w_), np.nan), np.zeros(len(w_))
+                med[ix], cnt[ix] = E.regional_agreement(store, w_[ix], s_[ix], y[ix], ev.extra["agree_ab"][ix],
+                                                        min_votes=m, only=only)
+                ev.extra[f"region_agree_{side_name}"] = _reshape(med, grid)
+                ev.extra[f"region_peers_{side_name}"] = _reshape(cnt, grid)
+        ev.extra["agree_ab"] = _reshape(ev.extra["agree_ab"], grid)
+        for side_name, w_, s_ in (("a", a, b), ("b", b, a)) if not regional else ():
             vals = []
             for mc in majors:
                 ag = E.un_agreement(store, w_, mc, y, min_votes=m, only=only)[0]
@@ -222,18 +238,27 @@ def _majors(store, labels: list[str], yy: np.ndarray) -> list[np.ndarray]:
 
 
 def _manoeuvre(store, ev: Evidence, votes: bool) -> None:
-    """Ties of each side with the other side's rivals: an alliance, arms received from the
-    rival in the last ``arms_window`` years, or UN agreement with the rival above its
-    agreement with the other side."""
+    """Each side's manoeuvre toward the other: its independent alliances (Lake: ATOP allies
+    that are not the other side's allies), and its ties with the other side's rivals: an
+    alliance, arms received from the rival in the last ``arms_window`` years, or UN
+    agreement with the rival above its agreement with the other side."""
+    grid = ev.grid
+    a, b, y = grid.flat()
+    evaluated = y >= ev.grid.eval_start
+    if any(_has(store, s_) for s_ in E.ALLIANCES):
+        ix = np.flatnonzero(evaluated)
+        for side_name, w_, s_ in (("a", a, b), ("b", b, a)):
+            indep, allies = np.full(len(w_), np.nan), np.full(len(w_), np.nan)
+            indep[ix], allies[ix] = E.independent_allies(store, w_[ix], s_[ix], y[ix])
+            ev.extra[f"indep_allies_{side_name}"] = _reshape(indep, grid)
+            ev.extra[f"allies_{side_name}"] = _reshape(allies, grid)
+        ev.sources["manoeuvre"] = E.sources_of(store, *E.ALLIANCES)
     cover = E.rivalry_coverage(store)
     if cover is None:
         return
-    grid = ev.grid
-    a, b, y = grid.flat()
     w = int(ev.cfg["independence"]["manoeuvre"]["arms_window"])
     m = int(ev.cfg["un_votes"]["min_roll_calls"])
     riv = E.rivals(store)
-    evaluated = y >= ev.grid.eval_start
     for side_name, w_, s_ in (("a", a, b), ("b", b, a)):
         inside = evaluated & (y >= cover[0]) & (y <= cover[1])
         rows = pd.DataFrame({"i": np.flatnonzero(inside), "s": s_[inside], "w": w_[inside], "year": y[inside]})
@@ -280,6 +305,45 @@ def _rival_ties(store, weak: np.ndarray, rival: np.ndarray, strong: np.ndarray, 
     kn = np.zeros(n)
     np.maximum.at(kn, index, known.astype(float))
     return np.where(kn > 0, got_, np.nan)
+
+
+def _conduits(c: dict) -> frozenset[str]:
+    return _conduit_labels(tuple(c.get("conduits", [])))
+
+
+@functools.lru_cache(maxsize=8)
+def _conduit_labels(names: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(resolve(x).label for x in names)
+
+
+def _arms_intensity(ev: Evidence, i: int, j: int, wk: str, st_: str, ratio: float) -> float | None:
+    """The stronger's arms-import intensity relative to the weaker's: (stronger's imports /
+    weaker's imports) / (stronger / weaker on the primary dimension); None without data."""
+    tw, ts = ev.extra.get(f"arms_total_{wk}"), ev.extra.get(f"arms_total_{st_}")
+    if tw is None or ts is None:
+        return None
+    vw, vs = _f(tw[i, j]), _f(ts[i, j])
+    r = _f(ratio)
+    if vw is None or vs is None or r is None or vw <= 0 or r <= 0:
+        return None
+    return (vs / vw) / r
+
+
+def manoeuvre_fails(n_independent: float | None, n_allies: float | None, rival_tie: float | None, *,
+                    n_rivals: float | None, min_independent: int = 1) -> bool | None:
+    """The manoeuvre standard (True = the weaker fails it: no room of its own).
+
+    It manoeuvres when it has at least ``min_independent`` independent allies (Lake) or a tie
+    with a rival of the stronger; it fails when the data show neither. No data when neither
+    could be measured, or when it has no ally at all and the stronger no rival (nothing to
+    read: a state without alliances facing a stronger without rivals shows no submission)."""
+    if (n_independent is not None and n_independent >= min_independent) or rival_tie == 1:
+        return False
+    if n_independent is None and rival_tie is None:
+        return None
+    if rival_tie is None and (n_allies or 0) == 0 and not n_rivals:
+        return None
+    return True
 
 
 def _n_votes(ev: Evidence, i: int, j: int) -> int:
@@ -361,26 +425,47 @@ def evaluate_row(ev: Evidence, i: int, j: int, labels: tuple[str, str]) -> YearA
             fs = ev.extra.get(f"{key}_{st_}_on_{wk}")
             vw = _f(fw[i, j]) if fw is not None else None
             vs = _f(fs[i, j]) if fs is not None else None
+            note = ""
+            if channel == "arms" and vs is not None and vs > 0:
+                intensity = _arms_intensity(ev, i, j, wk, st_, ratio)
+                if intensity is not None and intensity < c["reverse_min_intensity"]:
+                    note = (f"; the reverse is not counted: {stronger}'s arms imports are not material "
+                            f"(import intensity {intensity:.3g} of {weaker}'s, below {c['reverse_min_intensity']})")
+                    vs_cmp = 0.0
+                else:
+                    vs_cmp = vs
+            else:
+                vs_cmp = vs
+            conduit = channel == "investment" and bool({weaker, stronger} & _conduits(c))
             if vw is None:
                 met = None
             elif vw < c["min_share"]:
                 met = False
-            elif vs is None:
+            elif vs_cmp is None:
                 met = None if c["min_multiple"] > 0 else True
             else:
-                met = vw >= c["min_multiple"] * vs
+                met = vw >= c["min_multiple"] * vs_cmp
+            if conduit and met:
+                met = False
+                note = (f"; flagged: {' and '.join(sorted({weaker, stronger} & _conduits(c)))} is a conduit economy "
+                        "(pass-through capital in special-purpose entities: Damgaard, Elkjaer and Johannesen, IMF "
+                        "WP/19/274): the position does not alone make a dependence")
             dep_flags.append(met)
             yrs = list(range(year - 4, year + 1)) if channel == "arms" else [year]
-            detail = f"{weaker}: {label}; reverse ({stronger}): {f'{vs:.6f}' if vs is not None else 'no data'}"
+            detail = f"{weaker}: {label}; reverse ({stronger}): {f'{vs:.6f}' if vs is not None else 'no data'}" + note
             srcs = ev.sources.get(channel, [])
             if channel == "trade" and "trade_label" in ev.extra:
                 lab, facts = ev.extra["trade_label"][i, j], ev.extra["trade_facts"][i, j]
-                srcs = ev.sources.get(f"trade:{lab}", srcs) if lab in ("dots", "cow") else srcs
-                if facts:  # curated figures are labelled and cited by fact id
+                srcs = ev.sources.get(f"trade:{lab}", srcs) if f"trade:{lab}" in ev.sources else srcs
+                if facts:  # curated figures are labelled and cited by fact id; totals keep their source
                     detail += f"; curated figures (official statistics as published: {facts})"
+                    tot_src = ev.extra["trade_totals_src"][i, j]
                     srcs = [f"curated:{f_.strip()}" for f_ in str(facts).split(",")]
+                    srcs += [s_ for s_ in str(tot_src or "").split("+") if s_ and s_ != "curated"]
+                    if tot_src and tot_src != "curated":
+                        detail += "; total: WDI/WTO merchandise trade"
                 elif lab:
-                    detail += f"; source: {'IMF DOTS' if lab == 'dots' else 'COW Trade'} (both directions and totals)"
+                    detail += f"; source: {E.TRADE_TEXT.get(lab, lab)}"
             crit.append(Criterion(name=f"dependence: {channel}", stage="emerging", value=vw,
                                   threshold=f">= {c['min_share']} and >= {c['min_multiple']} x reverse",
                                   met=met, sources=srcs, years=yrs, detail=detail, reverse=vs))
@@ -388,17 +473,35 @@ def evaluate_row(ev: Evidence, i: int, j: int, labels: tuple[str, str]) -> YearA
         fails: list[bool | None] = []
         vd = ind["vote_difference"]
         agree = ev.extra.get("agree_ab")
-        dis_m = ev.extra.get(f"dis_majors_{wk}")
-        dis_s = None if agree is None else _f(1 - agree[i, j])
-        dm = None if dis_m is None else _f(dis_m[i, j])
-        fail = None if dis_s is None or dm is None or dm == 0 else dis_s < vd["max_ratio"] * dm
-        fails.append(fail)
-        crit.append(Criterion(name="independence: foreign-policy difference", stage="actual", value=dis_s,
-                              threshold=f"< {vd['max_ratio']} x disagreement with other major powers ({dm if dm is not None else 'no data'})",
-                              met=fail, sources=ev.sources.get("votes", []), years=[year],
-                              detail=f"share of UN votes on which {weaker} differs from {stronger} "
-                                     f"({_n_votes(ev, i, j)} roll calls both voted on; fewer than "
-                                     f"{cfg['un_votes']['min_roll_calls']}: no data); met = fails the standard"))
+        if vd["reference"] == "region":
+            own = None if agree is None else _f(agree[i, j])
+            rm, rn = ev.extra.get(f"region_agree_{wk}"), ev.extra.get(f"region_peers_{wk}")
+            med = None if rm is None else _f(rm[i, j])
+            n_p = 0 if rn is None else int(rn[i, j])
+            excess = None if own is None or med is None or n_p < vd["min_peers"] else own - med
+            fail = None if excess is None else excess >= vd["margin"]
+            region = E.REGIONS[int(E.region_of([ev.grid.a[i] if wk == "a" else ev.grid.b[i]])[0])][0]
+            fails.append(fail)
+            crit.append(Criterion(
+                name="independence: foreign-policy difference", stage="actual", value=excess,
+                threshold=f">= {vd['margin']} above its region's median agreement with the stronger",
+                met=fail, sources=ev.sources.get("votes", []), years=[year],
+                detail=(f"UN agreement of {weaker} with {stronger} {_fmt6(own)} against the median of the other "
+                        f"{region} members, {_fmt6(med)} ({n_p} with at least {cfg['un_votes']['min_roll_calls']} "
+                        f"common roll calls; fewer than {vd['min_peers']}: no data); {_n_votes(ev, i, j)} roll calls "
+                        "both voted on; met = fails the standard")))
+        else:
+            dis_m = ev.extra.get(f"dis_majors_{wk}")
+            dis_s = None if agree is None else _f(1 - agree[i, j])
+            dm = None if dis_m is None else _f(dis_m[i, j])
+            fail = None if dis_s is None or dm is None or dm == 0 else dis_s < vd["max_ratio"] * dm
+            fails.append(fail)
+            crit.append(Criterion(name="independence: foreign-policy difference", stage="actual", value=dis_s,
+                                  threshold=f"< {vd['max_ratio']} x disagreement with other major powers ({dm if dm is not None else 'no data'})",
+                                  met=fail, sources=ev.sources.get("votes", []), years=[year],
+                                  detail=f"share of UN votes on which {weaker} differs from {stronger} "
+                                         f"({_n_votes(ev, i, j)} roll calls both voted on; fewer than "
+                                         f"{cfg['un_votes']['min_roll_calls']}: no data); met = fails the standard"))
         cr = ind["criticism"]
         cs = ev.extra.get(f"conflict_share_{wk}")
         cb = ev.extra.get(f"conflict_base_{wk}")
@@ -415,18 +518,25 @@ def evaluate_row(ev: Evidence, i: int, j: int, labels: tuple[str, str]) -> YearA
                               threshold=f"< {cr['max_ratio']} x baseline conflict share ({v_cb if v_cb is not None else 'no data'})",
                               met=fail, sources=ev.sources.get("events", []), years=[year],
                               detail=f"conflictual share of {weaker}'s ICEWS events toward {stronger} ({int(n_ev) if n_ev is not None else 0} events); met = fails"))
+        mv = ind["manoeuvre"]
         nr = ev.extra.get(f"rivals_of_other_{wk}")
         rt = ev.extra.get(f"rival_ties_{wk}")
+        ia, al = ev.extra.get(f"indep_allies_{wk}"), ev.extra.get(f"allies_{wk}")
         n_r = None if nr is None else _f(nr[i, j])
         tie = None if rt is None else _f(rt[i, j])
-        fail = None if tie is None else (tie == 0)
+        n_ind = None if ia is None else _f(ia[i, j])
+        n_al = None if al is None else _f(al[i, j])
+        fail = manoeuvre_fails(n_ind, n_al, tie, n_rivals=n_r, min_independent=int(mv["min_independent_allies"]))
         fails.append(fail)
-        crit.append(Criterion(name="independence: manoeuvre for distinct influence", stage="actual", value=tie,
-                              threshold="no tie with any rival of the stronger", met=fail,
-                              sources=ev.sources.get("manoeuvre", []), years=[year],
-                              detail=(f"{stronger} has {int(n_r)} rival(s); tie = alliance, arms received from a rival "
-                                      "or closer UN votes"
-                                      if n_r is not None else "no rivalry data for the year") + "; met = fails"))
+        parts = [f"{int(n_ind)} independent ally(ies) of {int(n_al)} (ATOP allies not allied with {stronger}; Lake)"
+                 if n_ind is not None and n_al is not None else "no alliance data"]
+        parts.append(f"{stronger} has {int(n_r)} rival(s); tie with a rival (alliance, arms received, closer UN votes): "
+                     f"{'yes' if tie == 1 else 'no' if tie == 0 else 'no data'}" if n_r is not None else "no rivalry data")
+        crit.append(Criterion(name="independence: manoeuvre for distinct influence", stage="actual",
+                              value=None if n_ind is None and tie is None else float((n_ind or 0) >= mv["min_independent_allies"] or tie == 1),
+                              threshold=f"no independent ally (>= {mv['min_independent_allies']}) and no tie with a rival of the stronger",
+                              met=fail, sources=ev.sources.get("manoeuvre", []), years=[year],
+                              detail="; ".join(parts) + "; met = fails"))
         ta, tb = ev.extra.get("theta_a"), ev.extra.get("theta_b")
         if ta is not None and j >= 5:
             w0, s0 = (ta, tb) if wk == "a" else (tb, ta)
@@ -458,6 +568,15 @@ def evaluate_row(ev: Evidence, i: int, j: int, labels: tuple[str, str]) -> YearA
     summary = _summary(year, stage, reach, stronger, weaker, korolev, reason)
     return YearAssessment(year=year, stronger=stronger, weaker=weaker, stage=stage, evidence_reach=reach,
                           criteria=crit, korolev=korolev, summary=summary, at_least=lower, reason=reason)
+
+
+def _disparity_year(ev: Evidence, i: int, j: int, labels: tuple[str, str]) -> YearAssessment:
+    """A year judged on the disparity alone (evaluate_row's first rung, without the rest):
+    enough for steady_stages where the year assessed reaches no further than "potential"."""
+    stable = ev.dims[ev.cfg["capability"]["primary_dimension"]]["stable"][i, j]
+    stage = None if np.isnan(stable) else ("potential" if stable == 1 else "none")
+    return YearAssessment(year=int(ev.grid.years[j]), stronger=None, weaker=None, stage=stage,
+                          evidence_reach="none" if stage is None else "potential", criteria=[])
 
 
 def _summary(year, stage, reach, stronger, weaker, korolev, reason=None) -> str:
@@ -578,7 +697,64 @@ def _years(start, end, store) -> tuple[int, int]:
 def _grid_years(start: int, end: int, cfg: dict) -> np.ndarray:
     """Years to compute: the window before ``start`` feeds stability and 5-year sums."""
     back = max(int(cfg["capability"]["stability_years"]), 5, int(cfg["independence"]["manoeuvre"]["arms_window"]))
+    back += _context(cfg)  # the years before ``start`` that steady_stages reads need their own windows
     return np.arange(max(1816, start - back + 1), end + 1)
+
+
+def _context(cfg: dict) -> int:
+    """Years before the first year assessed whose own stages feed its stable stage."""
+    return int(cfg["stages"]["window"]) - 1
+
+
+def _steady(rows: list[YearAssessment], cfg: dict) -> list[YearAssessment]:
+    """Stable stages (assess_core.steady_stages) with each held year's summary rewritten."""
+    st = cfg["stages"]
+    out = steady_stages(rows, window=int(st["window"]), min_years=int(st["min_years"]))
+    for y in out:
+        if y.held:
+            y.reason = None
+            y.summary = _summary(y.year, y.stage, y.evidence_reach, y.stronger, y.weaker, y.korolev) + f" ({y.held})"
+    return out
+
+
+def deciding(y: YearAssessment) -> tuple[str | None, float | None, str]:
+    """The criterion that set the year's stage, for auditing: (name, value, text).
+
+    none and potential: the disparity on the primary dimension (for "potential" with the
+    strongest dependence channel that fell short); emerging: the dependence channel met with
+    the highest share; actual: the independence standards (value: how many fail). A held
+    stage says so."""
+    if y.stage is None:
+        return None, None, y.reason or "unassessed"
+    crit = [c for c in y.criteria if not c.name.startswith(("check:", "context:"))]
+    disp = next((c for c in crit if c.name.startswith("disparity")), None)
+    deps = [c for c in crit if c.name.startswith("dependence")]
+    inds = [c for c in crit if c.name.startswith("independence")]
+    held = f"; {y.held}" if y.held else ""
+    if y.stage == "none" or (y.stage == "potential" and not any(c.met is not None for c in deps)):
+        v = disp.value if disp else None
+        return (disp.name if disp else None), v, f"{disp.name if disp else 'disparity'} = {_fmt6(v)} (threshold {disp.threshold if disp else '-'})" + held
+    if y.stage == "potential":
+        short = max((c for c in deps if c.value is not None), key=lambda c: c.value, default=None)
+        if short is None:
+            return disp.name, disp.value, f"{disp.name} = {_fmt6(disp.value)}; no dependence channel measured" + held
+        return short.name, short.value, (f"{short.name} = {_fmt6(short.value)} (reverse {_fmt6(short.reverse)}; "
+                                         f"needs {short.threshold}): not met") + held
+    if y.stage == "emerging":
+        met = [c for c in deps if c.met] or [c for c in deps if c.value is not None]
+        best = max(met, key=lambda c: c.value or 0.0, default=None)
+        if best is None:
+            return None, None, "emerging" + held
+        return best.name, best.value, (f"{best.name} = {_fmt6(best.value)} (reverse {_fmt6(best.reverse)}; "
+                                       f"{best.threshold})") + held
+    failed = [c.name.split(": ", 1)[-1] for c in inds if c.met]
+    return ("independence standards", float(len(failed)),
+            f"fails {len(failed)} of {sum(c.met is not None for c in inds)} independence standards: "
+            + ", ".join(failed) + held)
+
+
+def _fmt6(v) -> str:
+    return "no data" if v is None else f"{v:.6g}"
 
 
 def assess(a: Any, b: Any, *, start: int | None = None, end: int | None = None,
@@ -605,15 +781,20 @@ def assess(a: Any, b: Any, *, start: int | None = None, end: int | None = None,
     start, end = _years(start, end, store)
     start, end, members = _member_years(store, sa, sb, start, end, default_start, default_end)
     yrs = _grid_years(start, end, cfg)
-    grid = Grid(np.array([sa.ccode]), np.array([sb.ccode]), yrs, eval_start=start)
+    first = start - _context(cfg)  # earlier years feed the stable stages only
+    grid = Grid(np.array([sa.ccode]), np.array([sb.ccode]), yrs, eval_start=first)
     ev = gather(grid, cfg, store=store)
+    before = yrs[yrs < start]
+    ma = set(before[E.member(store, np.full(len(before), sa.ccode), before)].tolist()) | members[0]
+    mb = set(before[E.member(store, np.full(len(before), sb.ccode), before)].tolist()) | members[1]
     out = []
     for j, yr in enumerate(yrs):
-        if yr < start:
+        if yr < first:
             continue
-        outside = [st.label for st, m in ((sa, members[0]), (sb, members[1])) if int(yr) not in m]
+        outside = [st.label for st, m in ((sa, ma), (sb, mb)) if int(yr) not in m]
         out.append(_not_members(int(yr), (sa.label, sb.label), outside) if outside
                    else evaluate_row(ev, 0, j, (sa.label, sb.label)))
+    out = [y for y in _steady(out, cfg) if y.year >= start]
     if default_end:  # by default, end at the last year the primary dimension has data for both
         prim = ev.dims[cfg["capability"]["primary_dimension"]]["ratio"][0]
         known = [int(y) for y, r in zip(yrs, prim) if y >= start and not np.isnan(r)]
@@ -659,7 +840,8 @@ def assess_all(year: int, *, config: dict | str | Path | None = None, store=None
     dy = dyad_years(directed=False, start=year, end=year)
     a = dy["ccode1"].to_numpy().astype(np.int64)
     b = dy["ccode2"].to_numpy().astype(np.int64)
-    grid = Grid(a, b, _grid_years(year, year, cfg), eval_start=year)
+    ctx = _context(cfg)
+    grid = Grid(a, b, _grid_years(year, year, cfg), eval_start=year - ctx)
     say(f"gathering evidence for {len(a):,} dyads")
     ev = gather(grid, cfg, store=store)
     say("evaluating stages")
@@ -669,7 +851,14 @@ def assess_all(year: int, *, config: dict | str | Path | None = None, store=None
     rows = []
     labels = {c: state_of(c).label for c in np.unique(np.concatenate([a, b]))}
     for i in range(len(a)):
-        ya = evaluate_row(ev, i, j, (labels[a[i]], labels[b[i]]))
+        lab = (labels[a[i]], labels[b[i]])
+        ya = evaluate_row(ev, i, j, lab)
+        if ctx and ya.stage is not None:
+            # the stable stage reads the years before (their own evidence, same engine); when
+            # this year's evidence reaches no further than the disparity, only the earlier
+            # years' disparity can matter (steady_stages stops at the year's own reach)
+            one = _disparity_year if ya.evidence_reach == "potential" else evaluate_row
+            ya = _steady([one(ev, i, j - k, lab) for k in range(ctx, 0, -1) if j - k >= 0] + [ya], cfg)[-1]
         crit = {c.name: c for c in ya.criteria}
         prim = crit[f"disparity: {cfg['capability']['primary_dimension']}"]
         rows.append({"ccode1": int(a[i]), "ccode2": int(b[i]), "a": labels[a[i]], "b": labels[b[i]], "year": year,
@@ -677,7 +866,9 @@ def assess_all(year: int, *, config: dict | str | Path | None = None, store=None
                      "stage_text": ya.stage_text, "reason": ya.reason, "evidence_reach": ya.evidence_reach,
                      "military_ratio": prim.value,
                      "trade_dependence": crit["dependence: trade"].value if "dependence: trade" in crit else None,
-                     "korolev": ya.korolev})
+                     "korolev": ya.korolev, "held": ya.held,
+                     # the criterion that set the stage and its value, to audit a verdict
+                     **dict(zip(("deciding_criterion", "deciding_value", "deciding"), deciding(ya)))})
     df = pd.DataFrame(rows)
     df.attrs["config"] = cfg
     return df

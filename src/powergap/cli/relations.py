@@ -49,14 +49,18 @@ def _console() -> Any:
     return console if console.is_terminal else Console(width=130)
 
 
-def _short_source(src: Any) -> str:
-    """Compact source labels for the terminal table (JSON keeps the full keys)."""
+def _short_source(src: Any, total: Any = None) -> str:
+    """Compact source labels for the terminal table (JSON keeps the full keys): the flows'
+    source, and "/WTO" where the totals are WDI/WTO merchandise trade (another compilation)."""
     if not src:
         return "-"
-    for key, short in (("imf_dots", "DOTS"), ("cow_trade", "COW"), ("baci", "BACI sum"), ("curated", "curated")):
+    short = str(src)
+    for key, lab in (("imf_dots", "DOTS"), ("cow_trade", "COW"), ("sum of product flows", "BACI sum"),
+                     ("baci", "BACI"), ("curated", "curated")):
         if key in src:
-            return short
-    return str(src)
+            short = lab
+            break
+    return short + ("/WTO" if total and "wdi_merch_wto" in str(total) else "")
 
 
 def _notes(console: Any, rows: list[dict], extra: list[str]) -> None:
@@ -90,14 +94,16 @@ def register(app: typer.Typer) -> None:
         console = _console()
         t = Table(title=f"Dependence: {A} on {B} and {B} on {A} ({d['start']}-{d['end']})",
                   caption=f"trade share = trade with the other / own total trade; rank = the other's rank among "
-                          f"own partners; arms 5y = the other's share of own arms imports over five years")
+                          f"own partners; arms 5y = the other's share of own arms imports over five years; "
+                          f"source: of the flows, /WTO = totals from WDI/WTO merchandise trade")
         for col in ("year", f"{A} trade", f"{B} trade", f"{A} /GDP", f"{B} /GDP", "ratio", f"{A} rank",
                     f"{B} rank", f"{A} arms", f"{B} arms", "source"):
             t.add_column(col, justify="right" if col != "source" else "left")
         rows = d["years"]
         for r in rows:
             x, y = r["a_on_b"], r["b_on_a"]
-            src = _short_source(x["source"]) + (" (curated)" if r["curated"] and x["source"] != "curated" else "")
+            src = _short_source(x["source"], x["source_total"]) + (
+                " (curated)" if r["curated"] and x["source"] != "curated" else "")
             t.add_row(str(r["year"]), _pct(x["trade_share"]), _pct(y["trade_share"]), _pct(x["trade_gdp"]),
                       _pct(y["trade_gdp"]), _num(r["asymmetry_ratio"], 1), _int(x["partner_rank"]),
                       _int(y["partner_rank"]), _pct(x["arms_import_share_5y"]), _pct(y["arms_import_share_5y"]), src)
@@ -154,13 +160,17 @@ def register(app: typer.Typer) -> None:
 
         d = res.to_dict()
         console = _console()
-        t = Table(title=f"Alignment of {d['a']} and {d['b']} ({d['start']}-{d['end']})")
-        for col in ("year", "agree", "S", "kappa", "votes", "Voeten", "IP dist", "IP 90%", "vetoes", "ATOP",
-                    "IGOs", f"ICEWS {d['a']}>{d['b']}", f"{d['b']}>{d['a']}"):
-            t.add_column(col, justify="right", no_wrap=True)
-        t.caption = ("agree = UN agreement (abstain = half); S = Signorino-Ritter; votes = common roll calls; "
-                     "Voeten = published score; IP = ideal-point distance and interval; vetoes = joint UNSC vetoes; "
-                     "ATOP = obligations in force; IGOs = joint memberships; ICEWS = cooperation/conflict event ratio")
+        t = Table(title=f"Alignment of {d['a']} and {d['b']} ({d['start']}-{d['end']})", show_edge=False, pad_edge=False)
+        for col in ("year", "measure", "agree", "kappa", "votes", "Voeten", "IP dist (90%)", "res.",
+                    "vetoes", "ATOP", "IGOs", f"{d['a']}>{d['b']}", f"{d['b']}>{d['a']}"):
+            t.add_column(col, justify="left" if col == "measure" else "right", no_wrap=True)
+        t.caption = ("measure = the UN alignment measure of the year (roll calls, else ideal points, else resolutions); "
+                     "agree = UN agreement (abstain = half; Signorino-Ritter S = 2 agree - 1, in --json); "
+                     "votes = common roll calls; "
+                     "Voeten = published score; IP = ideal-point distance (90% interval); res. = resolution-level "
+                     "agreement (2025, restricted builds); vetoes = joint UNSC vetoes; "
+                     "ATOP = obligations in force; IGOs = joint memberships; A>B = ICEWS cooperation/conflict event ratio")
+        short = {"roll_calls": "roll calls", "ideal_points": "ideal pts", "resolutions": "resol."}
         rows = d["years"]
         for r in rows:
             iv = r["ideal_point_interval"]
@@ -169,9 +179,11 @@ def register(app: typer.Typer) -> None:
                 al_txt = "-"
             else:
                 al_txt = "+".join(k for k, v in al.items() if v) or "none"
-            t.add_row(str(r["year"]), _num(r["agreement"], 3), _num(r["s_score"], 3), _num(r["kappa"], 3),
-                      str(r["n_votes"]), _num(r["agreement_voeten"], 3), _num(r["ideal_point_distance"]),
-                      f"{_num(iv[0])}-{_num(iv[1])}" if iv else "-", _int(r["joint_vetoes"]), al_txt,
+            t.add_row(str(r["year"]), short.get(r.get("measure"), "-"), _num(r["agreement"], 3), _num(r["kappa"], 3),
+                      str(r["n_votes"]), _num(r["agreement_voeten"], 3),
+                      _num(r["ideal_point_distance"]) + (f" ({_num(iv[0])}-{_num(iv[1])})" if iv else ""),
+                      _num(r.get("resolution_agreement"), 3),
+                      _int(r["joint_vetoes"]), al_txt,
                       _int(r["igo_joint"]), _num(r["icews"]["a_to_b"]["coop_conflict_ratio"], 1),
                       _num(r["icews"]["b_to_a"]["coop_conflict_ratio"], 1))
         console.print(t)

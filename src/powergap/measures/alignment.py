@@ -60,6 +60,18 @@ ICEWS_SERIES = {
 
 MIN_YEAR, MAX_YEAR = 1800, 2100
 
+# The measure of UN alignment a year uses (first available, in this order), as reported by
+# :func:`alignment` and described in docs/relations.md ("Which alignment measure a year uses").
+MEASURES = {
+    "roll_calls": "UN roll-call agreement (Voeten roll calls, at least the minimum of common roll calls)",
+    "ideal_points": "UN ideal-point distance with its interval (roll-call agreement missing: too few common "
+                    "roll calls, e.g. 2020, or none in the vote data, 2021 on)",
+    "resolutions": "UN resolution-level agreement (whole resolutions by recorded vote, 2025; not comparable one "
+                   "to one with roll-call agreement)",
+}
+RESTRICTED_2025 = ("2025 resolution-level votes exist only in a restricted build (source unga_2025, tables "
+                   "un_resolution_votes/un_resolutions: powergap data build --include-restricted)")
+
 
 # ============================================================================ shared helpers
 # (used by dependence.py and triangle.py too)
@@ -708,6 +720,8 @@ class AlignmentResult:
                 "ideal_point_interval": ([r["ideal_point_distance_lo"], r["ideal_point_distance_hi"]]
                                          if np.isfinite(r["ideal_point_distance_lo"]) else None),
                 "ideal_point_a": r["ideal_point_a"], "ideal_point_b": r["ideal_point_b"],
+                "resolution_agreement": r["resolution_agreement"], "n_resolutions": int(r["n_resolutions"]),
+                "measure": r["measure"],
                 "joint_vetoes": r["joint_vetoes"],
                 "alliance": {k: r[f"alliance_{k}"] for k in ALLIANCE_SERIES},
                 "igo_joint": r["igo_joint"],
@@ -731,6 +745,11 @@ class AlignmentResult:
                                     "China-Russia only; extends the series to 2023",
                 "ideal_point_distance": "|theta_A - theta_B|, Bailey-Strezhnev-Voeten ideal points (all votes); "
                                         "interval from the posterior 5%/95% quantiles by interval arithmetic",
+                "resolution_agreement": "UNGA whole resolutions adopted by recorded vote both voted on (unga_2025, "
+                                        "restricted builds only), same formula and minimum as agreement; "
+                                        "resolution level, not comparable one to one with roll calls",
+                "measure": "which UN alignment measure the year uses: " + "; ".join(
+                    f"{k} = {v}" for k, v in MEASURES.items()) + "; null = none available",
                 "joint_vetoes": "UNSC draft resolutions both vetoed in the year",
                 "alliance": "ATOP v5 obligations (1 = in force)",
                 "igo_joint": "COW IGO v3: IGOs both are full members of",
@@ -754,12 +773,16 @@ def alignment(a: "str | int | State", b: "str | int | State", *, start: int | No
 
     UN agreement, S and kappa (:func:`vote_agreement`, also by issue), Voeten's published
     agreement where the snapshot has it (China-Russia 1971-2023), ideal-point distance with
-    its interval, joint Security Council vetoes, ATOP alliance obligations, joint IGO
-    memberships, ICEWS cooperation and conflict counts each way and their ratio. Years
-    without data get NaN (never 0) and a ``note`` saying which data are missing.
+    its interval, resolution-level agreement (2025, restricted builds only), joint Security
+    Council vetoes, ATOP alliance obligations, joint IGO memberships, ICEWS cooperation and
+    conflict counts each way and their ratio. ``measure`` names the UN alignment measure
+    each year uses (:func:`year_measure`: roll calls, else ideal points, else resolutions).
+    Years without data get NaN (never 0) and a ``note`` saying which data are missing.
 
     ``start`` defaults to 1946 and ``end`` to the snapshot's end year.
     """
+    from .evidence import has_resolution_votes, resolution_agreement
+
     store = _store(store)
     sa, sb = resolve_states(a, b)
     start, end = check_years(start, end, store)
@@ -783,6 +806,20 @@ def alignment(a: "str | int | State", b: "str | int | State", *, start: int | No
     frame["agreement_voeten"] = dyad_year_values(store, "un_agreement_voeten", sa.ccode, sb.ccode, years)["value"]
     ip = ideal_points_dyad(sa.ccode, sb.ccode, years, store, variant=ideal_point_variant)
     frame = frame.merge(ip, on="year", how="left")
+    frame["resolution_agreement"], frame["n_resolutions"] = resolution_agreement(
+        store, np.full(len(years), sa.ccode), np.full(len(years), sb.ccode), np.asarray(years, dtype="int64"))
+    frame["measure"] = year_measure(frame["agreement"], frame["ideal_point_distance"], frame["resolution_agreement"])
+    other = _ideal_ids("fp" if ideal_point_variant == "all" else "all")[0]
+    sid_used = _ideal_ids(ideal_point_variant)[0]
+    if has_series(store, other) and has_series(store, sid_used):
+        last_used, last_other = (int(store.series_meta(x)["last_year"]) for x in (sid_used, other))
+        if last_other > last_used and end > last_used:
+            notes.append(f"ideal points of this variant ({sid_used}) end in {last_used}; the other variant "
+                         f"({other}, --variant {'fp' if ideal_point_variant == 'all' else 'all'}) reaches {last_other}")
+    if has_resolution_votes(store):
+        sources["un_resolution_votes"] = store.catalog["tables"]["un_resolution_votes"].get("source", "")
+    elif end >= 2025:
+        notes.append(RESTRICTED_2025)
     frame["joint_vetoes"] = dyad_year_values(store, "veto_joint", sa.ccode, sb.ccode, years)["value"]
     for k, sid in ALLIANCE_SERIES.items():
         frame[f"alliance_{k}"] = dyad_year_values(store, sid, sa.ccode, sb.ccode, years)["value"]
@@ -807,16 +844,35 @@ def alignment(a: "str | int | State", b: "str | int | State", *, start: int | No
     return AlignmentResult(sa, sb, start, end, frame, by_issue, sources, notes)
 
 
+def year_measure(agreement: Any, ip_distance: Any, res_agreement: Any) -> np.ndarray:
+    """The UN alignment measure each year uses (a key of :data:`MEASURES`, None when none):
+    roll-call agreement where it exists, else ideal-point distance, else resolution-level
+    agreement. The three are different measures: a year takes one, never a blend."""
+    ag, ip, ra = (np.asarray(x, dtype=float) for x in (agreement, ip_distance, res_agreement))
+    return np.where(np.isfinite(ag), "roll_calls",
+                    np.where(np.isfinite(ip), "ideal_points",
+                             np.where(np.isfinite(ra), "resolutions", None))).astype(object)
+
+
 def _alignment_note(r: dict, store: "Snapshot", sid_ip: str) -> str:
+    from .evidence import has_resolution_votes
+
     parts = []
     n = int(r["n_votes"])
     if n == 0:
         parts.append("no UN roll call both voted on in the vote data" +
-                     ("; Voeten's published agreement given instead" if np.isfinite(r["agreement_voeten"]) else ""))
+                     ("; Voeten's published agreement shown for reference (not the measure of the year)" if np.isfinite(r["agreement_voeten"]) else ""))
     elif not np.isfinite(r["agreement"]):
         parts.append(f"only {n} UN roll call(s) both voted on: agreement missing (fewer than the minimum)")
     elif n < FEW_VOTES:
         parts.append(f"only {n} UN roll call(s) both voted on: agreement is noisy")
     if not np.isfinite(r["ideal_point_distance"]):
         parts.append(f"no ideal point ({sid_ip}) for one or both states")
+    if r["measure"] == "ideal_points":
+        parts.append("measure of the year: ideal-point distance (no roll-call agreement)")
+    elif r["measure"] == "resolutions":
+        parts.append(f"measure of the year: resolution-level agreement ({int(r['n_resolutions'])} resolutions; "
+                     "not comparable one to one with roll-call agreement)")
+    elif r["measure"] is None and int(r["year"]) >= 2025 and not has_resolution_votes(store):
+        parts.append("no alignment measure: " + RESTRICTED_2025)
     return "; ".join(parts)

@@ -136,26 +136,11 @@ def tie_evidence(a: int, b: int, years: Sequence[int], store: "Snapshot") -> pd.
     tie: list[str | None] = []
     basis: list[str | None] = []
     for i, y in enumerate(yy):
-        src = "Thompson-Sakuwa-Suhas" if rsource[i] == "rivalry_tss" else "Thompson-Dreyer"
-        if rivalry[i] == 1.0:
-            tie.append("-"); basis.append(f"strategic rivalry ({src})")
-        elif host[i] >= WAR_LEVEL:
-            tie.append("-"); basis.append("war (MID hostility level 5)")
-        elif alliance[i] is not None:
-            tie.append("+"); basis.append(f"alliance (ATOP {alliance[i]})")
-        elif rivalry[i] == 0.0:
-            tie.append("+"); basis.append(f"no strategic rivalry ({src})")
-        elif last_coded is not None and y > last_coded[0] and last_coded[1] == 1.0:
-            tie.append("-"); basis.append(f"strategic rivalry (Thompson-Sakuwa-Suhas, last coded {last_coded[0]}, "
-                                          "carried forward)")
-        elif np.isfinite(dist[i]) and np.isfinite(med[i]):
-            closer = dist[i] <= med[i]
-            tie.append("+" if closer else "-")
-            est = "all votes" if ip_variant[i] == "all" else "foreign-policy votes"
-            basis.append(f"UN ideal points ({est}) {'closer' if closer else 'farther'} than the median pair "
-                         f"(no rivalry data after {cov[1] if cov else '?'})")
-        else:
-            tie.append(None); basis.append(None)
+        t, b = decide_tie(int(y), rivalry=rivalry[i], rivalry_source=rsource[i], mid_hostility=host[i],
+                          alliance=alliance[i], distance=dist[i], median=med[i], ideal_point_variant=ip_variant[i],
+                          last_coded=last_coded)
+        tie.append(t)
+        basis.append(b)
     return pd.DataFrame({
         "year": yy, "tie": tie, "basis": basis, "rivalry": rivalry, "rivalry_source": rsource,
         "alliance": [x if alliance_known[i] else None for i, x in enumerate(alliance)],
@@ -170,3 +155,32 @@ def sources_used(store: "Snapshot") -> dict[str, str]:
         if sid in store.series_index:
             out[sid] = store.series_index[sid]["source"]
     return out
+
+
+def decide_tie(year: int, *, rivalry: float, rivalry_source: str | None, mid_hostility: float,
+               alliance: str | None, distance: float, median: float, ideal_point_variant: str | None,
+               last_coded: tuple[int, float] | None) -> tuple[str | None, str | None]:
+    """The sign of one tie in one year and the evidence that decided it (the order of the module doc).
+
+    ``rivalry`` 1/0/NaN (NaN: outside the rivalry data); ``mid_hostility`` the year's highest MID
+    hostility level (0 none, NaN outside the MID data); ``alliance`` the pact's kind or None;
+    ``distance``/``median`` the pair's ideal-point distance and the year's median pair distance;
+    ``last_coded`` (year, rivalry flag) of the rivalry data's last year.
+    """
+    src = "Thompson-Sakuwa-Suhas" if rivalry_source == "rivalry_tss" else "Thompson-Dreyer"
+    if rivalry == 1.0:
+        return "-", f"strategic rivalry ({src})"
+    if mid_hostility >= WAR_LEVEL:
+        return "-", "war (MID hostility level 5)"
+    if alliance is not None:
+        return "+", f"alliance (ATOP {alliance})"
+    if rivalry == 0.0:
+        return "+", f"no strategic rivalry ({src})"
+    if last_coded is not None and year > last_coded[0] and last_coded[1] == 1.0:
+        return "-", f"strategic rivalry (Thompson-Sakuwa-Suhas, last coded {last_coded[0]}, carried forward)"
+    if np.isfinite(distance) and np.isfinite(median):
+        closer = distance <= median
+        est = "all votes" if ideal_point_variant == "all" else "foreign-policy votes"
+        after = f" (no rivalry data after {last_coded[0]})" if last_coded is not None else ""
+        return ("+" if closer else "-"), f"UN ideal points ({est}) {'closer' if closer else 'farther'} than the median pair{after}"
+    return None, None

@@ -9,8 +9,10 @@ Pure formulas (tested on hand-made panels):
   :func:`world_export_shares`, :func:`supplier_hhi`.
 
 The snapshot layer picks one trade source per year (IMF DOTS 1960-2020 with mirror
-imports, then COW 1870-2014, then curated figures), so that numerator and denominator of
-every ratio come from the same source, and keeps that source with each value:
+imports, then CEPII BACI for China-Russia 2017-2023 over WDI/WTO merchandise totals, then
+COW 1870-2014, then curated figures over WDI/WTO totals), the two directions always from
+one source and the totals from the one the source's documentation names, and keeps that
+source with each value:
 :func:`trade_dependence` (the flat frame other modules use) and the public
 :func:`dependence` (everything, with ``.to_dict()``/``.to_json()`` in the shape of issue 5
 item 8). Missing stays missing: a year without data has NaN and a ``note``, never 0.
@@ -28,7 +30,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError, PowergapError
-from .evidence import TRADE_ORDER, share
+from .evidence import TRADE_ORDER, TRADE_PARTIAL, TRADE_TEXT, share
 from .alignment import (_store, check_years, clean_tree, dyad_frame, has_series, has_table, resolve_states, state_frame,
                         source_of, state_year_values)
 
@@ -267,6 +269,7 @@ class TradeSourceSpec:
 
 _TRADE_DESCRIPTIONS = {
     "dots": "IMF DOTS exports (FOB) as reported by each exporter; imports = the world's exports to the state (mirror)",
+    "baci": "CEPII BACI flows (China-Russia only, 2017-2023) over WDI/WTO merchandise exports + imports",
     "cow": "COW Trade v4.0 dyadic flows and national totals"}
 # the order lives with the one trade function (powergap.measures.evidence.trade_shares)
 TRADE_SOURCES = tuple(TradeSourceSpec(*spec, _TRADE_DESCRIPTIONS[spec[0]]) for spec in TRADE_ORDER)
@@ -384,7 +387,8 @@ def _trade_year_rows(store: "Snapshot", sa: "State", sb: "State", years: list[in
                     out.at[i, "source_trade"] = f"{p['source'].iloc[0]} (sum of product flows)"
         r = out.loc[i]
         if not np.isfinite(r["trade_usd"]):
-            out.at[i, "note"] = "no bilateral trade figure (IMF DOTS ends 2020, COW 2014; no curated figure)"
+            out.at[i, "note"] = ("no bilateral trade figure with both directions in one source (IMF DOTS ends 2020, "
+                                 "COW 2014, CEPII BACI holds China-Russia 2017-2023; no curated figure)")
         elif not np.isfinite(r["a_on_b_share"]) or not np.isfinite(r["b_on_a_share"]):
             who = [s.label for s, k in ((sa, "total_a_usd"), (sb, "total_b_usd")) if not np.isfinite(r[k])]
             out.at[i, "note"] = ("bilateral flows from product data only: no total in the same source, no trade share"
@@ -404,7 +408,8 @@ def _partner_measures(store: "Snapshot", ccode: int, partner: int, chosen: pd.Se
     parts = []
     for spec in TRADE_SOURCES:
         yrs = chosen[chosen == spec.label].index
-        if len(yrs) == 0 or _trade_frame(store, spec.label) is None:
+        # a source holding a few pairs cannot rank partners or measure concentration
+        if len(yrs) == 0 or spec.label in TRADE_PARTIAL or _trade_frame(store, spec.label) is None:
             continue
         rows = _state_sums(store, spec.label, ccode)[2]
         pf = partner_flows(rows[rows["year"].isin(yrs)], ccode)[["year", "partner", "value"]]
@@ -431,10 +436,13 @@ def trade_dependence(a: "str | int | State", b: "str | int | State", *, start: i
     ``fact_ids``, ``note``.
 
     T_AB = exports A->B + exports B->A (imports of A from B taken as B's exports to A:
-    mirror). Per year, the first source in (IMF DOTS, COW) with both directions is used for
-    the flows, both states' totals and the intensity aggregates. DOTS totals: exports to
-    the world as reported + the partners' exports to the state; COW: national totals.
-    Years no dataset covers use curated figures (``curated`` = True, with the citation).
+    mirror). Per year, the first source in (IMF DOTS, CEPII BACI, COW) with both directions
+    is used for the flows, both states' totals and the intensity aggregates. DOTS totals:
+    exports to the world as reported + the partners' exports to the state; COW: national
+    totals; BACI (China-Russia only): WDI/WTO merchandise exports + imports, and no
+    intensity, partner rank or concentration (one pair is not a partner list). Years no
+    dataset covers use curated figures over WDI/WTO totals (``curated`` = True, with the
+    citation). ``source_label`` names the rule ("dots", "baci", "cow", "curated").
     """
     store = _store(store)
     sa, sb = resolve_states(a, b)
@@ -709,6 +717,7 @@ class DependenceResult:
                 "asymmetry_ratio": r["asymmetry_ratio"], "asymmetry_diff": r["asymmetry_diff"],
                 "salience": r["salience"], "symmetry": r["symmetry"], "interdependence": r["interdependence"],
                 "trade_usd": r["trade_usd"],
+                "trade_source": TRADE_TEXT.get(r["source_label"]) if r["source_label"] else None,
                 "arms_import_share_5y": r["a_arms_import_share_5y"],
                 "product_source": r["product_source"],
                 "curated": bool(r["curated"]), "citation": r["citation"], "fact_ids": r["fact_ids"],
@@ -720,6 +729,8 @@ class DependenceResult:
             "definitions": {
                 "trade_share": "T_AB / T_A: trade with the partner (exports + imports, imports = partner's "
                                "exports: mirror) over own total merchandise trade",
+                "trade_source": "the year's trade source rule: bilateral flows (both directions) and totals "
+                                "(docs/relations.md, 'Trade sources by year')",
                 "trade_gdp": "T_AB / GDP (current US$)",
                 "asymmetry_ratio": "a_on_b.trade_share / b_on_a.trade_share",
                 "asymmetry_diff": "a_on_b.trade_share - b_on_a.trade_share",
@@ -813,8 +824,8 @@ def dependence(a: "str | int | State", b: "str | int | State", *, start: int | N
         inv_df = inv_df.rename(columns={c: f"{side}_{c}" for c in inv_df.columns if c != "year"})
         frame = frame.merge(inv_df, on="year", how="left")
 
-    for sid in ("trade_exports_usd_dots", "trade_exports_usd_cow", "merch_exports_usd_dots", "merch_exports_usd_cow",
-                "merch_imports_usd_cow", "gdp_usd", ARMS_DYADIC, *ARMS_IMPORTS, *ARMS_EXPORTS, "fdi_position_usd",
+    for sid in ("trade_exports_usd_dots", "trade_exports_usd_baci", "trade_exports_usd_cow", "merch_exports_usd_dots",
+                "merch_exports_usd_wto", "merch_imports_usd_wto", "merch_exports_usd_cow", "merch_imports_usd_cow", "gdp_usd", ARMS_DYADIC, *ARMS_IMPORTS, *ARMS_EXPORTS, "fdi_position_usd",
                 "fdi_inward_stock_usd", "cgit_investment_usd", "fuel_exports_pct", "ores_metals_exports_pct"):
         if has_series(store, sid):
             sources[sid] = source_of(store, sid)

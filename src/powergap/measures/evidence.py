@@ -8,13 +8,16 @@ here, so the same dyad-year gives the same number everywhere:
 * :func:`state_values`, :func:`dyad_values`, :func:`partner_totals` - raw values with the
   one *absent means zero* rule (:func:`absent_means_zero`);
 * :func:`trade_shares` - trade dependence of both sides of a dyad-year, both directions
-  and both totals from one source (IMF DOTS, then COW, then curated figures);
+  and both totals from one source (IMF DOTS, then CEPII BACI over WDI/WTO totals, then
+  COW, then curated figures over WDI/WTO totals);
 * :func:`arms_import_share` - a supplier's share of a recipient's arms imports over a
   SIPRI window;
 * :func:`investment_share` - an investor's direct-investment position over the host's GDP;
 * :func:`un_agreement` - UN General Assembly agreement, missing below a minimum number of
-  common roll calls (:func:`min_roll_calls`);
-* :func:`alliance_tie`, :func:`rivals` - ATOP alliances and Thompson rivalries.
+  common roll calls (:func:`min_roll_calls`); :func:`resolution_agreement` - the same on
+  whole resolutions (2025, restricted builds only: a different level, never mixed in);
+* :func:`alliance_tie`, :func:`independent_allies`, :func:`rivals` - ATOP alliances (Lake's
+  independent alliances) and Thompson rivalries.
 
 Inputs are arrays of COW codes and years (any mix of dyads and years); outputs are float
 arrays aligned with them, NaN where the quantity is missing. Definitions and the coverage
@@ -31,8 +34,22 @@ import numpy as np
 import pandas as pd
 
 TRADE_DOTS = ("dots", "trade_exports_usd_dots", "merch_exports_usd_dots", "merch_imports_usd_dots_mirror")
+# CEPII BACI holds China-Russia only (2017-2023): its totals are WDI/WTO merchandise trade
+TRADE_BACI = ("baci", "trade_exports_usd_baci", "merch_exports_usd_wto", "merch_imports_usd_wto")
 TRADE_COW = ("cow", "trade_exports_usd_cow", "merch_exports_usd_cow", "merch_imports_usd_cow")
-TRADE_ORDER = (TRADE_DOTS, TRADE_COW)  # label, directed exports, national exports, national imports
+TRADE_ORDER = (TRADE_DOTS, TRADE_BACI, TRADE_COW)  # label, directed exports, national exports, national imports
+# Sources whose dyadic table holds a few pairs only: a state's total is never the sum over
+# its partners there (that would be the bilateral flow itself), only the national figures.
+TRADE_PARTIAL = frozenset({"baci"})
+# National totals for curated bilateral figures (years no dataset covers): WDI/WTO.
+TRADE_TOTALS_CURATED = ("merch_exports_usd_wto", "merch_imports_usd_wto")
+# What each label means, for the output ("curated": published figures, see curated_facts.yaml)
+TRADE_TEXT = {
+    "dots": "IMF DOTS (both directions and both totals)",
+    "baci": "bilateral: CEPII BACI; total: WDI/WTO merchandise trade",
+    "cow": "COW Trade (both directions and both totals)",
+    "curated": "bilateral: curated customs figures; total: WDI/WTO merchandise trade where it has the year",
+}
 ARMS = "arms_transfers_tiv"
 ARMS_IMPORTS = ("arms_imports_tiv_sipri", "arms_imports_tiv")
 FDI = "fdi_position_usd"
@@ -300,7 +317,7 @@ def _national_total(store, spec, cc, yy) -> tuple[np.ndarray, np.ndarray]:
     for col, outgoing in ((2, True), (3, False)):
         nat, src = state_values(store, spec[col], cc, yy, with_source=True)
         dy = np.full(len(cc), np.nan)
-        if np.isnan(nat).any() and _has(store, spec[1]):
+        if np.isnan(nat).any() and _has(store, spec[1]) and spec[0] not in TRADE_PARTIAL:
             dy, _ = _find(_totals_index(store, spec[1], outgoing, not outgoing), _key(cc, 0, yy))
         use = np.isfinite(nat)
         total = total + np.where(use, nat, dy)
@@ -333,6 +350,14 @@ def _curated_trade():
     return pair, directed, totals
 
 
+def _wto_total(store, cc, yy) -> tuple[np.ndarray, np.ndarray]:
+    """Merchandise exports + imports (WDI from WTO) of each state-year, NaN unless both are
+    there; with the source key. The totals under curated bilateral figures."""
+    ex, src = state_values(store, TRADE_TOTALS_CURATED[0], cc, yy, with_source=True)
+    im = state_values(store, TRADE_TOTALS_CURATED[1], cc, yy)
+    return ex + im, src
+
+
 def _cite(f) -> str:
     return str(getattr(f, "source", None) or getattr(f, "citation", None) or "")
 
@@ -340,13 +365,17 @@ def _cite(f) -> str:
 def trade_shares(store, c1: Any, c2: Any, yy: Any, *, curated: bool = True) -> TradeShares:
     """Trade dependence of ``c1`` on ``c2`` and of ``c2`` on ``c1`` for each dyad-year.
 
-    Per dyad-year, the first source in (IMF DOTS, COW) that reports both directions gives
-    the two flows and both states' totals (DOTS: exports to the world as reported + the
-    world's exports to the state, mirror; COW: national totals; either, where the national
-    total is missing, the sum over the state's partners in that source). Dyad-years neither
-    covers take curated figures (``curated=True``): the pair's total trade (or both
-    directed exports) and each state's total trade as published, labelled "curated" with
-    the fact ids and citations. Shares are NaN where a figure is missing, never 0.
+    Per dyad-year, the first source in (IMF DOTS, CEPII BACI, COW) that reports both
+    directions gives the two flows and both states' totals (DOTS: exports to the world as
+    reported + the world's exports to the state, mirror; COW: national totals; either, where
+    the national total is missing, the sum over the state's partners in that source; BACI,
+    which holds China-Russia only: WDI/WTO merchandise exports + imports, never a partner
+    sum). A source with one direction only is passed over: the two directions never come
+    from two sources. Dyad-years none covers take curated figures (``curated=True``): the
+    pair's total trade (or both directed exports) over each state's WDI/WTO merchandise
+    trade (else its total trade as published), labelled "curated" with the fact ids and
+    citations. Shares are NaN where a figure is missing, never 0. ``TRADE_TEXT`` says what
+    each label means; ``docs/relations.md`` gives the order by year.
     """
     c1, c2, yy = np.asarray(c1, np.int64), np.asarray(c2, np.int64), np.asarray(yy, np.int64)
     n = len(c1)
@@ -384,7 +413,10 @@ def trade_shares(store, c1: Any, c2: Any, yy: Any, *, curated: bool = True) -> T
             cand |= (yy == y) & (((c1 == p) & (c2 == q)) | ((c1 == q) & (c2 == p)))
         for cc, y in totals:
             cand |= (yy == y) & ((c1 == cc) | (c2 == cc))
-        for i in np.flatnonzero((label == None) & cand):  # noqa: E711
+        rows = np.flatnonzero((label == None) & cand)  # noqa: E711
+        wto_a, wto_sa = _wto_total(store, c1[rows], yy[rows])
+        wto_b, wto_sb = _wto_total(store, c2[rows], yy[rows])
+        for k, i in enumerate(rows):
             a, b, y = int(c1[i]), int(c2[i]), int(yy[i])
             used = []
             f = pair.get((frozenset((a, b)), y))
@@ -400,9 +432,16 @@ def trade_shares(store, c1: Any, c2: Any, yy: Any, *, curated: bool = True) -> T
                 x_ab[i], x_ba[i] = e1.value, e2.value
                 trade[i] = e1.value + e2.value
                 used += [e1, e2]
-            for cc, tot, src in ((a, tot_a, src_a), (b, tot_b, src_b)):
+            # totals under a curated bilateral figure: WDI/WTO merchandise trade where it has
+            # the state-year (a dataset before a curated figure), else a curated national
+            # total, else missing
+            for cc, tot, src, wv, ws in ((a, tot_a, src_a, wto_a[k], wto_sa[k]), (b, tot_b, src_b, wto_b[k], wto_sb[k])):
                 t = totals.get((cc, y))
-                if t is not None:
+                if not np.isfinite(trade[i]):
+                    break
+                if np.isfinite(wv):
+                    tot[i], src[i] = wv, ws
+                elif t is not None:
                     tot[i], src[i] = t.value, "curated"
                     used.append(t)
             if used:
@@ -512,6 +551,117 @@ def un_agreement_all(store, year: int, *, min_votes: int | None = None) -> tuple
     return codes[iu[0]][keep], codes[iu[1]][keep], agree[iu][keep]
 
 
+RESOLUTION_TABLES = ("un_resolution_votes", "un_resolutions")
+
+
+@functools.lru_cache(maxsize=4)
+def _resolution_votes(store) -> pd.DataFrame:
+    """General Assembly resolution votes with their year: ``res_id, ccode, vote, year``."""
+    v = store.table(RESOLUTION_TABLES[0])
+    r = store.table(RESOLUTION_TABLES[1])
+    r = r.loc[r["body"] == "GA", ["res_id", "year"]]
+    return v.merge(r, on="res_id", how="inner")
+
+
+def has_resolution_votes(store) -> bool:
+    """Whether the snapshot holds the resolution-level vote tables (the ``unga_2025`` source,
+    kept out of the shipped snapshot: a build with ``--include-restricted`` has them)."""
+    return all(t in store.catalog.get("tables", {}) for t in RESOLUTION_TABLES)
+
+
+def resolution_agreement(store, c1: Any, c2: Any, yy: Any, *, min_votes: int | None = None
+                         ) -> tuple[np.ndarray, np.ndarray]:
+    """UN General Assembly agreement on whole resolutions adopted by recorded vote (the
+    ``unga_2025`` tables: no amendment or paragraph votes, so NOT comparable one to one with
+    :func:`un_agreement` on roll calls) and the number of resolutions both voted on. Same
+    formula (abstention = half agreement) and the same minimum (:func:`min_roll_calls`);
+    missing below it and wherever the snapshot lacks the tables."""
+    c1, c2, yy = np.asarray(c1, np.int64), np.asarray(c2, np.int64), np.asarray(yy, np.int64)
+    n_out = np.zeros(len(c1), dtype=np.int64)
+    out = np.full(len(c1), np.nan)
+    if not has_resolution_votes(store):
+        return out, n_out
+    rv = _resolution_votes(store)
+    m = max(min_roll_calls() if min_votes is None else int(min_votes), 1)
+    for i in range(len(c1)):
+        part = rv[rv["year"] == yy[i]]
+        va = part.loc[part["ccode"] == c1[i], ["res_id", "vote"]]
+        vb = part.loc[part["ccode"] == c2[i], ["res_id", "vote"]]
+        both = va.merge(vb, on="res_id", suffixes=("_a", "_b"))
+        n_out[i] = len(both)
+        if len(both) >= m:
+            d = np.abs(both["vote_a"].to_numpy(float) - both["vote_b"].to_numpy(float))
+            out[i] = float(np.mean(1 - d / 2))
+    return out, n_out
+
+
+# COW country codes come in regional blocks; the MID data's region codes follow them.
+REGIONS = (("Americas", 1, 199), ("Europe", 200, 399), ("Africa", 400, 599), ("Middle East", 600, 699),
+           ("Asia and Oceania", 700, 999))
+
+
+def region_of(cc: Any) -> np.ndarray:
+    """Index into :data:`REGIONS` of each COW code (-1 outside every block)."""
+    cc = np.asarray(cc, np.int64)
+    out = np.full(len(cc), -1, dtype=np.int64)
+    for k, (_, lo, hi) in enumerate(REGIONS):
+        out[(cc >= lo) & (cc <= hi)] = k
+    return out
+
+
+def region_codes(store) -> np.ndarray:
+    """Every COW code that is ever a system member (the peers a region can have)."""
+    return np.unique(store.table("cow_states")["ccode"].to_numpy(np.int64))
+
+
+def regional_agreement(store, weak: Any, strong: Any, yy: Any, own: Any, *, min_votes: int | None = None,
+                       only=None) -> tuple[np.ndarray, np.ndarray]:
+    """How ``weak``'s region agrees with ``strong`` in UN General Assembly votes: per dyad-year,
+    (the median of :func:`un_agreement` with ``strong`` over the other system members of
+    ``weak``'s region (:data:`REGIONS`), ``weak`` and ``strong`` left out; the number of those
+    peers with an agreement). ``own`` is ``weak``'s own agreement with ``strong`` in the same
+    rows (NaN where missing), left out of the median. NaN median where no peer has data."""
+    w, s, yy = np.asarray(weak, np.int64), np.asarray(strong, np.int64), np.asarray(yy, np.int64)
+    own = np.asarray(own, float)
+    n = len(w)
+    reg = region_of(w)
+    med, cnt = np.full(n, np.nan), np.zeros(n)
+    ok = reg >= 0
+    if not ok.any():
+        return med, cnt
+    g = pd.DataFrame({"r": reg[ok], "s": s[ok], "y": yy[ok]})
+    groups = g.drop_duplicates(ignore_index=True)
+    codes = region_codes(store)
+    creg = region_of(codes)
+    peers = pd.DataFrame({"r": creg, "p": codes})
+    rows = groups.reset_index().rename(columns={"index": "g"}).merge(peers, on="r")
+    rows = rows[(rows["p"] != rows["s"]) & member(store, rows["p"].to_numpy(), rows["y"].to_numpy())]
+    ag = un_agreement(store, rows["p"].to_numpy(), rows["s"].to_numpy(), rows["y"].to_numpy(),
+                      min_votes=min_votes, only=only)[0]
+    rows = rows.assign(a=ag).dropna(subset=["a"]).sort_values(["g", "a"], kind="stable")
+    size = rows.groupby("g").size().reindex(range(len(groups)), fill_value=0).to_numpy()
+    width = max(int(size.max()) if len(size) else 0, 1)
+    table = np.full((len(groups), width), np.nan)
+    rank = rows.groupby("g").cumcount().to_numpy()
+    table[rows["g"].to_numpy(), rank] = rows["a"].to_numpy()
+    gi = g.merge(groups.reset_index().rename(columns={"index": "g"}), on=["r", "s", "y"], how="left")["g"].to_numpy()
+    vals, k = table[gi], size[gi].astype(np.int64)
+    x = own[ok]
+    # leave the weaker's own value out (it is one of its region's values when it has one)
+    drop = ~np.isnan(x) & (k > 0)
+    pos = np.where(drop, np.array([np.searchsorted(v[:m], xv) if d else 0
+                                   for v, m, xv, d in zip(vals, k, np.nan_to_num(x), drop)], dtype=np.int64), k)
+    m = k - drop.astype(np.int64)
+    i1, i2 = np.maximum((m - 1) // 2, 0), np.maximum(m // 2, 0)
+    i1 = i1 + (i1 >= pos)
+    i2 = i2 + (i2 >= pos)
+    rr = np.arange(len(vals))
+    with np.errstate(invalid="ignore"):
+        md = np.where(m > 0, (vals[rr, np.minimum(i1, width - 1)] + vals[rr, np.minimum(i2, width - 1)]) / 2, np.nan)
+    med[ok], cnt[ok] = md, m
+    return med, cnt
+
+
 def un_sources(store) -> list[str]:
     out = []
     for t in ("un_votes", "un_roll_calls"):
@@ -534,6 +684,49 @@ def alliance_tie(store, c1: Any, c2: Any, yy: Any) -> np.ndarray:
         t = np.where(np.isnan(v), np.nan, (v > 0).astype(float))
         out = t if out is None else np.fmax(out, t)
     return np.full(len(np.asarray(c1)), np.nan) if out is None else out
+
+
+@functools.lru_cache(maxsize=4)
+def _alliance_edges(store, sids: tuple[str, ...]) -> tuple[pd.DataFrame, np.ndarray]:
+    """Every ATOP alliance in force (any type), both directions: (frame ccode1, ccode2, year;
+    sorted keys of the same pairs)."""
+    parts = []
+    for sid in sids:
+        d = store.series(sid, directed=False)
+        d = d[d["value"] > 0]
+        parts.append(d[["ccode1", "ccode2", "year"]])
+    e = pd.concat(parts, ignore_index=True)
+    e = pd.concat([e, e.rename(columns={"ccode1": "ccode2", "ccode2": "ccode1"})], ignore_index=True)
+    e = e.drop_duplicates(ignore_index=True)
+    return e, np.unique(_key(e["ccode1"].to_numpy(), e["ccode2"].to_numpy(), e["year"].to_numpy()))
+
+
+def independent_allies(store, weak: Any, strong: Any, yy: Any) -> tuple[np.ndarray, np.ndarray]:
+    """Lake's "independent alliances" (*Hierarchy in International Relations*, 2009, ch. 3):
+    per dyad-year, (the number of ``weak``'s ATOP allies, of any type, that are neither
+    ``strong`` nor allied with ``strong``; the number of ``weak``'s allies other than
+    ``strong``). Both are NaN outside ATOP's coverage or where ``weak`` is not a system
+    member. An alliance in force between two states in the year counts in either direction."""
+    w, s, yy = np.asarray(weak, np.int64), np.asarray(strong, np.int64), np.asarray(yy, np.int64)
+    n = len(w)
+    sids = [sid for sid in ALLIANCES if _has(store, sid)]
+    if not sids or not n:
+        return np.full(n, np.nan), np.full(n, np.nan)
+    e, edge_keys = _alliance_edges(store, tuple(sids))
+    yrs = np.unique(yy)
+    e = e[e["year"].isin(yrs)]
+    q = pd.DataFrame({"i": np.arange(n), "ccode1": w, "s": s, "year": yy})
+    m = q.merge(e, on=["ccode1", "year"], how="inner")
+    m = m[m["ccode2"] != m["s"]]
+    k = _key(m["ccode2"].to_numpy(), m["s"].to_numpy(), m["year"].to_numpy())
+    pos = np.minimum(np.searchsorted(edge_keys, k), max(len(edge_keys) - 1, 0))
+    shared = edge_keys[pos] == k if len(edge_keys) else np.zeros(len(k), dtype=bool)
+    allies = np.bincount(m["i"].to_numpy(), minlength=n).astype(float)
+    indep = np.bincount(m["i"].to_numpy()[~shared], minlength=n).astype(float)
+    lo = min(coverage(store, sid)[0] for sid in sids)
+    hi = max(coverage(store, sid)[1] for sid in sids)
+    inside = (yy >= lo) & (yy <= hi) & member(store, w, yy)
+    return np.where(inside, indep, np.nan), np.where(inside, allies, np.nan)
 
 
 @functools.lru_cache(maxsize=4)

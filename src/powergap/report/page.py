@@ -133,15 +133,20 @@ def fmt_ratio(v: Any, digits: int = 3) -> str:
 
 _LONG_NUMBER = re.compile(r"(?<![\w.])-?\d[\d,]*\.\d{4,}(?:[eE][-+]?\d+)?(?![\w.])|(?<![\w.])-?\d(?:\.\d+)?[eE][-+]?\d+(?![\w.])")
 _PLURAL = re.compile(r"\b(\d+) (\w+)\(s\)")
+# one spelling per term on the page (the engine's texts use both): Dittmer's French term with
+# its accents, British "defence" (ATOP's "defense" pacts keep their name in the catalog)
+_SPELLING = ((re.compile(r"\bmenage a trois\b"), "ménage à trois"), (re.compile(r"\bdefense\b"), "defence"))
 
 
 def tidy_text(text: Any) -> str:
     """Text composed elsewhere (the engine's details and thresholds, notes) made readable:
     unrounded numbers ("0.39956140350877195", "1.87e-05") to :func:`fmt`'s significant
-    digits, and "14 year(s)" to "14 years"."""
+    digits, "14 year(s)" to "14 years", and one spelling per term ("ménage à trois")."""
     if not isinstance(text, str) or isinstance(text, Markup):
         return text
     text = _LONG_NUMBER.sub(lambda m: _plain(float(m.group(0).replace(",", "")), 3), text)
+    for pattern, spelling in _SPELLING:
+        text = pattern.sub(spelling, text)
     return _PLURAL.sub(lambda m: f"{m.group(1)} {m.group(2)}{'' if m.group(1) == '1' else 's'}", text)
 
 
