@@ -44,6 +44,8 @@ def constructed(cfg=None, *, mil=(200.0, 100.0), trade=(0.02, 0.30), fails=(True
     # foreign-policy difference: b differs from a on 5% of votes vs 40% from the majors (fails)
     ev.extra["agree_ab"] = full(0.95 if fails[0] else 0.5)
     ev.extra["dis_majors_b"] = full(0.40)
+    # regional reference (the default): b's region agrees 0.60 with a (0.95 is 0.35 above: fails)
+    ev.extra["region_agree_b"], ev.extra["region_peers_b"] = full(0.60), full(20)
     ev.extra["conflict_share_b"] = full(0.01 if fails[1] else 0.2)
     ev.extra["conflict_base_b"] = full(0.10)
     ev.extra["events_b"] = full(100)

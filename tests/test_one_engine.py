@@ -159,12 +159,22 @@ def test_agreement_below_the_minimum_is_missing_in_the_assessment(store):
     assert cfg["un_votes"]["min_roll_calls"] == E.min_roll_calls() == 10
     res = pg.assess("RUS", "CHN", start=2019, end=2020, store=store)
     fp = {y.year: next(c for c in y.criteria if c.name.startswith("independence: foreign")) for y in res.years}
-    assert fp[2019].value is not None and fp[2020].value is None and fp[2020].met is None
-    assert "1 roll calls both voted on" in fp[2020].detail
+    assert fp[2019].value is not None and "UN agreement of RUS with CHN" in fp[2019].detail
+    # issue 13/14: below the minimum the agreement is not used; the standard reads UN ideal
+    # points instead and says so (the 2020 value is a ratio of ideal-point distances)
+    assert "measure: UN ideal points" in fp[2020].detail and "1 roll calls both voted on" in fp[2020].detail
+    assert fp[2020].value == pytest.approx(0.478, abs=5e-4) and fp[2020].met is True
+    off = pg.assess("RUS", "CHN", start=2020, end=2020, store=store,
+                    config={"independence": {"vote_difference": {"reference": "majors"}}})
+    fpm = next(c for c in off.years[0].criteria if c.name.startswith("independence: foreign"))
+    assert fpm.value is None and fpm.met is None  # the majors' reference has no fallback: no data
     # with a minimum of 1 the single roll call would count (the old silent 1.000 agreement)
     loose = pg.assess("RUS", "CHN", start=2020, end=2020, store=store, config={"un_votes": {"min_roll_calls": 1}})
     fp1 = next(c for c in loose.years[0].criteria if c.name.startswith("independence: foreign"))
-    assert fp1.value == 0.0
+    # issue 13: the standard now reads agreement against the weaker's region (value = RUS's
+    # agreement with CHN minus the median of the other European members'): on 2020's single
+    # roll call RUS agrees 1.000 and the 46 other European voters 0.000
+    assert fp1.value == 1.0 and "UN agreement of RUS with CHN 1 against the median" in fp1.detail
 
 
 def test_major_powers_resolve_per_year(store):

@@ -115,6 +115,20 @@ def test_assess_dependence_and_claims_agree_2021_2023(store):
             assert "total: WDI/WTO merchandise trade" in crit.detail and rep[f"d{y}0"].curated
 
 
+def test_panel_verb_gives_the_same_shares_and_labels(store):
+    from powergap.panels.core import dyad_years
+    from powergap.panels.verbs import add_dependence
+
+    p = dyad_years(directed=False, start=2020, end=2025)
+    p = add_dependence(p[(p["ccode1"] == RUS) & (p["ccode2"] == CHN)], store=store).set_index("year")
+    td = trade_dependence("RUS", "CHN", start=2020, end=2025, store=store).set_index("year")
+    for y in range(2020, 2025):
+        assert p.loc[y, "trade_share_12"] == td.loc[y, "a_on_b_share"]
+        assert p.loc[y, "trade_share_21"] == td.loc[y, "b_on_a_share"]
+    assert [p.loc[y, "trade_share_source"] for y in range(2020, 2025)] == ["dots", "baci", "baci", "baci", "curated"]
+    assert pd.isna(p.loc[2025, "trade_share_12"]) and pd.isna(p.loc[2025, "trade_share_source"])
+
+
 def test_seed_claims_on_2024_trade_shares_get_a_verdict(store):
     rep = {r.id: r for r in check_claims(seeds_path(), store=store).results}
     one_third = rep["s0-china-share-of-russia-trade-2024"]   # "one-third of Russia's total foreign trade"
@@ -261,3 +275,20 @@ def test_resolution_agreement_by_hand():
     assert n.tolist() == [3, 3, 0] and agree[0] == pytest.approx(0.5) and math.isnan(agree[2])
     agree4, _ = E.resolution_agreement(st, [CHN], [RUS], [2025], min_votes=4)
     assert math.isnan(agree4[0])  # below the minimum: missing, never a value from 3 resolutions
+
+
+def test_terminal_tables_name_the_measure_and_the_compilations(capsys):
+    from powergap.cli import main
+
+    main(["alignment", "CHN", "RUS", "--start", "2019", "--end", "2021"])
+    out = capsys.readouterr().out
+    rows = {ln.split()[0]: ln for ln in out.splitlines() if ln[:4] in ("2019", "2020", "2021")}
+    assert "roll calls" in rows["2019"] and "ideal pts" in rows["2020"] and "ideal pts" in rows["2021"]
+    main(["dependence", "RUS", "CHN", "--start", "2020", "--end", "2024"])
+    out = capsys.readouterr().out
+    rows: dict[str, str] = {}
+    for ln in out.splitlines():  # the first table (the composition table repeats the years)
+        if ln[2:6] in ("2020", "2021", "2023", "2024"):
+            rows.setdefault(ln[2:6], ln)
+    assert "DOTS" in rows["2020"] and "/WTO" not in rows["2020"]
+    assert "BACI/WTO" in rows["2021"] and "BACI/WTO" in rows["2023"] and "curated/WTO" in rows["2024"]

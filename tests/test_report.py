@@ -555,3 +555,38 @@ def test_dependence_on_the_scoped_store_is_the_same():
     pd.testing.assert_frame_equal(fast.frame, full.frame)
     assert fast.sources == full.sources and fast.notes == full.notes
     assert json.dumps(fast.arms_windows, default=float) == json.dumps(full.arms_windows, default=float)
+
+
+# ----------------------------------------------------------------------------- outputs beyond the page
+
+
+def test_version_and_help_say_each_default_once():
+    from importlib.metadata import version
+
+    r = _cli("--version")
+    assert r.returncode == 0 and r.stdout.strip() == f"powergap {version('powergap')}"
+    for cmd in (["profile", "--help"], ["robustness", "--help"], ["report", "--help"], ["assess", "--help"]):
+        r = _cli(*cmd, env={**os.environ, "COLUMNS": "200"})
+        assert r.returncode == 0, r.stderr
+        for line in r.stdout.splitlines():
+            # a help text that states its default does not get click's "[default: ...]" too
+            assert not ("(default" in line and "[default:" in line), line
+        assert "Usage: powergap" in r.stdout and " a <str>" not in r.stdout  # arguments named A, B
+
+
+def test_assess_refuses_options_that_only_all_takes():
+    r = _cli("assess", "CHN", "RUS", "--year", "2014")
+    assert r.returncode == 2 and "Traceback" not in r.stderr
+    assert r.stderr.strip() == ("powergap: error: --year applies only with --all; for one pair use --start/--end "
+                                "(and --json > FILE)")
+
+
+def test_assess_terminal_tables_round_and_explain_their_terms():
+    r = _cli("assess", "CHN", "RUS", env={**os.environ, "COLUMNS": "80"})
+    assert r.returncode == 0, r.stderr
+    out = " ".join(r.stdout.split())
+    assert "'Evidence reaches' is the highest stage the data could evaluate" in out
+    assert "'Korolev's checks':" in out
+    long_decimals = [m for m in re.findall(r"(?<![\w.,:/])\d[\d,]*\.\d+(?![\w./])", out)
+                     if len(m.replace(",", "").replace(".", "").lstrip("0")) > 4]
+    assert long_decimals == [] and not re.search(r"\d\.?\d*e[-+]\d", out), long_decimals[:5]

@@ -299,8 +299,10 @@ def test_report_robustness_weighs_the_same_dimensions_every_year():
     from powergap.report.page import fmt_ratio, fmt_share
 
     prof = capability_profile("CHN", "RUS", start=2015, end=2024)
+    from powergap.snapshot.store import default_store
+
     ctx = types.SimpleNamespace(A="CHN", B="RUS", years=list(range(2015, 2025)), span="2015-2024", start=2015,
-                                end=2024, use=lambda s: list(s), headlines=[])
+                                end=2024, use=lambda s: list(s), headlines=[], store=default_store())
     sec = robustness_section(prof, ctx)
     table = sec.figures[0].table
     counts = set(table["Dimensions with data"])

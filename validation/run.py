@@ -225,6 +225,8 @@ def deciding_evidence(year: dict) -> list[str]:
     """The criteria behind a year's stage (not Korolev's checks or context lines):
     name, value, threshold and whether it was met."""
     out = []
+    if year.get("held"):  # the engine's stability rule (a stage must hold for some years)
+        out.append(f"stability: {year['held']}")
     for c in year.get("criteria") or []:
         name = str(c.get("name", ""))
         if name.startswith(("check:", "context:")):
@@ -282,9 +284,13 @@ def cause(row: dict, year: dict | None, side_of) -> tuple[str, bool]:
         if year.get("stronger") and side_of(year.get("stronger")) != row["stronger_ccode"]:
             return "stronger side reversed", True
         if stage == "none":
+            if year.get("evidence_reach") == "none":
+                return "no data on the primary dimension", False
             return "no stable disparity", True
         if lower_bound(year):
             return "dependence not measured", False
+        if "not yet held" in str(year.get("held") or ""):
+            return "dependence met this year, not yet held (stability rule)", True
         return "dependence measured, not met", True
     if row["kind"] == "not_client":
         return "actual", True

@@ -87,6 +87,7 @@ _RANGES: dict[str, tuple[float, float | None, bool]] = {
     "stages.window": (1, 20, False),
     "independence.vote_difference.margin": (0, 1, False),
     "independence.vote_difference.min_peers": (1, None, False),
+    "independence.vote_difference.ideal_ratio": (0, 1, True),
     "stages.min_years": (1, 20, False),
     "un_votes.min_roll_calls": (1, None, False),
 }
@@ -113,6 +114,11 @@ def load_config(config: dict | str | Path | None = None) -> dict:
     if cfg["independence"]["vote_difference"]["reference"] not in ("region", "majors"):
         raise InputError(f"{origin}: setting 'independence.vote_difference.reference' must be 'region' or 'majors', "
                          f"got {cfg['independence']['vote_difference']['reference']!r}")
+    bad = [k for k in cfg["independence"]["manoeuvre"]["alliance_types"]
+           if k not in ("defense", "offense", "neutral", "nonagg", "consult")]
+    if bad or not cfg["independence"]["manoeuvre"]["alliance_types"]:
+        raise InputError(f"{origin}: setting 'independence.manoeuvre.alliance_types' must list ATOP types among "
+                         f"defense, offense, neutral, nonagg, consult (got {bad or 'none'})")
     st = cfg["stages"]
     if st["min_years"] > st["window"]:
         raise InputError(f"{origin}: stages.min_years ({st['min_years']}) must not exceed stages.window ({st['window']})")

@@ -170,20 +170,29 @@ def gather(grid: Grid, cfg: dict, *, store=None, registry=None) -> Evidence:
         if len(grid.a) <= 10:  # a few pairs: agreement among their states, the majors and their rivals only
             riv = E.rivals(store)
             mine = riv[riv["s"].isin(np.concatenate([grid.a, grid.b]).tolist())]
-            codes = E.region_codes(store)
-            peers = codes[np.isin(E.region_of(codes), E.region_of(np.concatenate([grid.a, grid.b])))]
-            ev.vote_codes = frozenset(np.concatenate([grid.a, grid.b, *majors, mine["rival"].to_numpy(), peers]).tolist())
+            ev.vote_codes = frozenset(np.concatenate([grid.a, grid.b, *majors, mine["rival"].to_numpy()]).tolist())
         only = ev.vote_codes
         ev.extra["agree_ab"], n_ab = E.un_agreement(store, a, b, y, min_votes=m, only=only)
         ev.extra["votes_ab"] = _reshape(n_ab, grid)
         regional = cfg["independence"]["vote_difference"]["reference"] == "region"
-        if regional:  # the weaker's region as the reference (evaluated years only)
-            ix = np.flatnonzero(y >= grid.eval_start)
+        if regional:  # the weaker's region as the reference
+            peers = None
+            if only is not None:  # a few pairs: agreement among their states and their regions' members
+                codes = E.region_codes(store)
+                mine_ = np.concatenate([grid.a, grid.b])
+                peers = frozenset(np.concatenate([mine_, codes[np.isin(E.region_of(codes), E.region_of(mine_))]]).tolist())
             for side_name, w_, s_ in (("a", a, b), ("b", b, a)):
-                med, cnt = np.full(len(w_), np.nan), np.zeros(len(w_))
-                med[ix], cnt[ix] = E.regional_agreement(store, w_[ix], s_[ix], y[ix], ev.extra["agree_ab"][ix],
-                                                        min_votes=m, only=only)
+                med, cnt = E.regional_agreement(store, w_, s_, y, ev.extra["agree_ab"], min_votes=m, only=peers)
                 ev.extra[f"region_agree_{side_name}"] = _reshape(med, grid)
+                # where roll calls are too few (2020-2024): UN ideal points, labelled as such
+                gap = np.flatnonzero(np.isnan(ev.extra["agree_ab"]) & (y >= grid.eval_start))
+                if len(gap) and all(_has(store, k_) for k_ in E.IDEAL_FP):
+                    far, imed, icnt = (np.full(len(w_), np.nan), np.full(len(w_), np.nan), np.zeros(len(w_)))
+                    far[gap], imed[gap], icnt[gap] = E.regional_ideal_distance(store, w_[gap], s_[gap], y[gap])
+                    ev.extra[f"ideal_far_{side_name}"], ev.extra[f"ideal_region_{side_name}"] = (
+                        _reshape(far, grid), _reshape(imed, grid))
+                    ev.extra[f"ideal_peers_{side_name}"] = _reshape(icnt, grid)
+                    ev.sources["ideal_points_fp"] = E.sources_of(store, *E.IDEAL_FP)
                 ev.extra[f"region_peers_{side_name}"] = _reshape(cnt, grid)
         ev.extra["agree_ab"] = _reshape(ev.extra["agree_ab"], grid)
         for side_name, w_, s_ in (("a", a, b), ("b", b, a)) if not regional else ():
@@ -245,14 +254,15 @@ def _manoeuvre(store, ev: Evidence, votes: bool) -> None:
     grid = ev.grid
     a, b, y = grid.flat()
     evaluated = y >= ev.grid.eval_start
-    if any(_has(store, s_) for s_ in E.ALLIANCES):
+    types = tuple(f"alliance_{k}" for k in ev.cfg["independence"]["manoeuvre"]["alliance_types"])
+    if any(_has(store, s_) for s_ in types):
         ix = np.flatnonzero(evaluated)
         for side_name, w_, s_ in (("a", a, b), ("b", b, a)):
             indep, allies = np.full(len(w_), np.nan), np.full(len(w_), np.nan)
-            indep[ix], allies[ix] = E.independent_allies(store, w_[ix], s_[ix], y[ix])
+            indep[ix], allies[ix] = E.independent_allies(store, w_[ix], s_[ix], y[ix], types=types)
             ev.extra[f"indep_allies_{side_name}"] = _reshape(indep, grid)
             ev.extra[f"allies_{side_name}"] = _reshape(allies, grid)
-        ev.sources["manoeuvre"] = E.sources_of(store, *E.ALLIANCES)
+        ev.sources["manoeuvre"] = E.sources_of(store, *types)
     cover = E.rivalry_coverage(store)
     if cover is None:
         return
@@ -271,23 +281,25 @@ def _manoeuvre(store, ev: Evidence, votes: bool) -> None:
         ties = np.full(len(w_), np.nan)
         if len(pairs):
             ri, rc = pairs["i"].to_numpy(), pairs["rival"].to_numpy()
-            ties = _rival_ties(store, w_[ri], rc, s_[ri], y[ri], arms_window=w, min_votes=m, votes=votes,
-                               index=ri, n=len(w_), only=ev.vote_codes)
+            by_votes = votes and bool(ev.cfg["independence"]["manoeuvre"]["rival_votes_tie"])
+            ties = _rival_ties(store, w_[ri], rc, s_[ri], y[ri], arms_window=w, min_votes=m, votes=by_votes,
+                               index=ri, n=len(w_), only=ev.vote_codes, types=types)
             ties = np.where(np.nan_to_num(n_rivals) > 0, ties, np.nan)
         ev.extra[f"rival_ties_{side_name}"] = _reshape(ties, grid)
     ev.sources["manoeuvre"] = E.sources_of(store, *E.RIVALRIES, *E.ALLIANCES, ARMS)
 
 
 def _rival_ties(store, weak: np.ndarray, rival: np.ndarray, strong: np.ndarray, yy: np.ndarray, *,
-                arms_window: int, min_votes: int, votes: bool, index: np.ndarray, n: int, only=None) -> np.ndarray:
+                arms_window: int, min_votes: int, votes: bool, index: np.ndarray, n: int, only=None,
+                types: tuple[str, ...] = E.ALLIANCES) -> np.ndarray:
     """Per row ``index`` (weaker, rival of the stronger, year): 1 if the weaker has a tie with
     any of its rows' rivals, 0 if the data show none, NaN if no tie could be measured.
-    Ties: an ATOP alliance; arms the weaker *received from* the rival (SIPRI, the last
-    ``arms_window`` years: a supplier-recipient link the weaker's own security rests on);
-    UN agreement with the rival above its agreement with the stronger."""
+    Ties: an ATOP alliance of ``types``; arms the weaker *received from* the rival (SIPRI, the
+    last ``arms_window`` years: a supplier-recipient link the weaker's own security rests on);
+    with ``votes``, UN agreement with the rival above its agreement with the stronger."""
     tie = np.zeros(len(weak), dtype=bool)
     known = np.zeros(len(weak), dtype=bool)
-    al = E.alliance_tie(store, weak, rival, yy)
+    al = E.alliance_tie(store, weak, rival, yy, types=types)
     known |= ~np.isnan(al)
     tie |= np.nan_to_num(al) > 0
     if _has(store, ARMS):
@@ -305,6 +317,19 @@ def _rival_ties(store, weak: np.ndarray, rival: np.ndarray, strong: np.ndarray, 
     kn = np.zeros(n)
     np.maximum.at(kn, index, known.astype(float))
     return np.where(kn > 0, got_, np.nan)
+
+
+def _ideal_fallback(ev: Evidence, i: int, j: int, wk: str, vd: dict):
+    """The foreign-policy standard on UN ideal points where roll calls are too few: (ratio of
+    the weaker's far-end distance to its region's median distance, far-end distance, median,
+    peers, fails) or None when ideal points cannot tell."""
+    far_, med_, n_ = (ev.extra.get(f"ideal_{k}_{wk}") for k in ("far", "region", "peers"))
+    if far_ is None:
+        return None
+    far, med, n_i = _f(far_[i, j]), _f(med_[i, j]), int(n_[i, j])
+    if far is None or med is None or med <= 0 or n_i < vd["min_peers"]:
+        return None
+    return far / med, far, med, n_i, far / med < vd["ideal_ratio"]
 
 
 def _conduits(c: dict) -> frozenset[str]:
@@ -481,15 +506,28 @@ def evaluate_row(ev: Evidence, i: int, j: int, labels: tuple[str, str]) -> YearA
             excess = None if own is None or med is None or n_p < vd["min_peers"] else own - med
             fail = None if excess is None else excess >= vd["margin"]
             region = E.REGIONS[int(E.region_of([ev.grid.a[i] if wk == "a" else ev.grid.b[i]])[0])][0]
-            fails.append(fail)
-            crit.append(Criterion(
-                name="independence: foreign-policy difference", stage="actual", value=excess,
-                threshold=f">= {vd['margin']} above its region's median agreement with the stronger",
-                met=fail, sources=ev.sources.get("votes", []), years=[year],
-                detail=(f"UN agreement of {weaker} with {stronger} {_fmt6(own)} against the median of the other "
-                        f"{region} members, {_fmt6(med)} ({n_p} with at least {cfg['un_votes']['min_roll_calls']} "
-                        f"common roll calls; fewer than {vd['min_peers']}: no data); {_n_votes(ev, i, j)} roll calls "
-                        "both voted on; met = fails the standard")))
+            ideal = _ideal_fallback(ev, i, j, wk, vd) if own is None else None
+            if ideal is not None:
+                ratio_, far, imed, n_i, fail = ideal
+                fails.append(fail)
+                crit.append(Criterion(
+                    name="independence: foreign-policy difference", stage="actual", value=ratio_,
+                    threshold=f"< {vd['ideal_ratio']} x its region's median ideal-point distance to the stronger",
+                    met=fail, sources=ev.sources.get("ideal_points_fp", []), years=[year],
+                    detail=(f"measure: UN ideal points (foreign-policy roll calls), as the {_n_votes(ev, i, j)} roll "
+                            f"calls both voted on are fewer than {cfg['un_votes']['min_roll_calls']}: {weaker}'s distance to {stronger} at the "
+                            f"far end of its 90% interval {_fmt6(far)} against the median distance of the other "
+                            f"{region} members, {_fmt6(imed)} ({n_i} peers); met = fails the standard")))
+            else:
+                fails.append(fail)
+                crit.append(Criterion(
+                    name="independence: foreign-policy difference", stage="actual", value=excess,
+                    threshold=f">= {vd['margin']} above its region's median agreement with the stronger",
+                    met=fail, sources=ev.sources.get("votes", []), years=[year],
+                    detail=(f"UN agreement of {weaker} with {stronger} {_fmt6(own)} against the median of the other "
+                            f"{region} members, {_fmt6(med)} ({n_p} with at least {cfg['un_votes']['min_roll_calls']} "
+                            f"common roll calls; fewer than {vd['min_peers']}: no data); {_n_votes(ev, i, j)} roll calls "
+                            "both voted on; met = fails the standard")))
         else:
             dis_m = ev.extra.get(f"dis_majors_{wk}")
             dis_s = None if agree is None else _f(1 - agree[i, j])
@@ -530,7 +568,8 @@ def evaluate_row(ev: Evidence, i: int, j: int, labels: tuple[str, str]) -> YearA
         fails.append(fail)
         parts = [f"{int(n_ind)} independent ally(ies) of {int(n_al)} (ATOP allies not allied with {stronger}; Lake)"
                  if n_ind is not None and n_al is not None else "no alliance data"]
-        parts.append(f"{stronger} has {int(n_r)} rival(s); tie with a rival (alliance, arms received, closer UN votes): "
+        parts.append(f"{stronger} has {int(n_r)} rival(s); tie with a rival (alliance, arms received"
+                     f"{', closer UN votes' if mv['rival_votes_tie'] else ''}): "
                      f"{'yes' if tie == 1 else 'no' if tie == 0 else 'no data'}" if n_r is not None else "no rivalry data")
         crit.append(Criterion(name="independence: manoeuvre for distinct influence", stage="actual",
                               value=None if n_ind is None and tie is None else float((n_ind or 0) >= mv["min_independent_allies"] or tie == 1),

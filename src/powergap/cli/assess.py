@@ -74,10 +74,15 @@ def _print_timeline(result) -> None:
     for y in result.years:
         prim = next((c for c in y.criteria if c.name.startswith("disparity")), None)
         style = STAGE_STYLE.get(y.stage or "none", "dim")
-        t.add_row(str(y.year), y.stronger or "-", f"[{style}]{y.stage_text}[/{style}]", y.evidence_reach,
+        h = getattr(y, "held", None)  # stable stages: the note below the table says why
+        held = "" if not h else (" (held back)" if "not yet held" in h else " (held)")
+        t.add_row(str(y.year), y.stronger or "-", f"[{style}]{y.stage_text}{held}[/{style}]", y.evidence_reach,
                   _fmt(prim.value if prim else None), (y.korolev or "").split(", confirmed by ")[-1]
                   if y.korolev and "confirmed" in y.korolev else (y.korolev or ""))
     con.print(t)
+    for y in result.years:
+        if getattr(y, "held", None):
+            con.print(f"[dim]{y.year}: {y.held}[/dim]")
     con.print("[bold]Evidence behind each change of stage[/bold]")
     for ch in result.changes():
         why = {"coverage": "; a change of data coverage, not of evidence", "evidence": ""}.get(ch["kind"], "")

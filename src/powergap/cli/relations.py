@@ -160,16 +160,19 @@ def register(app: typer.Typer) -> None:
 
         d = res.to_dict()
         console = _console()
-        t = Table(title=f"Alignment of {d['a']} and {d['b']} ({d['start']}-{d['end']})", show_edge=False, pad_edge=False)
+        t = Table(title=f"Alignment of {d['a']} and {d['b']} ({d['start']}-{d['end']})", show_edge=False,
+                  pad_edge=False)
         for col in ("year", "measure", "agree", "kappa", "votes", "Voeten", "IP dist (90%)", "res.",
                     "vetoes", "ATOP", "IGOs", f"{d['a']}>{d['b']}", f"{d['b']}>{d['a']}"):
             t.add_column(col, justify="left" if col == "measure" else "right", no_wrap=True)
-        t.caption = ("measure = the UN alignment measure of the year (roll calls, else ideal points, else resolutions); "
+        t.caption = ("measure = the UN alignment measure of the year (roll calls, else ideal points, else "
+                     "resolutions); "
                      "agree = UN agreement (abstain = half; Signorino-Ritter S = 2 agree - 1, in --json); "
                      "votes = common roll calls; "
                      "Voeten = published score; IP = ideal-point distance (90% interval); res. = resolution-level "
                      "agreement (2025, restricted builds); vetoes = joint UNSC vetoes; "
-                     "ATOP = obligations in force; IGOs = joint memberships; A>B = ICEWS cooperation/conflict event ratio")
+                     "ATOP = obligations in force; IGOs = joint memberships; "
+                     "A>B = ICEWS cooperation/conflict event ratio")
         short = {"roll_calls": "roll calls", "ideal_points": "ideal pts", "resolutions": "resol."}
         rows = d["years"]
         for r in rows:

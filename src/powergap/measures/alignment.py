@@ -861,7 +861,8 @@ def _alignment_note(r: dict, store: "Snapshot", sid_ip: str) -> str:
     n = int(r["n_votes"])
     if n == 0:
         parts.append("no UN roll call both voted on in the vote data" +
-                     ("; Voeten's published agreement shown for reference (not the measure of the year)" if np.isfinite(r["agreement_voeten"]) else ""))
+                     ("; Voeten's published agreement shown for reference (not the measure of the year)"
+                      if np.isfinite(r["agreement_voeten"]) else ""))
     elif not np.isfinite(r["agreement"]):
         parts.append(f"only {n} UN roll call(s) both voted on: agreement missing (fewer than the minimum)")
     elif n < FEW_VOTES:

@@ -387,8 +387,12 @@ def _trade_year_rows(store: "Snapshot", sa: "State", sb: "State", years: list[in
                     out.at[i, "source_trade"] = f"{p['source'].iloc[0]} (sum of product flows)"
         r = out.loc[i]
         if not np.isfinite(r["trade_usd"]):
-            out.at[i, "note"] = ("no bilateral trade figure with both directions in one source (IMF DOTS ends 2020, "
-                                 "COW 2014, CEPII BACI holds China-Russia 2017-2023; no curated figure)")
+            out.at[i, "note"] = (("no bilateral trade figure with both directions in one source: neither IMF DOTS "
+                                  "(1960-2020) nor COW (1870-2014) reports the pair in both directions this year")
+                                 if y <= 2020 else
+                                 ("no bilateral trade figure with both directions in one source after IMF DOTS "
+                                  "(ends 2020): only China-Russia has one (CEPII BACI 2017-2023, curated customs "
+                                  "figures after)"))
         elif not np.isfinite(r["a_on_b_share"]) or not np.isfinite(r["b_on_a_share"]):
             who = [s.label for s, k in ((sa, "total_a_usd"), (sb, "total_b_usd")) if not np.isfinite(r[k])]
             out.at[i, "note"] = ("bilateral flows from product data only: no total in the same source, no trade share"
@@ -825,7 +829,8 @@ def dependence(a: "str | int | State", b: "str | int | State", *, start: int | N
         frame = frame.merge(inv_df, on="year", how="left")
 
     for sid in ("trade_exports_usd_dots", "trade_exports_usd_baci", "trade_exports_usd_cow", "merch_exports_usd_dots",
-                "merch_exports_usd_wto", "merch_imports_usd_wto", "merch_exports_usd_cow", "merch_imports_usd_cow", "gdp_usd", ARMS_DYADIC, *ARMS_IMPORTS, *ARMS_EXPORTS, "fdi_position_usd",
+                "merch_exports_usd_wto", "merch_imports_usd_wto", "merch_exports_usd_cow", "merch_imports_usd_cow",
+                "gdp_usd", ARMS_DYADIC, *ARMS_IMPORTS, *ARMS_EXPORTS, "fdi_position_usd",
                 "fdi_inward_stock_usd", "cgit_investment_usd", "fuel_exports_pct", "ores_metals_exports_pct"):
         if has_series(store, sid):
             sources[sid] = source_of(store, sid)

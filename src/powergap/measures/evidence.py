@@ -435,10 +435,9 @@ def trade_shares(store, c1: Any, c2: Any, yy: Any, *, curated: bool = True) -> T
             # totals under a curated bilateral figure: WDI/WTO merchandise trade where it has
             # the state-year (a dataset before a curated figure), else a curated national
             # total, else missing
-            for cc, tot, src, wv, ws in ((a, tot_a, src_a, wto_a[k], wto_sa[k]), (b, tot_b, src_b, wto_b[k], wto_sb[k])):
+            sides = ((a, tot_a, src_a, wto_a[k], wto_sa[k]), (b, tot_b, src_b, wto_b[k], wto_sb[k]))
+            for cc, tot, src, wv, ws in sides if np.isfinite(trade[i]) else ():
                 t = totals.get((cc, y))
-                if not np.isfinite(trade[i]):
-                    break
                 if np.isfinite(wv):
                     tot[i], src[i] = wv, ws
                 elif t is not None:
@@ -595,9 +594,11 @@ def resolution_agreement(store, c1: Any, c2: Any, yy: Any, *, min_votes: int | N
     return out, n_out
 
 
-# COW country codes come in regional blocks; the MID data's region codes follow them.
-REGIONS = (("Americas", 1, 199), ("Europe", 200, 399), ("Africa", 400, 599), ("Middle East", 600, 699),
-           ("Asia and Oceania", 700, 999))
+# Regions as blocks of COW country codes (the COW list numbers states region by region):
+# powergap's grouping for the regional reference of UN votes; 600-699 holds North Africa and
+# the Middle East (the Arab states, who vote much as a group).
+REGIONS = (("Americas", 1, 199), ("Europe", 200, 399), ("Africa", 400, 599),
+           ("Middle East and North Africa", 600, 699), ("Asia", 700, 899), ("Oceania", 900, 999))
 
 
 def region_of(cc: Any) -> np.ndarray:
@@ -621,6 +622,36 @@ def regional_agreement(store, weak: Any, strong: Any, yy: Any, own: Any, *, min_
     ``weak``'s region (:data:`REGIONS`), ``weak`` and ``strong`` left out; the number of those
     peers with an agreement). ``own`` is ``weak``'s own agreement with ``strong`` in the same
     rows (NaN where missing), left out of the median. NaN median where no peer has data."""
+    return _regional_median(store, weak, strong, yy, own, lambda p, s, y: un_agreement(
+        store, p, s, y, min_votes=min_votes, only=only)[0])
+
+
+IDEAL_FP = ("ideal_point_fp", "ideal_point_fp_q5", "ideal_point_fp_q95")
+
+
+def regional_ideal_distance(store, weak: Any, strong: Any, yy: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """UN ideal points (foreign-policy roll calls, Bailey-Strezhnev-Voeten) where roll calls
+    are too few: per dyad-year, (``weak``'s distance to ``strong`` at the far end of its 90%
+    posterior interval, max(|q5 - theta_s|, |q95 - theta_s|); the median distance to
+    ``strong`` of the other system members of ``weak``'s region, ``weak`` and ``strong`` left
+    out; the number of those peers). NaN where ideal points are missing."""
+    w, s, yy = np.asarray(weak, np.int64), np.asarray(strong, np.int64), np.asarray(yy, np.int64)
+    if not all(_has(store, k) for k in IDEAL_FP):
+        nan = np.full(len(w), np.nan)
+        return nan, nan.copy(), np.zeros(len(w))
+    theta = lambda c, y: state_values(store, IDEAL_FP[0], c, y)  # noqa: E731
+    ts = theta(s, yy)
+    far = np.fmax(np.abs(state_values(store, IDEAL_FP[1], w, yy) - ts), np.abs(state_values(store, IDEAL_FP[2], w, yy) - ts))
+    far = np.where(np.isnan(ts), np.nan, far)
+    med, cnt = _regional_median(store, w, s, yy, np.abs(theta(w, yy) - ts),
+                                lambda p, s_, y: np.abs(theta(p, y) - theta(s_, y)))
+    return far, med, cnt
+
+
+def _regional_median(store, weak, strong, yy, own, peer_values) -> tuple[np.ndarray, np.ndarray]:
+    """Median of ``peer_values(peer, strong, year)`` over the other system members of each
+    row's ``weak``'s region, ``strong`` left out and ``own`` (``weak``'s own value) left out
+    once; (median, number of peers with a value)."""
     w, s, yy = np.asarray(weak, np.int64), np.asarray(strong, np.int64), np.asarray(yy, np.int64)
     own = np.asarray(own, float)
     n = len(w)
@@ -632,25 +663,22 @@ def regional_agreement(store, weak: Any, strong: Any, yy: Any, own: Any, *, min_
     g = pd.DataFrame({"r": reg[ok], "s": s[ok], "y": yy[ok]})
     groups = g.drop_duplicates(ignore_index=True)
     codes = region_codes(store)
-    creg = region_of(codes)
-    peers = pd.DataFrame({"r": creg, "p": codes})
+    peers = pd.DataFrame({"r": region_of(codes), "p": codes})
     rows = groups.reset_index().rename(columns={"index": "g"}).merge(peers, on="r")
     rows = rows[(rows["p"] != rows["s"]) & member(store, rows["p"].to_numpy(), rows["y"].to_numpy())]
-    ag = un_agreement(store, rows["p"].to_numpy(), rows["s"].to_numpy(), rows["y"].to_numpy(),
-                      min_votes=min_votes, only=only)[0]
-    rows = rows.assign(a=ag).dropna(subset=["a"]).sort_values(["g", "a"], kind="stable")
+    v = peer_values(rows["p"].to_numpy(), rows["s"].to_numpy(), rows["y"].to_numpy())
+    rows = rows.assign(a=v).dropna(subset=["a"]).sort_values(["g", "a"], kind="stable")
     size = rows.groupby("g").size().reindex(range(len(groups)), fill_value=0).to_numpy()
     width = max(int(size.max()) if len(size) else 0, 1)
     table = np.full((len(groups), width), np.nan)
-    rank = rows.groupby("g").cumcount().to_numpy()
-    table[rows["g"].to_numpy(), rank] = rows["a"].to_numpy()
+    table[rows["g"].to_numpy(), rows.groupby("g").cumcount().to_numpy()] = rows["a"].to_numpy()
     gi = g.merge(groups.reset_index().rename(columns={"index": "g"}), on=["r", "s", "y"], how="left")["g"].to_numpy()
     vals, k = table[gi], size[gi].astype(np.int64)
     x = own[ok]
     # leave the weaker's own value out (it is one of its region's values when it has one)
     drop = ~np.isnan(x) & (k > 0)
-    pos = np.where(drop, np.array([np.searchsorted(v[:m], xv) if d else 0
-                                   for v, m, xv, d in zip(vals, k, np.nan_to_num(x), drop)], dtype=np.int64), k)
+    pos = np.where(drop, np.array([np.searchsorted(v_[:m_], xv) if d else 0
+                                   for v_, m_, xv, d in zip(vals, k, np.nan_to_num(x), drop)], dtype=np.int64), k)
     m = k - drop.astype(np.int64)
     i1, i2 = np.maximum((m - 1) // 2, 0), np.maximum(m // 2, 0)
     i1 = i1 + (i1 >= pos)
@@ -673,12 +701,12 @@ def un_sources(store) -> list[str]:
 
 # ============================================================================ alliances, rivals
 
-def alliance_tie(store, c1: Any, c2: Any, yy: Any) -> np.ndarray:
-    """1 where the two states share an ATOP alliance of any type, 0 where they do not (inside
-    ATOP's coverage, both members), NaN where ATOP cannot tell."""
+def alliance_tie(store, c1: Any, c2: Any, yy: Any, *, types: tuple[str, ...] = ALLIANCES) -> np.ndarray:
+    """1 where the two states share an ATOP alliance of any of ``types`` (default: any type),
+    0 where they do not (inside ATOP's coverage, both members), NaN where ATOP cannot tell."""
     out = None
     for sid in ALLIANCES:
-        if not _has(store, sid):
+        if sid not in types or not _has(store, sid):
             continue
         v = dyad_values(store, sid, c1, c2, yy)
         t = np.where(np.isnan(v), np.nan, (v > 0).astype(float))
@@ -701,15 +729,17 @@ def _alliance_edges(store, sids: tuple[str, ...]) -> tuple[pd.DataFrame, np.ndar
     return e, np.unique(_key(e["ccode1"].to_numpy(), e["ccode2"].to_numpy(), e["year"].to_numpy()))
 
 
-def independent_allies(store, weak: Any, strong: Any, yy: Any) -> tuple[np.ndarray, np.ndarray]:
+def independent_allies(store, weak: Any, strong: Any, yy: Any, *, types: tuple[str, ...] = ALLIANCES
+                       ) -> tuple[np.ndarray, np.ndarray]:
     """Lake's "independent alliances" (*Hierarchy in International Relations*, 2009, ch. 3):
-    per dyad-year, (the number of ``weak``'s ATOP allies, of any type, that are neither
-    ``strong`` nor allied with ``strong``; the number of ``weak``'s allies other than
-    ``strong``). Both are NaN outside ATOP's coverage or where ``weak`` is not a system
-    member. An alliance in force between two states in the year counts in either direction."""
+    per dyad-year, (the number of ``weak``'s ATOP allies (alliances of the given ``types``,
+    series ids of :data:`ALLIANCES`) that are neither ``strong`` nor allied with ``strong``
+    by the same types; the number of ``weak``'s allies other than ``strong``). Both are NaN
+    outside ATOP's coverage or where ``weak`` is not a system member. An alliance in force
+    between two states in the year counts in either direction."""
     w, s, yy = np.asarray(weak, np.int64), np.asarray(strong, np.int64), np.asarray(yy, np.int64)
     n = len(w)
-    sids = [sid for sid in ALLIANCES if _has(store, sid)]
+    sids = [sid for sid in ALLIANCES if sid in types and _has(store, sid)]
     if not sids or not n:
         return np.full(n, np.nan), np.full(n, np.nan)
     e, edge_keys = _alliance_edges(store, tuple(sids))

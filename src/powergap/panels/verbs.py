@@ -447,7 +447,8 @@ def add_dependence(panel: pd.DataFrame, *, store=None) -> pd.DataFrame:
 
     ``trade_share_12``: ccode1's trade with ccode2 (exports both ways) over ccode1's total
     trade, ``trade_share_21`` the reverse, ``trade_share_source`` the source of the
-    dyad-year ("dots", "cow" or "curated"; one source for both directions and both totals);
+    dyad-year ("dots", "baci", "cow" or "curated"; one source for both directions, with its
+    totals: the source's own for DOTS and COW, WDI/WTO merchandise trade for BACI and curated);
     ``arms_share_5y_12``: ccode2's share of ccode1's SIPRI arms imports over the five years
     ending in the year (0 inside SIPRI's coverage when nothing was received),
     ``arms_share_5y_21`` the reverse. Missing where the data are.
@@ -459,7 +460,8 @@ def add_dependence(panel: pd.DataFrame, *, store=None) -> pd.DataFrame:
     info = _check(verb, panel, DYADIC)
     c1, c2, year = (np.asarray(k, dtype=np.int64) for k in _keys(panel, info))
     ts = E.trade_shares(store, c1, c2, year)
-    label = pd.Categorical(ts.label, categories=[c for c in ("dots", "cow", "curated") if (ts.label == c).any()])
+    labels = [spec[0] for spec in E.TRADE_ORDER] + ["curated"]
+    label = pd.Categorical(ts.label, categories=[c for c in labels if (ts.label == c).any()])
     cols: dict[str, object] = {"trade_share_12": ts.share_ab, "trade_share_21": ts.share_ba,
                                "trade_share_source": label,
                                "arms_share_5y_12": E.arms_import_share(store, c1, c2, year)[0],

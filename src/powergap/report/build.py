@@ -673,12 +673,12 @@ def dependence_sections(ctx: _Ctx) -> tuple[Section, Section]:
                        numeric=frozenset(c for c in (comp_table.columns if comp_table is not None else [])
                                          if c != "Year")))
     # investment: a table of the years with any figure
-    inv_cols = {"a_fdi_position_usd": f"{B}'s direct investment in {A} (US$)",
+    inv_cols = {"a_fdi_position_usd": f"{B}'s direct investment in {A}",
                 "a_fdi_position_gdp": f"... as share of {A}'s GDP",
-                "b_fdi_position_usd": f"{A}'s direct investment in {B} (US$)",
+                "b_fdi_position_usd": f"{A}'s direct investment in {B}",
                 "b_fdi_position_gdp": f"... as share of {B}'s GDP",
-                "a_cgit_investment_usd": f"{B} -> {A} investment, AEI CGIT (US$)",
-                "b_cgit_investment_usd": f"{A} -> {B} investment, AEI CGIT (US$)"}
+                "a_cgit_investment_usd": f"{B} -> {A} investment, AEI CGIT",
+                "b_cgit_investment_usd": f"{A} -> {B} investment, AEI CGIT"}
     # The AEI tracker records Chinese investment only: for any other investor its figures are
     # missing (not zero), so those columns are left out rather than shown as 0.
     cgit_investor = {"a_cgit_investment_usd": B, "b_cgit_investment_usd": A}
@@ -703,7 +703,8 @@ def dependence_sections(ctx: _Ctx) -> tuple[Section, Section]:
     for nt in dep.notes:
         notes_trade.append(nt)
     trade_sec = Section(id="dependence", title="Dependence in both directions",
-                        intro=(f"How much each side's trade depends on the other: {A} on {B}, and {B} on {A}."),
+                        intro=(f"How much each side's trade depends on the other: {ctx.a.name} ({A}) on {ctx.b.name} "
+                               f"({B}), and {ctx.b.name} on {ctx.a.name}."),
                         figures=figs, notes=notes_trade, blocks=blocks, chart_section=True)
     tr = fr.dropna(subset=["a_on_b_share", "b_on_a_share"])
     if not tr.empty:
@@ -897,7 +898,8 @@ def alignment_section(ctx: _Ctx) -> Section:
         ctx.headlines.append(f"UN votes in {int(r['year'])}: {ctx.a.name} and {ctx.b.name} agreed on "
                              f"{fmt_share(r['agreement'], 2)} of {int(r['n_votes'])} roll calls.")
     return Section(id="alignment", title="UN alignment and ideal points",
-                   intro=f"Do {A} and {B} vote alike in the UN General Assembly, and are their positions converging?",
+                   intro=(f"Do {ctx.a.name} ({A}) and {ctx.b.name} ({B}) vote alike in the UN General Assembly, and are their "
+                          f"positions converging?"),
                    figures=figs, notes=notes, chart_section=True)
 
 
@@ -998,7 +1000,7 @@ def triangle_section(ctx: _Ctx) -> Section:
         e = known[-1]
         ctx.headlines.append(f"Triangle with {ctx.C}, {e['from']}-{e['to']}: {items_text(e)}.")
     return Section(id="triangle", title=f"The triangle with {ctx.third.name}",
-                   intro=(f"{ctx.A}, {ctx.B} and {ctx.C}: who is aligned with whom, year by year, from "
+                   intro=(f"{ctx.a.name}, {ctx.b.name} and {ctx.third.name}: who is aligned with whom, year by year, from "
                           f"rivalries, wars and alliances, with UN voting beside them."),
                    figures=[fig], notes=notes, blocks=blocks, chart_section=True)
 

@@ -196,7 +196,7 @@ def line_chart(df: "pd.DataFrame", *, start: int, end: int, series_order: Sequen
     if y_domain is not None:
         scale["domain"] = list(y_domain)
     y = {"field": "value", "type": "quantitative", "title": y_title, "scale": scale,
-         "axis": {"format": y_format, "titlePadding": 6}}
+         "axis": {"format": y_format, "titlePadding": 6, "labelOverlap": "greedy"}}
     legend = {"title": None, "orient": "bottom", "direction": "vertical", "symbolSize": 90}
     color = {"field": "series", "type": "nominal", "sort": order,
              "scale": {"domain": order, "range": [PALETTE[i] for i in idx]}, "legend": legend}
@@ -254,7 +254,7 @@ def band_chart(df: "pd.DataFrame", *, start: int, end: int, lo: str, hi: str, mi
             "mark": {"type": "area", "opacity": 0.3, "invalid": "break-paths-show-domains"},
             "encoding": {"x": x,
                          "y": {"field": lo, "type": "quantitative", "title": y_title, "scale": scale,
-                               "axis": {"format": NUMBER_FORMAT}},
+                               "axis": {"format": NUMBER_FORMAT, "labelOverlap": "greedy"}},
                          "y2": {"field": hi},
                          "color": {"field": "kind", "type": "nominal",
                                    "scale": {"domain": [band_label], "range": [PALETTE[5]]},
@@ -316,8 +316,9 @@ def stage_chart(df: "pd.DataFrame", *, start: int, end: int, height: int = 190) 
               "encoding": {"x": x, "y": y,
                            "color": {"field": "series", "type": "nominal", "sort": order,
                                      "scale": {"domain": order, "range": colours}, "legend": legend},
-                           "fill": {"condition": {"test": "datum.series == 'stage reached'", "value": PALETTE[1]},
-                                    "value": "white"},
+                           # filled circles for the stage, open diamonds for the reach, in the legend too
+                           "fill": {"field": "series", "type": "nominal", "sort": order,
+                                    "scale": {"domain": order, "range": [PALETTE[1], "white"]}, "legend": legend},
                            "shape": {"field": "series", "type": "nominal", "sort": order,
                                      "scale": {"domain": order, "range": ["circle", "diamond"]}, "legend": legend},
                            "tooltip": tips}}
