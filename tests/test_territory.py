@@ -210,10 +210,34 @@ def _frame(rows):
     return pd.DataFrame(rows, columns=["series", "ccode1", "ccode2", "year", "value", "source"])
 
 
+def test_zero_contradicted_by_the_dots_is_dropped():
+    """South Africa-Lesotho 2000: COW 0 both ways, the DOTS has Lesotho's exports to South Africa."""
+    dy = _frame([
+        ("trade_exports_usd_dots", 570, 560, 2000, 91935581.0, "imf_dots"),
+        ("trade_exports_usd_dots", 560, 2, 2000, 1.0e9, "imf_dots"),          # South Africa reports that year
+        ("trade_exports_usd_cow", 560, 570, 2000, 0.0, "cow_trade_dyadic"),
+        ("trade_exports_usd_cow", 570, 560, 2000, 0.0, "cow_trade_dyadic"),
+        ("trade_total_usd_cow", 560, 570, 2000, 0.0, "cow_trade_dyadic"),
+    ])
+    out, n = precedence.drop_unreported_zeros(dy)
+    assert n == 2
+    assert set(out["series"]) == {"trade_exports_usd_dots"}
+    combined, _choice = precedence.pair_precedence([out[out.series == "trade_exports_usd_dots"],
+                                                    out[out.series == "trade_exports_usd_cow"]])
+    pair = combined[(combined.ccode1.isin([560, 570])) & (combined.ccode2.isin([560, 570]))]
+    assert pair[["ccode1", "ccode2", "value", "source"]].values.tolist() == [[570, 560, 91935581.0, "imf_dots"]]
+
+
+def test_real_south_africa_lesotho_2000_takes_the_dots_not_cow_zeros(store):
+    df = store.series("trade_exports_usd", involving=(560, 570))
+    pair = df[df.ccode1.isin([560, 570]) & df.ccode2.isin([560, 570]) & (df.year == 2000)]
+    assert pair[["ccode1", "ccode2", "value", "source"]].values.tolist() == [[570, 560, 91935581.0, "imf_dots"]]
+
+
 def test_unreported_zero_is_dropped_reported_zero_kept():
     dy = _frame([
-        ("trade_exports_usd_dots", 2, 20, 1970, 5.0, "imf_dots"),   # USA and Canada report in 1970
-        ("trade_exports_usd_dots", 20, 2, 1970, 6.0, "imf_dots"),
+        ("trade_exports_usd_dots", 2, 200, 1970, 5.0, "imf_dots"),   # USA and Canada report in 1970
+        ("trade_exports_usd_dots", 20, 200, 1970, 6.0, "imf_dots"),
         ("trade_exports_usd_dots", 2, 20, 1965, 1.0, "imf_dots"),
         ("trade_exports_usd_cow", 2, 40, 1970, 0.0, "cow_trade_dyadic"),    # Cuba no DOTS table: no report
         ("trade_exports_usd_cow", 40, 2, 1970, 0.0, "cow_trade_dyadic"),

@@ -23,7 +23,10 @@ Zeros that are known artefacts (:func:`drop_unreported_zeros`): COW Trade v4.0 r
 where neither partner's trade was reported, as well as for measured zero trade. In the years
 the IMF DOTS tables cover (1960-2020; COW's own source for those years), a COW zero flow is
 kept only when both states have their own DOTS table with partner lines that year; else it
-is no report and is dropped (missing). Example: China-USSR 1960-1963, 0 both ways in COW,
+is no report and is dropped (missing). So is a COW zero that the DOTS contradicts, with a
+positive flow for the same pair and year in either direction (South Africa-Lesotho 1998-2009:
+COW 0 both ways, while Lesotho's exports to South Africa are in the DOTS; without this rule the
+COW zeros, having both directions, would outrank the DOTS pair-year). Example: China-USSR 1960-1963, 0 both ways in COW,
 when neither the USSR (its DOTS table for 1960-62 holds a single "Asia not specified" line
 and none after) nor China (no table for 1960, 1962, 1963; in 1961 only market-economy
 partners) reported that trade, which Soviet and Chinese statistics put at over a billion
@@ -100,7 +103,14 @@ def drop_unreported_zeros(dy: pd.DataFrame) -> tuple[pd.DataFrame, int]:
         part = part[["ccode1", "ccode2", "year"]].reset_index()
         part = part.merge(rep.rename(columns={"_r": "r1"}), on=["ccode1", "year"], how="left")
         part = part.merge(rep.rename(columns={"ccode1": "ccode2", "_r": "r2"}), on=["ccode2", "year"], how="left")
-        bad = part.loc[~(part["r1"].eq(True) & part["r2"].eq(True)), "index"].to_numpy()
+        unreported = ~(part["r1"].eq(True) & part["r2"].eq(True))
+        # A zero that the DOTS contradicts (a positive DOTS flow for the same pair-year, either
+        # direction) is no report either: COW's figures for these years derive from the DOTS.
+        pos = dy.loc[(dy["series"] == reporters_sid) & (dy["value"] > 0)]
+        pos_pairs = _pair_key(pos).drop_duplicates().assign(_p=True)
+        contradicted = _pair_key(dy.loc[part["index"]]).reset_index(drop=True).merge(
+            pos_pairs, on=["lo", "hi", "year"], how="left")["_p"].eq(True).to_numpy()
+        bad = part.loc[unreported.to_numpy() | contradicted, "index"].to_numpy()
         gone = _pair_key(dy.loc[bad]).drop_duplicates()
         dy = dy.drop(index=bad)
         dropped += len(bad)

@@ -149,8 +149,9 @@ SOURCES = [
               "of ccode1 from ccode2, i.e. exports ccode2 -> ccode1; flow2 the reverse. Raw flows are used, "
               "not COW's smoothed flows. Millions of current US$ converted to US$. Negative (-9) and NA "
               "flows are missing. Zeros: from 1960, when COW's source is the IMF DOTS, a zero flow is kept only "
-              "where both states have their own DOTS table that year; other zeros are no report and are "
-              "dropped at build time (snapshot/precedence.py; e.g. China-USSR 1960-63)."),
+              "where both states have their own DOTS table that year and the DOTS has no positive flow for the "
+              "pair that year; other zeros are no report and are dropped at build time "
+              "(snapshot/precedence.py; e.g. China-USSR 1960-63, South Africa-Lesotho 1998-2009)."),
     ),
     Source(
         key="cow_trade_national", title="COW National Trade v4.0",
