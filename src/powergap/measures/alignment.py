@@ -251,11 +251,9 @@ def _read_series_fast(store: "Snapshot", series_id: str, *, dyadic: bool,
 
 @functools.lru_cache(maxsize=8)
 def _parquet_file(store: "Snapshot", dyadic: bool):
-    import pyarrow.parquet as pq
+    from ..snapshot.store import DYAD_YEAR, STATE_YEAR, open_arrow
 
-    from ..snapshot.store import DYAD_YEAR, STATE_YEAR
-
-    return pq.ParquetFile(store.checked(DYAD_YEAR if dyadic else STATE_YEAR), read_dictionary=["series", "source"])
+    return open_arrow(store.checked(DYAD_YEAR if dyadic else STATE_YEAR), read_dictionary=["series", "source"])
 
 
 @functools.lru_cache(maxsize=256)

@@ -48,14 +48,10 @@ def _dictionary_parts(column) -> tuple[np.ndarray, np.ndarray]:
 def _state_table(file_key: tuple[str, int, int]) -> dict[str, np.ndarray]:
     """The whole state-year file as numpy arrays (read once per file version; it is small,
     and one read is faster than a filtered read per series)."""
-    import pyarrow.parquet as pq
+    from ..snapshot.store import read_arrow
 
-    path = file_key[0]
-    try:
-        table = pq.read_table(path, columns=["series", "ccode", "year", "value", "source"],
-                              read_dictionary=["series", "source"])
-    except Exception as exc:  # corrupt or truncated file
-        raise DataError(f"{path}: cannot be read ({type(exc).__name__}); run 'powergap data verify'") from None
+    table = read_arrow(file_key[0], columns=["series", "ccode", "year", "value", "source"],
+                       read_dictionary=["series", "source"])
     series_code, series_names = _dictionary_parts(table.column("series"))
     source_code, source_names = _dictionary_parts(table.column("source"))
     return {"series_code": series_code, "series_names": series_names,
@@ -70,7 +66,7 @@ def _read_series(file_key: tuple[str, int, int], series_id: str, dyadic: bool) -
     """Rows of one series from a snapshot Parquet file, as numpy arrays (cached per file
     version). Dyadic series are read with a pushed-down filter, so the (large) dyad-year
     file is never loaded as a whole."""
-    import pyarrow.parquet as pq
+    from ..snapshot.store import read_arrow
 
     if not dyadic:
         t = _state_table(file_key)
@@ -78,12 +74,8 @@ def _read_series(file_key: tuple[str, int, int], series_id: str, dyadic: bool) -
         rows = t["series_code"] == (hit[0] if len(hit) else -1)
         return {"ccode": t["ccode"][rows], "year": t["year"][rows], "value": t["value"][rows],
                 "source_code": t["source_code"][rows], "source_names": t["source_names"]}
-    path = file_key[0]
-    try:
-        table = pq.read_table(path, columns=["ccode1", "ccode2", "year", "value", "source"],
-                              filters=[("series", "=", series_id)], read_dictionary=["source"])
-    except Exception as exc:  # corrupt or truncated file
-        raise DataError(f"{path}: cannot be read ({type(exc).__name__}); run 'powergap data verify'") from None
+    table = read_arrow(file_key[0], columns=["ccode1", "ccode2", "year", "value", "source"],
+                       filters=[("series", "=", series_id)], read_dictionary=["source"])
     source_code, source_names = _dictionary_parts(table.column("source"))
     out = {k: table.column(k).to_numpy().astype(np.int64) for k in ("ccode1", "ccode2", "year")}
     out["value"] = table.column("value").to_numpy().astype(np.float64)

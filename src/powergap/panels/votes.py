@@ -45,11 +45,11 @@ def _agreement_cached(votes_key: tuple, rollcalls_key: tuple, codes: tuple[int, 
     """The year matrices for every voter, or only among ``codes``, for every year or only
     the years of ``span`` (the same numbers for those pairs and years: a pair's agreement in
     a year depends on its two rows of that year only)."""
-    import pyarrow.parquet as pq
+    from ..snapshot.store import read_arrow
 
     filters = None if codes is None else [("ccode", "in", list(codes))]
-    votes = pq.read_table(votes_key[0], columns=["rcid", "ccode", "vote"], filters=filters)
-    calls = pq.read_table(rollcalls_key[0], columns=["rcid", "year"])
+    votes = read_arrow(votes_key[0], columns=["rcid", "ccode", "vote"], filters=filters)
+    calls = read_arrow(rollcalls_key[0], columns=["rcid", "year"])
     rcid = votes.column("rcid").to_numpy().astype(np.int64)
     ccode = votes.column("ccode").to_numpy().astype(np.int64)
     vote = votes.column("vote").to_numpy().astype(np.int64)

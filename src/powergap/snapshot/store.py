@@ -145,17 +145,11 @@ class Snapshot:
         """Read a snapshot file (optionally some columns, with a pushed-down filter); a
         missing or corrupt file is one DataError. Key columns come back as int64 and the
         source as str whenever they are read."""
-        import pyarrow.parquet as pq
-
         p = self.path / name
         if not p.is_file():
             raise DataError(f"snapshot file missing: {p}")
         self._check_file(name)
-        try:
-            out = pq.read_table(p, **kwargs).to_pandas()
-        except Exception as exc:  # corrupt parquet raises ArrowInvalid/OSError
-            raise DataError(f"{p}: cannot be read ({type(exc).__name__}); run 'powergap data verify'") from None
-        return out
+        return read_arrow(p, **kwargs).to_pandas()
 
     @staticmethod
     def _tidy(out: pd.DataFrame) -> pd.DataFrame:
@@ -265,6 +259,28 @@ class Snapshot:
 
 # files already hashed in this process: (resolved path, size, mtime, inode)
 _VERIFIED: set[tuple[str, int, int, int]] = set()
+
+
+def read_arrow(path: Path | str, **kwargs):
+    """The one Parquet read of snapshot files (pyarrow.parquet.read_table's keyword arguments:
+    columns, filters, read_dictionary); a corrupt file is one DataError. Callers outside this
+    module get ``path`` from :meth:`Snapshot.checked`, so the file is verified first."""
+    import pyarrow.parquet as pq
+
+    try:
+        return pq.read_table(path, **kwargs)
+    except Exception as exc:  # corrupt parquet raises ArrowInvalid/OSError
+        raise DataError(f"{path}: cannot be read ({type(exc).__name__}); run 'powergap data verify'") from None
+
+
+def open_arrow(path: Path | str, **kwargs):
+    """A pyarrow ParquetFile of a snapshot file (row-group reads), with the same one error."""
+    import pyarrow.parquet as pq
+
+    try:
+        return pq.ParquetFile(path, **kwargs)
+    except Exception as exc:
+        raise DataError(f"{path}: cannot be read ({type(exc).__name__}); run 'powergap data verify'") from None
 
 
 @functools.lru_cache(maxsize=4)
