@@ -590,3 +590,19 @@ def test_assess_terminal_tables_round_and_explain_their_terms():
     long_decimals = [m for m in re.findall(r"(?<![\w.,:/])\d[\d,]*\.\d+(?![\w./])", out)
                      if len(m.replace(",", "").replace(".", "").lstrip("0")) > 4]
     assert long_decimals == [] and not re.search(r"\d\.?\d*e[-+]\d", out), long_decimals[:5]
+
+
+def test_assessment_frame_has_each_criterion_value_and_met_flag():
+    import powergap
+
+    a = powergap.assess("CHN", "RUS", start=2013, end=2014)
+    f = a.frame()
+    for row, y in zip(f.to_dict("records"), a.years):
+        assert row["year"] == y.year and row["stage"] == y.stage
+        for c in y.criteria:
+            slug = re.sub(r"[^a-z0-9]+", "_", c.name.lower()).strip("_")
+            v, met = row[f"{slug}_value"], row[f"{slug}_met"]
+            assert (v is None or v != v) if c.value is None else v == pytest.approx(c.value)
+            assert met is c.met or (c.met is None and (met is None or met != met))
+    assert {"disparity_military_value", "dependence_trade_met",
+            "independence_foreign_policy_difference_value"} <= set(f.columns)

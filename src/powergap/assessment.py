@@ -670,8 +670,11 @@ class Assessment:
         return to_json(self.to_dict())
 
     def frame(self) -> pd.DataFrame:
+        """One row per year: the verdict, then each criterion's value and met flag
+        (:func:`criterion_columns`)."""
         return pd.DataFrame([{"year": y.year, "stronger": y.stronger, "stage": y.stage,
-                              "evidence_reach": y.evidence_reach, "korolev": y.korolev} for y in self.years])
+                              "evidence_reach": y.evidence_reach, "korolev": y.korolev,
+                              **criterion_columns(y.criteria)} for y in self.years])
 
     def sources(self) -> list[str]:
         return list(self.source_keys)
@@ -867,6 +870,20 @@ def _member_years(store, sa: State, sb: State, start: int, end: int, default_sta
     return start, end, (set(yy[ma].tolist()), set(yy[mb].tolist()))
 
 
+def criterion_columns(criteria) -> dict[str, Any]:
+    """Each criterion as two columns, its value and its met flag (None: no data), named from
+    the criterion: "disparity: military" -> ``disparity_military_value``,
+    ``disparity_military_met``. Used by ``Assessment.frame()`` and the ``--all`` file."""
+    import re
+
+    out: dict[str, Any] = {}
+    for c in criteria:
+        slug = re.sub(r"[^a-z0-9]+", "_", c.name.lower()).strip("_")
+        out[f"{slug}_value"] = c.value
+        out[f"{slug}_met"] = c.met
+    return out
+
+
 def assess_all(year: int, *, config: dict | str | Path | None = None, store=None, progress=None) -> pd.DataFrame:
     """Assess every non-directed dyad of the COW system in ``year``: one row per dyad with
     the stronger side, stage, evidence reach and the key values."""
@@ -907,7 +924,8 @@ def assess_all(year: int, *, config: dict | str | Path | None = None, store=None
                      "trade_dependence": crit["dependence: trade"].value if "dependence: trade" in crit else None,
                      "korolev": ya.korolev, "held": ya.held,
                      # the criterion that set the stage and its value, to audit a verdict
-                     **dict(zip(("deciding_criterion", "deciding_value", "deciding"), deciding(ya)))})
+                     **dict(zip(("deciding_criterion", "deciding_value", "deciding"), deciding(ya))),
+                     **criterion_columns(ya.criteria)})
     df = pd.DataFrame(rows)
     df.attrs["config"] = cfg
     return df
