@@ -214,7 +214,7 @@ class Snapshot:
             out = self._series_frame(series_id)
         if meta.get("dyadic") and meta.get("symmetric") and directed:
             flipped = out.rename(columns={"ccode1": "ccode2", "ccode2": "ccode1"})
-            out = pd.concat([out, flipped[out.columns]], ignore_index=True)
+            return pd.concat([out, flipped[out.columns]], ignore_index=True)  # a new frame already
         return out.copy()
 
     @functools.lru_cache(maxsize=256)
