@@ -56,3 +56,11 @@ def test_real_ties_china_ussr(store):
     assert ev.loc[1969, "tie"] == "-" and ev.loc[1969, "rivalry"] == 1.0   # the border clashes
     assert ev.loc[1969, "mid_hostility"] == 4.0                            # shown beside the tie
     assert ev.loc[1991, "tie"] == "+" and ev.loc[1991, "rivalry"] == 0.0
+
+
+def test_no_tie_for_a_state_outside_the_system(store):
+    # Germany (COW 255) was not a member in 1946-1989 (West and East Germany were): no
+    # "absence of rivalry" can be read for it, so the tie is missing, not amity
+    ev = tie_evidence(255, 290, [1970, 1995], store).set_index("year")
+    assert ev.loc[1970, "tie"] is None and math.isnan(ev.loc[1970, "rivalry"])
+    assert ev.loc[1995, "tie"] == "+" and ev.loc[1995, "rivalry"] == 0.0

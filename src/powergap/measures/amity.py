@@ -35,6 +35,8 @@ from typing import TYPE_CHECKING, Sequence
 import numpy as np
 import pandas as pd
 
+from .evidence import coverage
+
 if TYPE_CHECKING:  # pragma: no cover
     from ..snapshot.store import Snapshot
 
@@ -49,28 +51,14 @@ TIE_COLUMNS = ["year", "tie", "basis", "rivalry", "rivalry_source", "alliance", 
                "ideal_point_distance", "ideal_point_median"]
 
 
-def _coverage(store: "Snapshot", sid: str) -> tuple[int, int] | None:
-    if sid not in store.series_index:
-        return None
-    meta = store.series_index[sid]
-    return int(meta["first_year"]), int(meta["last_year"])
-
-
 def _dyad_flags(store: "Snapshot", sid: str, a: int, b: int, years: np.ndarray) -> np.ndarray:
-    """1.0/0.0 per year for a 0/1 dyadic indicator (either direction), NaN outside coverage."""
-    out = np.full(len(years), np.nan)
-    cov = _coverage(store, sid)
-    if cov is None:
-        return out
-    inside = (years >= cov[0]) & (years <= cov[1])
-    out[inside] = 0.0
-    df = store.series(sid, involving=(a, b))
-    hit = df[((df["ccode1"] == a) & (df["ccode2"] == b)) | ((df["ccode1"] == b) & (df["ccode2"] == a))]
-    pos = set(hit.loc[hit["value"] > 0, "year"].astype(int))
-    for i, y in enumerate(years):
-        if inside[i] and int(y) in pos:
-            out[i] = 1.0
-    return out
+    """1.0/0.0 per year for a 0/1 dyadic indicator in either direction, NaN where the series
+    cannot tell (the evidence layer's absent-means-zero rule: inside coverage, members only)."""
+    from .evidence import dyad_values
+
+    ca, cb = np.full(len(years), a), np.full(len(years), b)
+    v = np.fmax(dyad_values(store, sid, ca, cb, years), dyad_values(store, sid, cb, ca, years))
+    return np.where(np.isnan(v), np.nan, (v > 0).astype(float))
 
 
 def _mid_hostility(store: "Snapshot", a: int, b: int, years: np.ndarray) -> np.ndarray:
@@ -78,7 +66,7 @@ def _mid_hostility(store: "Snapshot", a: int, b: int, years: np.ndarray) -> np.n
     out = np.full(len(years), np.nan)
     if "mid_dyad_years" not in store.catalog.get("tables", {}):
         return out
-    cov = _coverage(store, "mid_dispute")
+    cov = coverage(store, "mid_dispute")
     t = store.table("mid_dyad_years")
     hit = t[((t["ccode1"] == a) & (t["ccode2"] == b)) | ((t["ccode1"] == b) & (t["ccode2"] == a))]
     level = hit.groupby("year")["hostlev"].max()
@@ -124,7 +112,7 @@ def tie_evidence(a: int, b: int, years: Sequence[int], store: "Snapshot") -> pd.
         dist[fill], med[fill] = d[fill], m[fill]
         for i in np.flatnonzero(fill):
             ip_variant[i] = variant
-    cov = _coverage(store, RIVALRY_SERIES[0])
+    cov = coverage(store, RIVALRY_SERIES[0])
     last_coded = None
     if cov is not None:
         coded = np.flatnonzero(np.isfinite(rivalry))
