@@ -184,6 +184,8 @@ def record_path(name: str) -> Path:
 
 def cached_records() -> dict[str, LiveRecord]:
     """Every earlier refresh's record, checked against its files' sha256."""
+    from ..sources.base import sha256_file
+
     out: dict[str, LiveRecord] = {}
     root = cache_root()
     if not root.is_dir():
@@ -195,17 +197,30 @@ def cached_records() -> dict[str, LiveRecord]:
             raise DataError(f"live cache record {p} is unreadable; delete it and run the update again") from None
         for rel, fname in rec.files.items():
             f = cache_dir(rec.name) / fname
-            if not f.is_file() or _sha256_file(f) != rec.sha256.get(rel):
+            if not f.is_file() or sha256_file(f) != rec.sha256.get(rel):
                 raise DataError(f"live cache file {f} is missing or does not match its sha256; "
                                 f"run `powergap data update {rec.name}` again")
         out[rec.name] = rec
     return out
 
 
-def _sha256_file(path: Path) -> str:
-    from ..sources.base import sha256_file
+def fetch_newest(file: Path | str | None, *, page_url: str, publisher: str, what: str,
+                 pick: Callable[[str, str], tuple[str, str]], echo: Callable[[str], None],
+                 params: Mapping[str, str] | None = None) -> tuple[str, str, bytes, str | None]:
+    """The publisher's file: a local copy when ``file`` is given, else the newest one the
+    publisher's page links (``pick(html, page_url) -> (url, name)``), downloaded.
 
-    return sha256_file(path)
+    Returns (file name, where it came from, bytes, the server's Last-Modified or None)."""
+    if file is not None:
+        path, data = read_local(file)
+        echo(f"reading the {what} {path}")
+        return path.name, f"file {path.name}", data, None
+    echo(f"looking up the newest {what} on {page_url}")
+    page = http_get(page_url, publisher=publisher, params=params)
+    url, name = pick(page.text, page.url or page_url)
+    echo(f"downloading {url}")
+    resp = http_get(url, publisher=publisher)
+    return name, url, resp.content, resp.headers.get("Last-Modified")
 
 
 # ----------------------------------------------------------------------------- overlay and rebuild

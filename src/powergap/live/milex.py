@@ -24,7 +24,7 @@ from typing import Callable
 from urllib.parse import urljoin
 
 from ..errors import DataError
-from .common import LiveRecord, http_get, read_local, refresh, today
+from .common import LiveRecord, fetch_newest, refresh, today
 
 NAME = "milex"
 PUBLISHER = "SIPRI"
@@ -82,18 +82,8 @@ def update_milex(*, raw: Path | str | None = None, out: Path | str | None = None
 
     find_raw(raw)
     check_out(out)
-    last_modified = None
-    if file is not None:
-        path, data = read_local(file)
-        name, url = path.name, f"file {path.name}"
-        echo(f"reading the SIPRI workbook {file}")
-    else:
-        echo(f"looking up the current workbook on {PAGE_URL}")
-        page = http_get(PAGE_URL, publisher=PUBLISHER)
-        url, name = newest_workbook_url(page.text, page.url or PAGE_URL)
-        echo(f"downloading {url}")
-        resp = http_get(url, publisher=PUBLISHER)
-        data, last_modified = resp.content, resp.headers.get("Last-Modified")
+    name, url, data, last_modified = fetch_newest(file, page_url=PAGE_URL, publisher=PUBLISHER,
+                                                  what="SIPRI Milex workbook", pick=newest_workbook_url, echo=echo)
     props = check_workbook(data, label=name)
     dated = props["modified"] or last_modified or "undated"
     rec = LiveRecord(name=NAME, source=sipri_milex.SOURCES[0].key, url=url, fetched=today(),

@@ -40,7 +40,7 @@ from typing import Callable
 from urllib.parse import urljoin
 
 from ..errors import DataError, InputError
-from .common import LiveRecord, gzip_bytes, http_get, read_local, refresh, sha256_bytes, today
+from .common import LiveRecord, fetch_newest, gzip_bytes, refresh, sha256_bytes, today
 
 NAME = "unvotes"
 PUBLISHER = "the UN Digital Library"
@@ -183,16 +183,8 @@ def update_unvotes(*, raw: Path | str | None = None, out: Path | str | None = No
         raise InputError(f"--start {since}: the General Assembly voting data begin in 1946")
     raw_dir = find_raw(raw)
     check_out(out)
-    if file is not None:
-        path, data = read_local(file)
-        name, url = path.name, f"file {path.name}"
-        echo(f"reading the GA voting file {path}")
-    else:
-        echo(f"looking up the newest GA voting file on {RECORD_URL}")
-        page = http_get(RECORD_URL, publisher=PUBLISHER, params={"ln": "en"})
-        url, name = newest_file_url(page.text, page.url or RECORD_URL)
-        echo(f"downloading {url}")
-        data = http_get(url, publisher=PUBLISHER).content
+    name, url, data, _ = fetch_newest(file, page_url=RECORD_URL, publisher=PUBLISHER, what="GA voting file",
+                                      pick=newest_file_url, echo=echo, params={"ln": "en"})
     df = read_published(data, label=name)
     wide = to_wide(df, since=since, label=name)
     if wide.empty:
