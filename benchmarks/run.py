@@ -5,15 +5,21 @@ not a test (no assertion on time). Every measurement runs in a fresh interpreter
 costs (imports, reading the snapshot) are counted where a user would pay them.
 
 Figures and targets (from the issues):
-- dyad-year panel 1816-2022 with add_nmc, in-process after import (<= 1.0 s) and as a whole
-  CLI process writing Parquet (<= 2 s), peak memory (<= 1 GB); baseline: the same panel
-  built the obvious pandas way (cross join per year, then filter spells, then merge);
+- dyad-year panel 1816-2022 with add_nmc, in-process after import (<= 1.0 s); baseline: the
+  same panel built the obvious pandas way (cross join per year, then filter spells, then merge);
+- the same panel as a whole CLI process writing Parquet (issue 19: < 1 s, at least 10x
+  peacesciencer); baseline: peacesciencer's recorded figure (PEACESCIENCER_NMC below; R is
+  not needed to run this file);
+- every non-directed dyad-year 1816-2024 with ``--add asymmetry``, whole process (issue 19:
+  < 60 s and < 2 GB); baseline: the targets (``--quick``: 2010-2014 only, labelled so);
 - exact weight robustness for every non-directed dyad-year 1816-2022, 6 dimensions
   (<= 5 s); baseline: a 100,000-draw Monte Carlo estimate (timed on a subset, scaled);
-- ``powergap assess CHN RUS`` as a process (< 3 s) and ``assess --all`` for one year
-  (< 10 s); baseline: the target;
+- ``powergap assess CHN RUS`` as a process (< 3 s) and ``assess --all --year 2014``
+  (issue 19: < 3 s); baseline: the target;
 - ``powergap report CHN RUS``; baseline: ``powergap assess CHN RUS`` (the report's core);
-- cold CLI start (``powergap --help``); baseline: ``python -c pass`` and ``import pandas``.
+- cold CLI start (``powergap --help``); baseline: ``python -c pass`` and ``import pandas``;
+- ``powergap orbit --world --year 2020 --between CHN RUS`` (< 10 s) and the Central Asia
+  orbit page (< 5 s); baseline: the target.
 """
 
 from __future__ import annotations
@@ -30,6 +36,17 @@ import time
 from pathlib import Path
 
 PY = sys.executable
+
+# peacesciencer's time for the directed NMC panel (issue 19), measured by the session that
+# filed the issue on this 2-core machine in the same run as powergap's then 1.75 s, with R
+# 4.2.2 and peacesciencer 1.2.9: create_dyadyears(directed = TRUE, mry = TRUE,
+# subset_years = 1816:2022) |> add_nmc(), the result saved uncompressed, whole Rscript
+# process: 8.1-10.0 s wall over its runs (peak memory about 1.1 GB; the rows and values
+# equal powergap's). R is not installed here now, so the figure is recorded, not re-measured;
+# ratios use the fastest run, 8.1 s.
+PEACESCIENCER_NMC = {"seconds": 8.1, "seconds_max": 10.0, "peak_mb": 1100.0,
+                     "how": "R 4.2.2, peacesciencer 1.2.9, Rscript process, same machine, recorded by the "
+                            "issue-19 session"}
 
 
 def proc_time(args: list[str], *, repeat: int = 3) -> tuple[float, float]:
@@ -141,11 +158,26 @@ def main() -> None:
     print(f"  (peak memory in that process: {p['peak_mb']:.0f} MB; baseline rows {b['rows']:,})")
     with tempfile.TemporaryDirectory() as tmp:
         out = str(Path(tmp) / "d.parquet")
-        t, peak = proc_time([PY, "-m", "powergap", "panel", "dyad-years", "--start", "1816", "--end", "2022",
-                             "--add", "nmc", "-o", out], repeat=rep)
-    report("powergap panel dyad-years 1816-2022 --add nmc -o d.parquet (whole process)", t, "s",
-           "target", 2.0, "<= 2 s")
-    print(f"  (peak memory: {peak:.0f} MB; target <= 1024 MB)")
+        t, peak = proc_time([PY, "-m", "powergap", "panel", "dyad-years", "--directed", "--start", "1816", "--end",
+                             "2022", "--add", "nmc", "-o", out], repeat=max(rep, 3))
+    ps = PEACESCIENCER_NMC
+    report("powergap panel dyad-years --directed 1816-2022 --add nmc -o d.parquet (whole process)", t, "s",
+           "peacesciencer create_dyadyears(directed=TRUE, mry=TRUE) |> add_nmc(), recorded", ps["seconds"],
+           "< 1 s and >= 10x peacesciencer")
+    print(f"  (peak memory: {peak:.0f} MB, peacesciencer about {ps['peak_mb']:.0f} MB; peacesciencer "
+          f"{ps['seconds']}-{ps['seconds_max']} s: {ps['how']}; load average now "
+          f"{os.getloadavg()[0]:.2f})")
+
+    # the stage of asymmetry for every non-directed dyad-year (issue 19)
+    years = ("2010", "2014") if opts.quick else ("1816", "2024")
+    with tempfile.TemporaryDirectory() as tmp:
+        t_asym, peak_asym = proc_time([PY, "-m", "powergap", "panel", "dyad-years", "--non-directed", "--start",
+                                       years[0], "--end", years[1], "--add", "asymmetry", "-o",
+                                       str(Path(tmp) / "a.parquet")], repeat=1)
+    label = f"{years[0]}-{years[1]}" + (" (--quick; the target is for 1816-2024)" if opts.quick else "")
+    report(f"powergap panel dyad-years --non-directed {label} --add asymmetry (whole process)", t_asym, "s",
+           "target", 60.0, "< 60 s")
+    report("  the same: peak memory", peak_asym, "MB", "target", 2048.0, "< 2 GB")
 
     # robustness: about 1M non-directed dyad-years 1816-2022
     r = in_process(ROBUST.format(n=956_145 + 60_000, sub=2_000))
@@ -160,7 +192,13 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         t_all, _ = proc_time([PY, "-m", "powergap", "assess", "--all", "--year", "2014", "-o",
                               str(Path(tmp) / "all.parquet")], repeat=1)
-    report("powergap assess --all --year 2014 (18,915 dyads, whole process)", t_all, "s", "target", 10.0, "< 10 s")
+    report("powergap assess --all --year 2014 (18,915 dyads, whole process)", t_all, "s", "target", 3.0, "< 3 s")
+    # multiverse (issue 15): the shipped space, CHN-RUS 1995-2024, against one assessment
+    t_mv, _ = proc_time([PY, "-m", "powergap", "assess", "CHN", "RUS", "--multiverse", "--json"], repeat=rep)
+    from powergap.multiverse import load_space
+    n_specs = load_space().size
+    report(f"powergap assess CHN RUS --multiverse ({n_specs} specifications, whole process)", t_mv, "s",
+           "powergap assess CHN RUS", t, "<= 2x assess")
 
     # report
     with tempfile.TemporaryDirectory() as tmp:
@@ -169,6 +207,18 @@ def main() -> None:
     report("powergap report CHN RUS -o r.html (whole process)", t_rep, "s", "powergap assess CHN RUS", t,
            "<= 3 s and <= 1.5x assess")
     report("powergap report CHN RUS: peak memory", mem_rep, "MB", "target", 600.0, "< 600 MB")
+
+    # orbit (issue 20): every state in one year, and the regional page
+    t_orb, mem_orb = proc_time([PY, "-m", "powergap", "orbit", "--world", "--year", "2020", "--between", "CHN", "RUS"],
+                               repeat=rep)
+    report("powergap orbit --world --year 2020 --between CHN RUS (whole process)", t_orb, "s", "target", 10.0,
+           "< 10 s")
+    print(f"  (peak memory: {mem_orb:.0f} MB)")
+    with tempfile.TemporaryDirectory() as tmp:
+        t_ca, _ = proc_time([PY, "-m", "powergap", "report", "--orbit", "--region", "Central Asia", "--between", "CHN",
+                             "RUS", "-o", str(Path(tmp) / "ca.html")], repeat=rep)
+    report("powergap report --orbit --region 'Central Asia' --between CHN RUS (whole process)", t_ca, "s",
+           "target", 5.0, "< 5 s")
 
     print("\n| figure | measured | baseline | ratio (baseline / measured) |\n|---|---|---|---|")
     for name, value, unit, bname, bval, ratio, target in results:

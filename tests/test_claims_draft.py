@@ -326,6 +326,29 @@ def test_cli_draft_check_and_file_passes_check(tmp_path):
     assert summary and summary[0] in r2.stdout
 
 
+def test_cli_draft_output_format_follows_the_extension(tmp_path):
+    import json
+
+    yml, js = tmp_path / "d.yaml", tmp_path / "d.json"
+    for out in (yml, js):
+        r = run("claims", "draft", str(OWN_TEXT), "-o", str(out))
+        assert r.returncode == 0, r.stderr
+        assert (out.stat().st_mode & 0o777) == 0o644
+    claims = json.loads(js.read_text(encoding="utf-8"))  # JSON, not YAML under a .json name
+    assert isinstance(claims, list) and {"id", "value", "expect"} <= set(claims[0])
+    assert yml.read_text(encoding="utf-8").startswith("# Claims drafted")
+    # both check to the same verdicts
+    r1, r2 = run("claims", "check", str(yml), "--json"), run("claims", "check", str(js), "--json")
+    assert r1.returncode == 0 and r2.returncode == 0, (r1.stderr, r2.stderr)
+    assert json.loads(r1.stdout)["summary"] == json.loads(r2.stdout)["summary"]
+    # any other extension: one line, exit 2, nothing written
+    bad = tmp_path / "d.txt"
+    r = run("claims", "draft", str(OWN_TEXT), "-o", str(bad))
+    lines = [ln for ln in r.stderr.splitlines() if ln.strip()]
+    assert r.returncode == 2 and len(lines) == 1 and ".yaml" in lines[0] and ".json" in lines[0], r.stderr
+    assert not bad.exists()
+
+
 def test_cli_bad_input_is_one_line_exit_2(tmp_path):
     p = tmp_path / "bin.txt"
     p.write_bytes(b"\x00\x01\x02binary")

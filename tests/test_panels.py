@@ -358,3 +358,61 @@ def test_write_is_atomic(tmp_path, monkeypatch):
     assert [p.name for p in tmp_path.iterdir()] == ["p.parquet"]
     with pytest.raises(InputError, match="does not exist"):
         write_panel(pg.state_years(start=2000, end=2000), tmp_path / "nodir" / "p.csv")
+
+
+# ----------------------------------------------------------------------------- the CLI's fast path (panels/fast.py)
+
+@pytest.mark.parametrize("kind, kwargs, verbs", [
+    ("dyad-years", {"directed": True, "start": 1816, "end": 2022}, ["nmc"]),
+    ("dyad-years", {"directed": False, "start": 1990, "end": 2025}, ["nmc", "milex", "regime"]),
+    ("state-years", {"start": 1816, "end": 2025}, ["nmc", "tech", "nuclear"]),
+    ("dyad-years", {"directed": True, "start": 1900, "end": 1900}, []),
+])
+def test_fast_path_file_equals_pandas_verbs(tmp_path, kind, kwargs, verbs):
+    """The file written without pandas holds exactly the frame the verbs build: rows, column
+    order, dtypes, values (NaN where missing) and attrs."""
+    from powergap.panels import read_panel
+    from powergap.panels.fast import write_panel_file
+    from powergap.panels.verbs import add
+
+    out = tmp_path / "f.parquet"
+    n_rows, n_cols, attrs = write_panel_file(kind, out, verbs=verbs, **kwargs)
+    if kind == "dyad-years":
+        expected = pg.dyad_years(**kwargs)
+    else:
+        expected = pg.state_years(**kwargs)
+    if verbs:
+        expected = add(expected, verbs)
+    got = read_panel(out)
+    pd.testing.assert_frame_equal(got, expected)
+    assert got.attrs == expected.attrs == attrs and (n_rows, n_cols) == expected.shape
+
+
+def test_cli_fast_path_never_imports_pandas(tmp_path):
+    """The acceptance command runs without importing pandas (its import is about 0.4 s of a
+    one-second command); a verb that needs pandas still works, through the pandas path."""
+    import subprocess
+    import sys
+
+    code = ("import sys; from powergap.cli import main\n"
+            "try:\n    main(sys.argv[1:])\nexcept SystemExit as e:\n    assert not e.code, e.code\n"
+            "print('pandas' in sys.modules)")
+    base = [sys.executable, "-c", code, "panel", "dyad-years", "--start", "2000", "--end", "2001"]
+    fast = subprocess.run(base + ["--add", "nmc", "-o", str(tmp_path / "a.parquet")], capture_output=True, text=True)
+    assert fast.returncode == 0 and fast.stdout.strip().splitlines()[-1] == "False", fast.stderr
+    slow = subprocess.run(base + ["--add", "nmc,gdp", "-o", str(tmp_path / "b.parquet")], capture_output=True, text=True)
+    assert slow.returncode == 0 and slow.stdout.strip().splitlines()[-1] == "True", slow.stderr
+
+
+@pytest.mark.parametrize("end_year", [1816, 1900, 2010, 2016, 2025, 2040])
+def test_spell_arrays_follow_membership(end_year):
+    """The panels read spells with pyarrow (panels.core._spells); they must be the spells and
+    end-year rule of powergap.membership()."""
+    from powergap.panels.core import _spells
+
+    cc, first, last = _spells(end_year)
+    m = pg.membership(end_year)
+    day = lambda s: s.to_numpy(dtype="datetime64[D]").astype(np.int64)  # noqa: E731
+    np.testing.assert_array_equal(cc, m["ccode"].to_numpy())
+    np.testing.assert_array_equal(first, day(m["start"]))
+    np.testing.assert_array_equal(last, day(m["end"]))

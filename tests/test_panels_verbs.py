@@ -21,9 +21,19 @@ from powergap.errors import DataError, InputError
 from powergap.panels import add, add_series, verb_names
 from powergap.snapshot.build import build
 from powergap.snapshot.store import Snapshot, default_store
+from powergap.sources.atop import ATOP_COLS, ATOP_FILE, read_atop
+from powergap.sources.atop import SOURCES as ATOP_SOURCES
 from powergap.sources.base import SeriesSpec, Source, SourceData
 
 USA, RUS, CHN, TAW, UK, FRN, CAN = 2, 365, 710, 713, 200, 220, 20
+ATOP_SOURCE = ATOP_SOURCES[0]
+# ATOP in the raw file's own format (ccode1, ccode2, year, five obligations; both orders of
+# every pair-year), read by the real reader: UK-France are listed in 1816 and 2017 with all
+# five obligations 0 (like ATOP's 170 such rows), Russia-China have non-aggression
+# 2001-2018, and only the USA pledges defence to the UK in 2018.
+ATOP_ROWS = ([(a, b, y, 0, 0, 0, 0, 0) for a, b in ((UK, FRN), (FRN, UK)) for y in (1816, 2017)]
+             + [(a, b, y, 0, 0, 0, 1, 0) for a, b in ((RUS, CHN), (CHN, RUS)) for y in range(2001, 2019)]
+             + [(USA, UK, 2018, 1, 0, 0, 0, 0), (UK, USA, 2018, 0, 0, 0, 0, 0)])
 
 
 def sy(rows):
@@ -79,10 +89,6 @@ def _sources() -> tuple[Source, ...]:
                  ("merch_exports_usd_cow", USA, 2019, 1e12), ("merch_imports_usd_cow", USA, 2019, 2e12)]
     arms = [("arms_transfers_tiv", RUS, CHN, 2010, 500.0), ("arms_transfers_tiv", USA, UK, 1950, 10.0),
             ("arms_transfers_tiv", USA, UK, 2024, 20.0)]
-    atop = ([(s, UK, FRN, y, 0.0) for s in ("alliance_defense", "alliance_offense", "alliance_neutral",
-                                             "alliance_nonagg", "alliance_consult") for y in (1816, 2017)]
-            + [("alliance_nonagg", a, b, y, 1.0) for a, b in ((RUS, CHN), (CHN, RUS)) for y in range(2001, 2019)]
-            + [("alliance_defense", USA, UK, 2018, 1.0)])
     igo = [("igo_joint", RUS, CHN, 2000, 50.0), ("igo_joint", RUS, CHN, 2014, 55.0)]
     icews = [(f"icews_{t}", CHN, RUS, 2010, v) for t, v in (("verbal_coop", 100.0), ("material_coop", 5.0),
                                                            ("verbal_conflict", 3.0), ("material_conflict", 1.0))] \
@@ -113,13 +119,20 @@ def _sources() -> tuple[Source, ...]:
         src("imf_dots_world", lambda raw: SourceData(state_year=sy(world_dots)), [S(s) for s in ids(world_dots)]),
         src("cow_trade_national", lambda raw: SourceData(state_year=sy(world_cow)), [S(s) for s in ids(world_cow)]),
         src("sipri_arms_transfers", lambda raw: SourceData(dyad_year=dy(arms)), [S("arms_transfers_tiv", dyadic=True)]),
-        src("atop_alliance", lambda raw: SourceData(dyad_year=dy(atop)),
-            [S(s, dyadic=True, zero_within_coverage=True) for s in ids(atop)]),
+        src("atop_alliance", lambda raw: read_atop(_atop_file(raw, ATOP_ROWS)), ATOP_SOURCE.series),
         src("cow_igo_dyadic", lambda raw: SourceData(dyad_year=dy(igo)), [S("igo_joint", dyadic=True, symmetric=True)]),
         src("icews", lambda raw: SourceData(dyad_year=dy(icews)), [S(s, dyadic=True) for s in ids(icews)]),
         src("unvotes", lambda raw: SourceData(tables={"un_votes": votes, "un_roll_calls": calls}),
             tables=("un_votes", "un_roll_calls")),
     )
+
+
+def _atop_file(raw, rows):
+    """Write ``rows`` as ATOP's dyad-year file (peacesciencer's columns) under ``raw``."""
+    path = raw / ATOP_FILE
+    path.parent.mkdir(parents=True, exist_ok=True)
+    pd.DataFrame(rows, columns=ATOP_COLS).to_csv(path, index=False, compression="gzip")
+    return raw
 
 
 @pytest.fixture(scope="module")
@@ -262,7 +275,31 @@ def test_add_alliances_zero_within_coverage(synth):
     assert r.alliance_defense_12 == 0.0 and r.alliance_defense_21 == 1.0  # directed obligations
     assert at(d, UK, FRN, 2010).alliance_consult_12 == 0.0  # inside ATOP's years: zero
     r = at(d, RUS, CHN, 2019)  # after ATOP's last year: missing, never zero
-    assert isna(r.alliance_nonagg_12) and isna(r.alliance_defense_21)
+    assert isna(r.alliance_nonagg_12) and isna(r.alliance_defense_21) and isna(r.atop_alliance)
+
+
+def test_atop_alliance_indicator(synth):
+    """atop_alliance is 1 for every dyad-year ATOP lists (also when all five obligations are
+    0), 0 for other dyad-years inside ATOP's years, missing outside them; one column for
+    both orders, on directed and non-directed panels."""
+    obligations = [f"alliance_{t}_{s}" for t in ("defense", "offense", "neutral", "nonagg", "consult")
+                   for s in ("12", "21")]
+    for directed in (True, False):
+        d = pg.add_alliances(pg.dyad_years(directed=directed, start=1816, end=2022), store=synth)
+        assert list(d.columns[-11:]) == obligations + ["atop_alliance"]
+        r = at(d, UK, FRN, 2017)  # listed, no obligation
+        assert r.atop_alliance == 1.0 and all(r[c] == 0.0 for c in obligations)
+        assert at(d, UK, FRN, 1816).atop_alliance == 1.0 and at(d, UK, FRN, 2016).atop_alliance == 0.0
+        assert at(d, RUS, CHN, 2005).atop_alliance == 1.0 and at(d, USA, UK, 2018).atop_alliance == 1.0
+        assert at(d, USA, UK, 2017).atop_alliance == 0.0
+        assert d.loc[d.year > 2018, "atop_alliance"].isna().all()
+        inside = d[d.year <= 2018]
+        assert inside["atop_alliance"].notna().all()
+        listed = {(a, b, y) for a, b, y, *_ in ATOP_ROWS}
+        ones = set(zip(*(inside.loc[inside.atop_alliance == 1.0, k] for k in ("ccode1", "ccode2", "year"))))
+        assert ones == {k for k in listed if directed or k[0] < k[1]}
+        if directed:
+            assert at(d, FRN, UK, 2017).atop_alliance == 1.0  # the same both ways
 
 
 def test_add_igos_symmetric(synth):

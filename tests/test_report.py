@@ -524,6 +524,26 @@ def test_aei_tracker_figures_only_for_chinese_investors():
             assert (esc(f"{flow} investment, AEI CGIT") in html) == (flow in shown), (a, b, flow)
 
 
+def test_trade_chart_cites_the_sources_of_the_years_it_draws():
+    # Germany-France: IMF DOTS years only; the China-Russia sources (BACI, curated customs
+    # figures over WDI/WTO totals) are not cited under a chart that does not draw them
+    from powergap.report.build import _Ctx, dependence_sections
+    from powergap.snapshot.store import default_store
+
+    st = default_store()
+    titles = {k: s.get("title") for k, s in st.source_index.items()}
+    ctx = _Ctx(resolve("DEU"), resolve("FRA"), resolve("USA"), 1995, 2024, {}, st)
+    trade, _ = dependence_sections(ctx)
+    fig = next(f for f in trade.figures if f.id == "trade")
+    assert titles["imf_dots"] in fig.sources
+    assert not [t for t in fig.sources if "BACI" in t or "WTO" in t or "curated" in t], fig.sources
+    assert "BACI" not in fig.caption and "curated" not in fig.caption
+    ctx = _Ctx(resolve("CHN"), resolve("RUS"), resolve("USA"), 1995, 2024, {}, st)
+    trade, _ = dependence_sections(ctx)
+    fig = next(f for f in trade.figures if f.id == "trade")
+    assert any("BACI" in t for t in fig.sources) and "curated customs figures" in fig.caption
+
+
 def test_claims_checked_on_the_scoped_store_give_the_same_results():
     # the report checks claims reading dyadic series only for the states they name: the same
     # verdicts, values, sources and missing lists as on the whole snapshot, for every seed claim
@@ -541,6 +561,36 @@ def test_claims_checked_on_the_scoped_store_give_the_same_results():
         return r.id, r.verdict, r.value, sorted(r.sources), r.missing
 
     assert [key(r) for r in fast.results] == [key(r) for r in full.results]
+
+
+def test_triangle_on_the_three_states_rows_is_the_same():
+    # the report reads the triangle's dyadic series only for rows of its three states
+    from powergap.measures.triangle import triangle
+    from powergap.report.build import scoped_store
+    from powergap.snapshot.store import default_store
+
+    st = default_store()
+    for trio in (("CHN", "RUS", "USA"), ("DEU", "FRA", "USA")):
+        a, b, c = (resolve(x) for x in trio)
+        three = scoped_store(st, {a.ccode, b.ccode, c.ccode})
+        for measure in ("evidence", "agreement"):
+            fast = triangle(a, b, c, start=1995, end=2024, store=three, measure=measure)
+            full = triangle(a, b, c, start=1995, end=2024, store=st, measure=measure)
+            assert fast.to_json() == full.to_json(), (trio, measure)
+
+
+def test_criterion_thresholds_read_in_the_unit_of_their_values():
+    from powergap.report.build import _criterion_unit, _fmt_threshold
+
+    trade = {"name": "dependence: trade"}
+    assert _fmt_threshold(">= 0.1 and >= 2.0 x reverse", _criterion_unit(trade)) == "≥ 10% and ≥ 2× the reverse"
+    fp = {"name": "independence: foreign-policy difference"}
+    assert (_fmt_threshold(">= 0.1 above its region's median agreement with the stronger", _criterion_unit(fp))
+            == "≥ 10% above its region's median agreement with the stronger")
+    money = {"name": "dependence: monetary"}  # a flag (1 = anchored), not a share
+    assert _fmt_threshold(">= 1.0 and >= 2.0 x reverse", _criterion_unit(money)) == "≥ 1 and ≥ 2× the reverse"
+    assert _fmt_threshold(1.5, _criterion_unit({"name": "disparity: military"})) == "1.5"
+    assert _fmt_threshold("in 1995-2024 >= 0.25", "share") == "in 1995-2024 ≥ 25%"  # years stay years
 
 
 def test_dependence_on_the_scoped_store_is_the_same():

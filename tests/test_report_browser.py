@@ -7,7 +7,8 @@ year asked for; a hostile claim is shown as text and its script never runs; each
 its own aria-label after rendering; no unrounded number in the visible text; no page wider
 than a 390 px phone and no legend label cut short; every contents entry leads somewhere. The
 same checks run on a second page, USA-China with the default third state, a pair with the
-USA and without product-level trade data. Screenshots of both pages (the full page at a
+USA and without product-level trade data, and on Germany-France (an infinite capability
+ratio: Germany has no nuclear weapons). Screenshots of the three pages (the full page at a
 laptop width of 1280 px, the top of it at a phone width of 390 px) go to
 $POWERGAP_ARTIFACTS (default: the system temp directory), for a person to look at; they are
 not committed.
@@ -70,6 +71,17 @@ def usa_file(tmp_path_factory) -> Path:
     """USA-China with the default third state (the USA cannot be it): no product data."""
     out = tmp_path_factory.mktemp("report-usa") / "usa-chn.html"
     r = subprocess.run([sys.executable, "-m", "powergap", "report", "USA", "CHN", "--generated", GENERATED,
+                        "-o", str(out)], capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stderr[-3000:]
+    return out
+
+
+@pytest.fixture(scope="module")
+def deu_file(tmp_path_factory) -> Path:
+    """Germany-France: one side (Germany) has no nuclear weapons, so a capability ratio is
+    infinite in every year."""
+    out = tmp_path_factory.mktemp("report-deu") / "deu-fra.html"
+    r = subprocess.run([sys.executable, "-m", "powergap", "report", "DEU", "FRA", "--generated", GENERATED,
                         "-o", str(out)], capture_output=True, text=True, timeout=300)
     assert r.returncode == 0, r.stderr[-3000:]
     return out
@@ -289,6 +301,23 @@ def test_usa_page_in_the_browser(browser, usa_file):
         assert errors == [] and blocked == []
         _page_checks(page)
         _screenshots(browser, page, usa_file, "report-usa-chn")
+    finally:
+        page.close()
+
+
+def test_deu_fra_page_in_the_browser(browser, deu_file):
+    """An infinite ratio reads "only FRA has any" (never "no data" beside "×infinite") and the
+    weight-robustness band is still drawn for every year."""
+    text = deu_file.read_text(encoding="utf-8")
+    assert "only FRA has any" in text and "×infinite" not in text and "×inf" not in text
+    page, errors, blocked = _open(browser, deu_file, 1280, 900)
+    try:
+        assert errors == [] and blocked == []
+        _page_checks(page)
+        band = page.evaluate("""() => [...document.querySelectorAll('#robustness .chart svg .mark-area path')]
+            .map(p => p.getBoundingClientRect().width)""")
+        assert band and max(band) > 300, band  # shaded across the years, not a sliver
+        _screenshots(browser, page, deu_file, "report-deu-fra")
     finally:
         page.close()
 

@@ -87,12 +87,16 @@ class TableStore:
         return df[keep].reset_index(drop=True)
 
 
-def assess_years(a: Any, b: Any, start: int, end: int, store: Any = None) -> tuple[dict[str, int], dict[int, dict]]:
+def assess_years(a: Any, b: Any, start: int, end: int, store: Any = None, config: Any = None
+                 ) -> tuple[dict[str, int], dict[int, dict]]:
     """powergap's assessment of a-b: {label: ccode} of the two sides and the documented
-    per-year JSON (``Assessment.to_dict()["years"]``) keyed by year."""
+    per-year JSON (``Assessment.to_dict()["years"]``) keyed by year; ``config`` as
+    ``powergap.assess`` takes it (None: the shipped thresholds)."""
     import powergap
 
     kwargs = {} if store is None else {"store": store}
+    if config is not None:
+        kwargs["config"] = config
     res = powergap.assess(a, b, start=start, end=end, **kwargs)
     d = res.to_dict()
     labels = {d["a"]: int(res.state_a.ccode), d["b"]: int(res.state_b.ccode)}
@@ -239,6 +243,25 @@ def deciding_evidence(year: dict) -> list[str]:
     return out
 
 
+def met_channels(year: dict | None) -> list[str]:
+    """The dependence channels met in a year ("trade", "monetary", ...), from its criteria."""
+    return [str(c["name"]).split(": ", 1)[1] for c in (year or {}).get("criteria") or []
+            if str(c.get("name", "")).startswith("dependence: ") and c.get("met") is True]
+
+
+def channel_counts(rows: list[dict]) -> dict[str, int]:
+    """How many agreeing dependent dyad-years each channel carries; "only X" when it alone did."""
+    out: dict[str, int] = defaultdict(int)
+    for r in rows:
+        if r["kind"] == "dependent" and r["agrees"]:
+            ch = r.get("channels") or []
+            for c in ch:
+                out[c] += 1
+            if len(ch) == 1:
+                out[f"only {ch[0]}"] += 1
+    return dict(sorted(out.items()))
+
+
 def lower_bound(year: dict) -> bool:
     """Is the year's stage only a lower bound (the data did not reach the next stage)?
     Read from ``at_least`` where the engine gives it, else from ``evidence_reach``."""
@@ -304,7 +327,8 @@ def _dyad_groups(rows: list[dict]) -> dict[tuple[int, int], list[dict]]:
     return groups
 
 
-def validate(cases: dict | None = None, *, triangle_measure: str | None = None, fast: bool = True) -> dict:
+def validate(cases: dict | None = None, *, triangle_measure: str | None = None, fast: bool = True,
+             config: Any = None) -> dict:
     """Run powergap on every row and period; return the figures and every disagreement.
     ``fast=False`` calls ``powergap.assess`` on the default store (slower, same results)."""
     cases = cases or load_cases()
@@ -314,7 +338,7 @@ def validate(cases: dict | None = None, *, triangle_measure: str | None = None, 
     for (ca, cb), rows in groups.items():
         years = sorted({y for r in rows for y in r["years"]})
         try:
-            labels, by_year = assess_years(rows[0]["a"], rows[0]["b"], years[0], years[-1], store)
+            labels, by_year = assess_years(rows[0]["a"], rows[0]["b"], years[0], years[-1], store, config)
             error = None
         except Exception as e:  # report, do not stop: one broken dyad is one disagreement
             labels, by_year, error = {}, {}, f"{type(e).__name__}: {e}"
@@ -334,6 +358,7 @@ def validate(cases: dict | None = None, *, triangle_measure: str | None = None, 
                                 else f"at least emerging, {r['stronger']} stronger",
                                 "agrees": ok, "got": got, "stage": yd.get("stage") if yd else None,
                                 "error": error, "cause": why, "contradicts": contradicts,
+                                "channels": met_channels(yd),
                                 "evidence": [] if ok or yd is None else deciding_evidence(yd)})
     per_kind = {}
     for k in KINDS:
@@ -440,6 +465,10 @@ def text_report(res: dict) -> str:
     for k, v in res["per_kind"].items():
         lines.append(f"  {k:<11} {v['agree']:>3}/{v['dyad_years']:<3} dyad-years  {_pct(v['share']):>4}   "
                      f"({v['contradict']} contradict, {v['short_of_data']} short of data)   expect: {KINDS[k]}")
+    counts = channel_counts(res["rows"])
+    if counts:
+        lines.append("  dependent dyad-years agreeing, by dependence channel met: "
+                     + ", ".join(f"{k} {v}" for k, v in counts.items()))
     t = res["triangle"]
     lines.append(f"  triangle    {t['clear_periods_agree']:>3}/{t['clear_periods']:<3} clear periods "
                  f"({t['clear_years_agree']}/{t['clear_years']} years)   measure: {t['measure']}")
@@ -489,6 +518,11 @@ def markdown_report(res: dict, cases: dict) -> str:
     for k, v in res["per_kind"].items():
         out.append(f"| {k} | {KINDS[k]} | {v['dyad_years']} | {v['agree']} | {_pct(v['share'])} | "
                    f"{v['contradict']} | {v['short_of_data']} |")
+    counts = channel_counts(res["rows"])
+    if counts:
+        out += ["", "The agreeing dependent dyad-years by the dependence channel met (a year may meet several; "
+                "\"only\": the one channel met; `monetary` reads the curated table `data/monetary_anchors.yaml`, "
+                "see docs/relations.md): " + ", ".join(f"{k} {v}" for k, v in counts.items()) + "."]
     out += ["",
             f"Triangle (measure `{t['measure']}`): {t['clear_periods_agree']} of {t['clear_periods']} periods "
             f"that the accounts treat as clear match in every year ({t['clear_years_agree']} of "
@@ -511,6 +545,9 @@ def markdown_report(res: dict, cases: dict) -> str:
             "", "| year | expected | powergap | ties (deciding evidence) |", "|---|---|---|---|"]
     for d in tri_bad:
         out.append(f"| {d['year']} | {_md(d['expected'])} | {_md(d['got'])} | {_md(d['evidence'])} |")
+    if tri_bad:
+        out += ["", "What the default reading does not represent (detente inside a coded rivalry, and why no "
+                "summit or treaty signal was added): docs/relations.md, section 6."]
     bad = [r for r in res["rows"] if not r["agrees"]]
     out += ["", f"## Disagreements ({len(bad)} dyad-years)", "",
             "Each with the criteria that decided powergap's stage (value, threshold, met).", "",
@@ -543,13 +580,24 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--json", action="store_true", help="print the results as JSON")
     ap.add_argument("--triangle-measure", default=None, help="triangle measure (default: powergap's default)")
     ap.add_argument("--plain", action="store_true", help="call powergap.assess on the default store (slow)")
+    ap.add_argument("--config", default=None, metavar="FILE",
+                    help="assessment settings to use instead of the shipped ones (as `powergap assess --config`)")
     args = ap.parse_args(argv)
     try:
         cases = load_cases(args.cases)
     except CaseError as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
-    res = validate(cases, triangle_measure=args.triangle_measure, fast=not args.plain)
+    if args.config is not None:
+        from powergap.assess_core import load_config
+        from powergap.errors import PowergapError
+
+        try:
+            load_config(args.config)  # a bad file is one line and exit 2, before any assessment
+        except PowergapError as e:
+            print(f"error: {e}", file=sys.stderr)
+            return 2
+    res = validate(cases, triangle_measure=args.triangle_measure, fast=not args.plain, config=args.config)
     if args.json:
         print(json.dumps(res, indent=1, default=str))
     else:

@@ -36,6 +36,7 @@ _API = {
     "add_events": "powergap.panels",
     "add_regime": "powergap.panels",
     "add_opinion": "powergap.panels",
+    "add_asymmetry": "powergap.panels",
     "capability_profile": "powergap.measures.capability",
     "cinc": "powergap.measures.composite",
     "weight_robustness": "powergap.measures.robustness",
@@ -54,6 +55,8 @@ _API = {
     "Assessment": "powergap.assessment",
     "check_claims": "powergap.claims",
     "draft_claims": "powergap.claims.draft",
+    "orbit": "powergap.orbit",
+    "Orbit": "powergap.orbit",
 }
 
 __all__ = sorted(_API) + ["__version__"]

@@ -203,24 +203,62 @@ class YearAssessment:
                 "held": self.held, "criteria": [c.to_dict() for c in self.criteria]}
 
 
+def tri(x) -> float:
+    """A tri-state flag as a float: 1.0 (True), 0.0 (False), NaN (None: no data)."""
+    return float("nan") if x is None else float(bool(x))
+
+
+def untri(x) -> bool | None:
+    """The inverse of :func:`tri`."""
+    return None if x != x else bool(x)
+
+
+def any_channel_arr(flags: list):
+    """Dependence through any channel (the first, trade, is the main one), on tri-state
+    arrays (1.0, 0.0, NaN): 1 if one channel is met; 0 if none is met and the main channel
+    could be measured; NaN (no data) otherwise, since an unmeasured main channel might show
+    dependence."""
+    import numpy as np
+
+    hit = np.asarray(flags[0]) == 1
+    for f in flags[1:]:
+        hit = hit | (np.asarray(f) == 1)
+    return np.where(hit, 1.0, np.where(np.asarray(flags[0]) == 0, 0.0, np.nan))
+
+
 def any_channel(flags: list[bool | None]) -> bool | None:
-    """Dependence through any channel (the first, trade, is the main one): True if one
-    channel is met; False if none is met and the main channel could be measured; None
-    (no data) otherwise, since an unmeasured main channel might show dependence."""
-    if any(f is True for f in flags):
-        return True
-    if flags and flags[0] is False:
-        return False
-    return None
+    """:func:`any_channel_arr` for one dyad-year (True, False or None per channel)."""
+    return untri(float(any_channel_arr([tri(f) for f in flags]))) if flags else None
+
+
+def submission_arr(failed: list, *, min_failed, min_evaluated):
+    """Imbalance of influence on tri-state arrays: the weaker fails at least ``min_failed``
+    of the independence standards, among at least ``min_evaluated`` that the data could
+    evaluate (thresholds may be arrays, one per specification). Returns (flag, number failed)."""
+    import numpy as np
+
+    known = sum((~np.isnan(np.asarray(f, dtype=float))).astype(np.int64) for f in failed)
+    n_failed = sum((np.asarray(f) == 1).astype(np.int64) for f in failed)
+    return np.where(known < min_evaluated, np.nan, (n_failed >= min_failed).astype(float)), n_failed
 
 
 def submission(failed: list[bool | None], *, min_failed: int, min_evaluated: int) -> bool | None:
-    """Imbalance of influence: the weaker fails at least ``min_failed`` of the independence
-    standards, among at least ``min_evaluated`` that the data could evaluate."""
-    known = [f for f in failed if f is not None]
-    if len(known) < min_evaluated:
-        return None
-    return sum(known) >= min_failed
+    """:func:`submission_arr` for one dyad-year."""
+    flag, _ = submission_arr([tri(f) for f in failed], min_failed=min_failed, min_evaluated=min_evaluated)
+    return untri(float(flag))
+
+
+def ladder_arr(capability, dependence, submission):
+    """Wong's ladder on tri-state arrays: (stage code, evidence reach code), codes being
+    indices into :data:`STAGES` (-1 for an unassessed year); see :func:`ladder`."""
+    import numpy as np
+
+    cap, dep, sub = (np.asarray(x, dtype=float) for x in (capability, dependence, submission))
+    stage = np.where(np.isnan(cap), -1, np.where(cap == 0, 0, np.where(np.isnan(dep) | (dep == 0), 1, np.where(
+        np.isnan(sub) | (sub == 0), 2, 3))))
+    reach = np.where(np.isnan(cap), 0, np.where(cap == 0, 1, np.where(np.isnan(dep), 1, np.where(
+        dep == 0, 2, np.where(np.isnan(sub), 2, 3)))))
+    return stage.astype(np.int8), reach.astype(np.int8)
 
 
 def ladder(capability: bool | None, dependence: bool | None, submission: bool | None) -> tuple[str | None, str]:
@@ -231,21 +269,50 @@ def ladder(capability: bool | None, dependence: bool | None, submission: bool | 
     ``evidence_reach`` is the highest stage the data could evaluate (met or not): a stage
     of "potential" with reach "potential" means dependence could not be measured (the
     stage is "at least potential", see :func:`at_least`), with reach "emerging" that
-    dependence was measured and found not asymmetric.
+    dependence was measured and found not asymmetric. (:func:`ladder_arr` for one year.)
     """
-    if capability is None:
-        return None, "none"
-    if capability is False:
-        return "none", "potential"
-    if dependence is None:
-        return "potential", "potential"
-    if dependence is False:
-        return "potential", "emerging"
-    if submission is None:
-        return "emerging", "emerging"
-    if submission is False:
-        return "emerging", "actual"
-    return "actual", "actual"
+    stage, reach = ladder_arr(tri(capability), tri(dependence), tri(submission))
+    return (None if stage < 0 else STAGES[int(stage)]), STAGES[int(reach)]
+
+
+def at_least_arr(stage, reach):
+    """:func:`at_least` on code arrays."""
+    import numpy as np
+
+    stage = np.asarray(stage)
+    return (stage >= 0) & (stage != 3) & (np.asarray(reach) == stage)
+
+
+def steady_arr(stage, reach, *, window: int, min_years: int, first: int = 0):
+    """Stable stages on (D, T) code arrays of consecutive years (the rule:
+    :func:`steady_stages`); columns before ``first`` are not read (they only fed earlier
+    windows). Returns (stable stage codes, support), ``support[s - 1]`` counting per
+    dyad-year the years of the window that could test stage s and reached it."""
+    import numpy as np
+
+    S = np.atleast_2d(np.asarray(stage, dtype=np.int8))
+    R = np.atleast_2d(np.asarray(reach, dtype=np.int8))
+    support = np.zeros((3,) + S.shape, dtype=np.int16)
+    if window <= 1:
+        return S.copy(), support
+    assessed = S >= 0
+    cols = np.arange(S.shape[1]) >= first
+
+    def rolling(x):
+        c = np.cumsum(x & cols, axis=1, dtype=np.int32)
+        c[:, window:] -= c[:, :-window].copy()
+        return c
+
+    new = np.zeros(S.shape, dtype=np.int8)
+    ok = np.ones(S.shape, dtype=bool)
+    for s in (1, 2, 3):
+        tested = assessed & (R >= s)
+        n_tested = rolling(tested)
+        n_support = rolling(tested & (S >= s))
+        support[s - 1] = n_support
+        ok &= (R >= s) & (n_tested > 0) & (n_support >= np.minimum(min_years, n_tested))
+        new[ok] = s
+    return np.where(assessed, new, S).astype(np.int8), support
 
 
 def steady_stages(years: list["YearAssessment"], *, window: int, min_years: int) -> list["YearAssessment"]:
@@ -261,43 +328,50 @@ def steady_stages(years: list["YearAssessment"], *, window: int, min_years: int)
     saying why; the year's criteria stay its own. Unassessed years are left as they are; so
     are all years when ``window`` is 1. (The disparity has its own rule as well: Womack's
     threshold in each of ``stability_years``; this rule also keeps a change of capability
-    series between windows from making a one-year "potential".)
+    series between windows from making a one-year "potential".) The rule is
+    :func:`steady_arr`, which the engine applies to every dyad-year at once; this is its form
+    for a list of years, with the notes.
     """
+    import numpy as np
+
+    if not years:
+        return []
+    y0 = years[0].year
+    n = years[-1].year - y0 + 1
+    S, R = np.full(n, -1, dtype=np.int8), np.zeros(n, dtype=np.int8)
+    pos = [y.year - y0 for y in years]
+    S[pos] = [stage_rank(y.stage) for y in years]
+    R[pos] = [stage_rank(y.evidence_reach) if y.stage is not None else 0 for y in years]
+    new, support = steady_arr(S[None], R[None], window=window, min_years=min_years)
     out = []
-    for n, y in enumerate(years):
-        if window <= 1 or y.stage is None:
+    for y, p in zip(years, pos):
+        code = int(new[0, p])
+        if y.stage is None or code == stage_rank(y.stage):
             out.append(y)
             continue
-        win = [w for w in years[max(0, n - window + 1):n + 1] if w.year > y.year - window]
-        stage = "none"
-        for s in ("potential", "emerging", "actual"):
-            r = stage_rank(s)
-            tested = [w for w in win if w.stage is not None and stage_rank(w.evidence_reach) >= r]
-            support = [w for w in tested if stage_rank(w.stage) >= r]
-            if stage_rank(y.evidence_reach) >= r and tested and len(support) >= min(min_years, len(tested)):
-                stage = s
-            else:
-                break
-        if stage == y.stage:
-            out.append(y)
-            continue
-        span = f"{win[0].year}-{y.year}"
-        if stage_rank(stage) > stage_rank(y.stage):
-            note = (f"{stage} held over a lapse: its evidence held in {_support(win, stage)} of the years {span} "
-                    f"that could test it (this year alone: {y.stage})")
-        else:
-            up = STAGES[stage_rank(stage) + 1]
-            note = (f"{up} not yet held: its evidence held in {_support(win, up)} of the years {span} that could "
-                    f"test it, fewer than {min_years} (this year alone: {y.stage})")
-        new = copy.copy(y)
-        new.stage, new.at_least, new.held = stage, False, note
-        out.append(new)
+        sup = [int(support[k, 0, p]) for k in range(3)]
+        out.append(held_year(y, code, sup, first_year=max(y0, y.year - window + 1), min_years=min_years))
     return out
 
 
-def _support(win: list["YearAssessment"], s: str) -> int:
-    r = stage_rank(s)
-    return sum(1 for w in win if w.stage is not None and stage_rank(w.evidence_reach) >= r and stage_rank(w.stage) >= r)
+def held_note(year: int, own: str, code: int, support: list[int], *, first_year: int, min_years: int) -> str:
+    """Why a year's stable stage (``code``) differs from its own evidence (stage ``own``);
+    ``support[s - 1]``: years of the window that could test stage s and reached it."""
+    span = f"{first_year}-{year}"
+    if code > stage_rank(own):
+        return (f"{STAGES[code]} held over a lapse: its evidence held in {support[code - 1]} of the years {span} "
+                f"that could test it (this year alone: {own})")
+    return (f"{STAGES[code + 1]} not yet held: its evidence held in {support[code]} of the years {span} that could "
+            f"test it, fewer than {min_years} (this year alone: {own})")
+
+
+def held_year(y: "YearAssessment", code: int, support: list[int], *, first_year: int,
+              min_years: int) -> "YearAssessment":
+    """A copy of ``y`` at its stable stage, with the note."""
+    new = copy.copy(y)
+    new.held = held_note(y.year, y.stage, code, support, first_year=first_year, min_years=min_years)
+    new.stage, new.at_least = STAGES[code], False
+    return new
 
 
 def at_least(stage: str | None, reach: str) -> bool:

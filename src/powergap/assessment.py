@@ -43,8 +43,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .assess_core import (Criterion, YearAssessment, any_channel, at_least, change_kind, ladder, load_config,
-                          steady_stages, submission, to_json)
+from .assess_core import (STAGES, Criterion, YearAssessment, any_channel_arr, at_least, at_least_arr, change_kind,
+                          held_year, ladder_arr, load_config, steady_arr, submission_arr, to_json)
 from .errors import CoverageError, InputError
 from .measures import evidence as E
 from .states import State, resolve
@@ -161,6 +161,13 @@ def gather(grid: Grid, cfg: dict, *, store=None, registry=None) -> Evidence:
         ev.extra["fdi_a_on_b"] = _reshape(E.investment_share(store, a, b, y)[0], grid)
         ev.extra["fdi_b_on_a"] = _reshape(E.investment_share(store, b, a, y)[0], grid)
         ev.sources["investment"] = E.sources_of(store, FDI, "gdp_usd")
+    if cfg["dependence"]["monetary"]["use"]:  # curated monetary anchors (no snapshot series)
+        m_ab, id_ab = E.monetary_anchor(a, b, y)
+        m_ba, id_ba = E.monetary_anchor(b, a, y)
+        ev.extra["monetary_a_on_b"], ev.extra["monetary_b_on_a"] = _reshape(m_ab, grid), _reshape(m_ba, grid)
+        ev.extra["monetary_id_a_on_b"] = np.asarray(id_ab, dtype=object).reshape(grid.shape)
+        ev.extra["monetary_id_b_on_a"] = np.asarray(id_ba, dtype=object).reshape(grid.shape)
+        ev.sources["monetary"] = [f"curated:{E.MONETARY_FILE}"]
 
     # --- independence of each side toward the other
     votes = "un_votes" in store.catalog.get("tables", {}) and "un_roll_calls" in store.catalog.get("tables", {})
@@ -223,6 +230,8 @@ def gather(grid: Grid, cfg: dict, *, store=None, registry=None) -> Evidence:
     if _has(store, ideal):
         ev.extra["theta_a"] = _reshape(_state(store, ideal, a, y), grid)
         ev.extra["theta_b"] = _reshape(_state(store, ideal, b, y), grid)
+        ev.extra["theta_a_5"] = _reshape(_state(store, ideal, a, y - 5), grid)  # the context criterion's start
+        ev.extra["theta_b_5"] = _reshape(_state(store, ideal, b, y - 5), grid)
         ev.sources["ideal_points"] = _sources(store, ideal)
     return ev
 
@@ -319,17 +328,214 @@ def _rival_ties(store, weak: np.ndarray, rival: np.ndarray, strong: np.ndarray, 
     return np.where(kn > 0, got_, np.nan)
 
 
+# ============================================================================ the decision (vectorised)
+
+CHANNELS = (("trade", "trade", "trade with the stronger / own total trade"),
+            ("arms", "arms", "stronger's share of own arms imports, 5 years"),
+            ("investment", "fdi", "stronger's direct investment position / own GDP"),
+            # curated table (data/monetary_anchors.yaml); 1 = listed arrangement, else missing
+            ("monetary", "monetary", "money anchored on the stronger's currency (1 = listed arrangement)"))
+FOREIGN_POLICY = "independence: foreign-policy difference"
+CRITICISM = "independence: freedom to criticise"
+MANOEUVRE = "independence: manoeuvre for distinct influence"
+CONVERGENCE = "context: ideal-point convergence"
+
+
+@dataclass
+class Decision:
+    """Every criterion's value and met flag and the stage, for each dyad-year of an
+    :class:`Evidence`, as arrays of its grid's shape (or of a specification space's, see
+    :mod:`powergap.multiverse`). Flags are tri-state floats: 1.0 met, 0.0 not met, NaN no
+    data; for the independence standards "met" means the weaker *fails* the standard.
+    Stages and reaches are codes into ``STAGES`` (-1: unassessed). Where no side is stronger
+    (``sw`` 0) the dependence and independence criteria do not apply (NaN)."""
+
+    sw: np.ndarray  # +1: a stronger, -1: b stronger, 0: neither (equal, or no data)
+    names: list[str]  # the criteria, in the order a year lists them
+    value: dict[str, np.ndarray]
+    met: dict[str, np.ndarray]
+    reverse: dict[str, np.ndarray]  # dependence: the same measure the other way
+    aux: dict[str, np.ndarray]  # what the texts need: confirmed/with_data checks, arms_dropped, intensity, conduit, fp_ideal
+    dependence: np.ndarray
+    submission: np.ndarray
+    n_failed: np.ndarray
+    stage: np.ndarray
+    reach: np.ndarray
+    at_least: np.ndarray
+
+
+def _fin(x) -> np.ndarray:
+    x = np.asarray(x, dtype=float)
+    return np.where(np.isfinite(x), x, np.nan)
+
+
+def _tri(cond: np.ndarray, unknown: np.ndarray) -> np.ndarray:
+    return np.where(unknown, np.nan, np.asarray(cond, dtype=float))
+
+
+def decide(ev: Evidence, cfg: dict | None = None) -> Decision:
+    """The criteria, their met flags and the stage for every dyad-year of ``ev`` at once:
+    the one decision path behind :func:`assess`, :func:`assess_all`, :func:`asymmetry_panel`
+    and the multiverse (whose thresholds may be arrays broadcasting against the evidence,
+    one row per specification). ``cfg`` defaults to the evidence's own configuration."""
+    cfg = ev.cfg if cfg is None else cfg
+    cap, dep, ind = cfg["capability"], cfg["dependence"], cfg["independence"]
+    shape = ev.grid.shape
+    nan = np.full(shape, np.nan)
+    cache: dict[str, np.ndarray] = {}
+
+    def x(key: str) -> np.ndarray:
+        if key not in cache:
+            v = ev.extra.get(key)
+            cache[key] = nan if v is None else _fin(np.asarray(v, dtype=float).reshape(shape))
+        return cache[key]
+
+    prim = ev.dims[cap["primary_dimension"]]
+    side = np.asarray(prim["side"], dtype=float)
+    sw = np.where(np.isnan(side) | (side == 0), 0, np.sign(side)).astype(np.int8)
+    wa, has = sw == -1, sw != 0  # the weaker is a; a side is stronger
+
+    def pick(key: str) -> np.ndarray:  # the weaker's {w} measure toward the stronger {s}
+        return np.where(wa, x(key.format(w="a", s="b")), x(key.format(w="b", s="a")))
+
+    names: list[str] = []
+    value: dict[str, np.ndarray] = {}
+    met: dict[str, np.ndarray] = {}
+    reverse: dict[str, np.ndarray] = {}
+    aux: dict[str, np.ndarray] = {}
+
+    def put(name: str, v, m) -> None:
+        names.append(name)
+        value[name], met[name] = v, m
+
+    ratio = _fin(prim["ratio"])
+    stable = np.asarray(prim["stable"], dtype=float)
+    cap_met = _tri(stable == 1, np.isnan(stable))
+    put(f"disparity: {cap['primary_dimension']}", ratio, cap_met)
+    confirmed = with_data = 0
+    for d in cap["robustness_checks"]:
+        dd = ev.dims[d]
+        f = np.asarray(dd["flag"], dtype=float)
+        m = _tri((f == 1) & has & (np.asarray(dd["side"]) == side), np.isnan(f))
+        put(f"check: {d}", _fin(dd["ratio"]), m)
+        confirmed = confirmed + (m == 1)
+        with_data = with_data + ~np.isnan(f)
+    aux["confirmed"], aux["with_data"] = np.asarray(confirmed), np.asarray(with_data)
+
+    # dependence of the weaker on the stronger, channel by channel
+    flags = []
+    with np.errstate(divide="ignore", invalid="ignore"):
+        for channel, key, _ in CHANNELS:
+            c = dep[channel]
+            vw, vs = pick(f"{key}_{{w}}_on_{{s}}"), pick(f"{key}_{{s}}_on_{{w}}")
+            vs_cmp = vs
+            if channel == "arms":  # the reverse counts only when the stronger's arms imports are material
+                tw, ts = pick("arms_total_{w}"), pick("arms_total_{s}")
+                intensity = np.where((tw > 0) & (ratio > 0), (ts / tw) / ratio, np.nan)
+                dropped = (vs > 0) & (intensity < c["reverse_min_intensity"])
+                vs_cmp = np.where(dropped, 0.0, vs)
+                aux["arms_dropped"], aux["intensity"] = dropped, intensity
+            mm = c["min_multiple"]
+            m = np.where(np.isnan(vw), np.nan, np.where(vw < c["min_share"], 0.0, np.where(
+                np.isnan(vs_cmp), np.where(np.asarray(mm) > 0, np.nan, 1.0), (vw >= mm * vs_cmp).astype(float))))
+            if channel == "investment":  # conduit economies: the position alone makes no dependence
+                codes = _conduit_codes(tuple(c.get("conduits", [])))
+                pair = (np.isin(ev.grid.a, codes) | np.isin(ev.grid.b, codes))[:, None]
+                conduit = pair & has & (m == 1)
+                m = np.where(conduit, 0.0, m)
+                aux["conduit"] = conduit
+            flags.append(np.where(has, m, np.nan))
+            name = f"dependence: {channel}"
+            put(name, np.where(has, vw, np.nan), flags[-1])
+            reverse[name] = np.where(has, vs, np.nan)
+        dependence = np.where(has, any_channel_arr(flags), np.nan)
+
+        # independence standards of the weaker toward the stronger (met = fails the standard)
+        vd = ind["vote_difference"]
+        agree = x("agree_ab")
+        if vd["reference"] == "region":
+            med, n_p = pick("region_agree_{w}"), np.nan_to_num(pick("region_peers_{w}"))
+            excess = np.where(np.isnan(med) | (n_p < vd["min_peers"]), np.nan, agree - med)
+            fail = _tri(excess >= vd["margin"], np.isnan(excess))
+            # where roll calls are too few: UN ideal points (labelled as such)
+            iratio, ifail = ideal_fallback_arr(pick("ideal_far_{w}"), pick("ideal_region_{w}"),
+                                               pick("ideal_peers_{w}"), vd)
+            ideal = np.isnan(agree) & ~np.isnan(iratio)
+            fp_value = np.where(ideal, iratio, excess)
+            fp_fail = np.where(ideal, ifail, fail)
+            aux["fp_ideal"] = ideal & has
+        else:
+            dis_s, dm = 1 - agree, pick("dis_majors_{w}")
+            fp_value = dis_s
+            fp_fail = _tri(dis_s < vd["max_ratio"] * dm, np.isnan(dis_s) | np.isnan(dm) | (dm == 0))
+        cr = ind["criticism"]
+        v_cs, v_cb, n_ev = pick("conflict_share_{w}"), pick("conflict_base_{w}"), pick("events_{w}")
+        cr_fail = _tri(v_cs < cr["max_ratio"] * v_cb, np.isnan(v_cs) | np.isnan(v_cb) | np.isnan(n_ev)
+                       | (n_ev < cr["min_events"]))
+        mv = ind["manoeuvre"]
+        n_ind, n_al, tie, n_r = (pick(f"{k}_{{w}}") for k in ("indep_allies", "allies", "rival_ties", "rivals_of_other"))
+        mv_fail = manoeuvre_fails_arr(n_ind, n_al, tie, n_rivals=n_r, min_independent=mv["min_independent_allies"])
+        mv_value = np.where(np.isnan(n_ind) & np.isnan(tie), np.nan,
+                            ((np.nan_to_num(n_ind) >= mv["min_independent_allies"]) | (tie == 1)).astype(float))
+        fails = []
+        for name, v, f in ((FOREIGN_POLICY, fp_value, fp_fail), (CRITICISM, v_cs, cr_fail), (MANOEUVRE, mv_value, mv_fail)):
+            fails.append(np.where(has, f, np.nan))
+            put(name, np.where(has, v, np.nan), fails[-1])
+        if "theta_a" in ev.extra:  # context: who moved toward whom in UN ideal points over 5 years
+            ta, tb, ta0, tb0 = _thetas(ev)
+            w1, s1 = np.where(wa, ta, tb), np.where(wa, tb, ta)
+            w0, s0 = np.where(wa, ta0, tb0), np.where(wa, tb0, ta0)
+            conv = np.where(has, np.abs(s1 - w1) - np.abs(s0 - w0), np.nan)  # NaN where any is missing
+        else:
+            conv = np.where(has, np.nan, np.nan)
+        put(CONVERGENCE, conv, np.full(conv.shape, np.nan))
+    sub, n_failed = submission_arr(fails, min_failed=ind["min_failed"], min_evaluated=ind["min_evaluated"])
+    sub = np.where(has, sub, np.nan)
+    stage, reach = ladder_arr(cap_met, dependence, sub)
+    return Decision(sw=sw, names=names, value=value, met=met, reverse=reverse, aux=aux, dependence=dependence,
+                    submission=sub, n_failed=n_failed, stage=stage, reach=reach, at_least=at_least_arr(stage, reach))
+
+
+def ideal_fallback_arr(far, med, peers, vd: dict) -> tuple[np.ndarray, np.ndarray]:
+    """The foreign-policy standard on UN ideal points, used where roll calls are too few:
+    (ratio of the weaker's far-end distance to its region's median distance, fails), NaN
+    where ideal points cannot tell (no distance, a median <= 0, fewer than ``min_peers``)."""
+    far, med = _fin(far), _fin(med)
+    peers = np.nan_to_num(np.asarray(peers, dtype=float))
+    ok = ~np.isnan(far) & (med > 0) & (peers >= vd["min_peers"])
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = np.where(ok, far / med, np.nan)
+    return ratio, _tri(ratio < vd["ideal_ratio"], ~ok)
+
+
 def _ideal_fallback(ev: Evidence, i: int, j: int, wk: str, vd: dict):
-    """The foreign-policy standard on UN ideal points where roll calls are too few: (ratio of
-    the weaker's far-end distance to its region's median distance, far-end distance, median,
-    peers, fails) or None when ideal points cannot tell."""
+    """:func:`ideal_fallback_arr` for one dyad-year: (ratio, far-end distance, median, peers,
+    fails) or None when ideal points cannot tell."""
     far_, med_, n_ = (ev.extra.get(f"ideal_{k}_{wk}") for k in ("far", "region", "peers"))
     if far_ is None:
         return None
-    far, med, n_i = _f(far_[i, j]), _f(med_[i, j]), int(n_[i, j])
-    if far is None or med is None or med <= 0 or n_i < vd["min_peers"]:
+    ratio, fail = ideal_fallback_arr(far_[i, j], med_[i, j], n_[i, j], vd)
+    if np.isnan(ratio):
         return None
-    return far / med, far, med, n_i, far / med < vd["ideal_ratio"]
+    return float(ratio), _f(far_[i, j]), _f(med_[i, j]), int(n_[i, j]), bool(fail)
+
+
+def _thetas(ev: Evidence) -> tuple[np.ndarray, ...]:
+    """Each side's UN ideal point in the year and five years before, as grid arrays: the
+    earlier values read by gather (``theta_*_5``) or, without them, five columns back."""
+    shape = ev.grid.shape
+    ta, tb = (np.asarray(ev.extra[k], dtype=float).reshape(shape) for k in ("theta_a", "theta_b"))
+    if "theta_a_5" in ev.extra:
+        ta0, tb0 = (np.asarray(ev.extra[k], dtype=float).reshape(shape) for k in ("theta_a_5", "theta_b_5"))
+    else:
+        ta0, tb0 = np.full(shape, np.nan), np.full(shape, np.nan)
+        ta0[:, 5:], tb0[:, 5:] = ta[:, :-5], tb[:, :-5]
+    return ta, tb, ta0, tb0
+
+
+@functools.lru_cache(maxsize=8)
+def _conduit_codes(names: tuple[str, ...]) -> np.ndarray:
+    return np.array(sorted({resolve(x).ccode for x in names}), dtype=np.int64)
 
 
 def _conduits(c: dict) -> frozenset[str]:
@@ -341,17 +547,12 @@ def _conduit_labels(names: tuple[str, ...]) -> frozenset[str]:
     return frozenset(resolve(x).label for x in names)
 
 
-def _arms_intensity(ev: Evidence, i: int, j: int, wk: str, st_: str, ratio: float) -> float | None:
-    """The stronger's arms-import intensity relative to the weaker's: (stronger's imports /
-    weaker's imports) / (stronger / weaker on the primary dimension); None without data."""
-    tw, ts = ev.extra.get(f"arms_total_{wk}"), ev.extra.get(f"arms_total_{st_}")
-    if tw is None or ts is None:
-        return None
-    vw, vs = _f(tw[i, j]), _f(ts[i, j])
-    r = _f(ratio)
-    if vw is None or vs is None or r is None or vw <= 0 or r <= 0:
-        return None
-    return (vs / vw) / r
+def manoeuvre_fails_arr(n_independent, n_allies, rival_tie, *, n_rivals, min_independent=1) -> np.ndarray:
+    """The manoeuvre standard on arrays (NaN: not measured); see :func:`manoeuvre_fails`."""
+    n_ind, n_al, tie, n_r = (np.asarray(v, dtype=float) for v in (n_independent, n_allies, rival_tie, n_rivals))
+    passes = (np.nan_to_num(n_ind, nan=-1.0) >= min_independent) | (tie == 1)
+    unread = (np.isnan(n_ind) & np.isnan(tie)) | (np.isnan(tie) & (np.nan_to_num(n_al) == 0) & (np.nan_to_num(n_r) == 0))
+    return np.where(passes, 0.0, np.where(unread, np.nan, 1.0))
 
 
 def manoeuvre_fails(n_independent: float | None, n_allies: float | None, rival_tie: float | None, *,
@@ -361,14 +562,12 @@ def manoeuvre_fails(n_independent: float | None, n_allies: float | None, rival_t
     It manoeuvres when it has at least ``min_independent`` independent allies (Lake) or a tie
     with a rival of the stronger; it fails when the data show neither. No data when neither
     could be measured, or when it has no ally at all and the stronger no rival (nothing to
-    read: a state without alliances facing a stronger without rivals shows no submission)."""
-    if (n_independent is not None and n_independent >= min_independent) or rival_tie == 1:
-        return False
-    if n_independent is None and rival_tie is None:
-        return None
-    if rival_tie is None and (n_allies or 0) == 0 and not n_rivals:
-        return None
-    return True
+    read: a state without alliances facing a stronger without rivals shows no submission).
+    (:func:`manoeuvre_fails_arr` for one dyad-year.)"""
+    nan = float("nan")
+    v = manoeuvre_fails_arr(*(nan if x is None else x for x in (n_independent, n_allies, rival_tie)),
+                            n_rivals=nan if n_rivals is None else n_rivals, min_independent=min_independent)
+    return None if np.isnan(v) else bool(v)
 
 
 def _n_votes(ev: Evidence, i: int, j: int) -> int:
@@ -389,47 +588,56 @@ def _f(x) -> float | None:
 _INF = float("inf")
 
 
-def evaluate_row(ev: Evidence, i: int, j: int, labels: tuple[str, str]) -> YearAssessment:
-    """Criteria and stage for dyad i in year column j."""
+def _at(ev: Evidence, key: str, i: int, j: int) -> float | None:
+    v = ev.extra.get(key)
+    return None if v is None else _f(v[i, j])
+
+
+def _met(x) -> bool | None:
+    return None if x != x else bool(x)
+
+
+def evaluate_row(ev: Evidence, i: int, j: int, labels: tuple[str, str], dec: Decision | None = None) -> YearAssessment:
+    """Criteria and stage for dyad i in year column j: the values, flags and stage of
+    :func:`decide` (``dec``, computed here when not given), with the texts that explain them."""
+    dec = decide(ev) if dec is None else dec
     cfg = ev.cfg
     cap, dep, ind = cfg["capability"], cfg["dependence"], cfg["independence"]
     year = int(ev.grid.years[j])
     prim = ev.dims[cap["primary_dimension"]]
-    side = prim["side"][i, j]
     ratio = prim["ratio"][i, j]
-    stable = prim["stable"][i, j]
+    sw_ = int(dec.sw[i, j])
     stronger = weaker = None
-    sw = None  # "a" if a stronger else "b"
-    if not np.isnan(side) and side != 0:
-        sw = "a" if side > 0 else "b"
-        stronger, weaker = (labels[0], labels[1]) if sw == "a" else (labels[1], labels[0])
+    if sw_:
+        stronger, weaker = (labels[0], labels[1]) if sw_ > 0 else (labels[1], labels[0])
     crit: list[Criterion] = []
     k = int(cap["stability_years"])
-    cap_met = None if np.isnan(stable) else bool(stable == 1)
+
+    def criterion(name: str, **kw) -> Criterion:
+        c = Criterion(name=name, value=_f(dec.value[name][i, j]), met=_met(dec.met[name][i, j]), **kw)
+        crit.append(c)
+        return c
+
+    pname = f"disparity: {cap['primary_dimension']}"
+    cap_met = _met(dec.met[pname][i, j])
     entry = prim["entry"][i, j] or None
-    crit.append(Criterion(
-        name=f"disparity: {cap['primary_dimension']}", stage="potential", value=_f(ratio),
-        threshold=cap["threshold"], met=cap_met, sources=ev.sources.get(f"capability:{cap['primary_dimension']}", []),
-        years=list(range(year - k + 1, year + 1)),
-        detail=(f"{stronger} stronger; ratio {ratio:.2f} on {entry}; Womack's threshold must hold {k} consecutive years"
-                if stronger and entry else "no data on the primary dimension" if np.isnan(ratio) else "equal values")))
+    criterion(pname, stage="potential", threshold=cap["threshold"],
+              sources=ev.sources.get(f"capability:{cap['primary_dimension']}", []),
+              years=list(range(year - k + 1, year + 1)),
+              detail=(f"{stronger} stronger; ratio {ratio:.2f} on {entry}; Womack's threshold must hold {k} consecutive years"
+                      if stronger and entry else "no data on the primary dimension" if np.isnan(ratio) else "equal values"))
     # Korolev's robustness checks (reported, not required)
-    confirmed = with_data = 0
     nodata = []
     for d in cap["robustness_checks"]:
         dd = ev.dims[d]
-        f, s, r = dd["flag"][i, j], dd["side"][i, j], dd["ratio"][i, j]
-        if np.isnan(f):
+        s = dd["side"][i, j]
+        if np.isnan(dd["flag"][i, j]):
             nodata.append(d)
-            met = None
-        else:
-            with_data += 1
-            met = bool(f == 1 and sw is not None and s == side)
-            confirmed += met
         ent = dd["entry"][i, j] or None
-        crit.append(Criterion(name=f"check: {d}", stage="potential (robustness)", value=_f(r), threshold=cap["threshold"],
-                              met=met, sources=ev.sources.get(f"capability:{d}", []), years=[year],
-                              detail=(f"{labels[0] if s > 0 else labels[1]} stronger on {ent}" if ent and not np.isnan(s) and s != 0 else "")))
+        criterion(f"check: {d}", stage="potential (robustness)", threshold=cap["threshold"],
+                  sources=ev.sources.get(f"capability:{d}", []), years=[year],
+                  detail=(f"{labels[0] if s > 0 else labels[1]} stronger on {ent}" if ent and not np.isnan(s) and s != 0 else ""))
+    confirmed, with_data = int(dec.aux["confirmed"][i, j]), int(dec.aux["with_data"][i, j])
     if cap_met is None:
         korolev = f"no data on {cap['primary_dimension']}"
     elif np.isnan(ratio) or ratio < cap["threshold"]:
@@ -438,47 +646,28 @@ def evaluate_row(ev: Evidence, i: int, j: int, labels: tuple[str, str]) -> YearA
         korolev = (f"asymmetric: {cap['primary_dimension']} ({stronger} stronger, ratio {ratio:.2f}), "
                    f"confirmed by {confirmed} of {with_data} checks" + (f" (no data: {', '.join(nodata)})" if nodata else ""))
 
-    # dependence of the weaker on the stronger
-    dep_flags: list[bool | None] = []
-    if sw is not None:
-        wk, st_ = ("a", "b") if sw == "b" else ("b", "a")
-        for channel, key, label in (("trade", "trade", "trade with the stronger / own total trade"),
-                                    ("arms", "arms", "stronger's share of own arms imports, 5 years"),
-                                    ("investment", "fdi", "stronger's direct investment position / own GDP")):
+    if sw_:
+        wk, st_ = ("a", "b") if sw_ < 0 else ("b", "a")
+        # dependence of the weaker on the stronger
+        for channel, key, label in CHANNELS:
             c = dep[channel]
-            fw = ev.extra.get(f"{key}_{wk}_on_{st_}")
-            fs = ev.extra.get(f"{key}_{st_}_on_{wk}")
-            vw = _f(fw[i, j]) if fw is not None else None
-            vs = _f(fs[i, j]) if fs is not None else None
+            name = f"dependence: {channel}"
+            vs = _f(dec.reverse[name][i, j])
             note = ""
-            if channel == "arms" and vs is not None and vs > 0:
-                intensity = _arms_intensity(ev, i, j, wk, st_, ratio)
-                if intensity is not None and intensity < c["reverse_min_intensity"]:
-                    note = (f"; the reverse is not counted: {stronger}'s arms imports are not material "
-                            f"(import intensity {intensity:.3g} of {weaker}'s, below {c['reverse_min_intensity']})")
-                    vs_cmp = 0.0
-                else:
-                    vs_cmp = vs
-            else:
-                vs_cmp = vs
-            conduit = channel == "investment" and bool({weaker, stronger} & _conduits(c))
-            if vw is None:
-                met = None
-            elif vw < c["min_share"]:
-                met = False
-            elif vs_cmp is None:
-                met = None if c["min_multiple"] > 0 else True
-            else:
-                met = vw >= c["min_multiple"] * vs_cmp
-            if conduit and met:
-                met = False
+            if channel == "arms" and dec.aux["arms_dropped"][i, j]:
+                note = (f"; the reverse is not counted: {stronger}'s arms imports are not material "
+                        f"(import intensity {dec.aux['intensity'][i, j]:.3g} of {weaker}'s, below {c['reverse_min_intensity']})")
+            if channel == "investment" and dec.aux["conduit"][i, j]:
                 note = (f"; flagged: {' and '.join(sorted({weaker, stronger} & _conduits(c)))} is a conduit economy "
                         "(pass-through capital in special-purpose entities: Damgaard, Elkjaer and Johannesen, IMF "
                         "WP/19/274): the position does not alone make a dependence")
-            dep_flags.append(met)
             yrs = list(range(year - 4, year + 1)) if channel == "arms" else [year]
             detail = f"{weaker}: {label}; reverse ({stronger}): {f'{vs:.6f}' if vs is not None else 'no data'}" + note
             srcs = ev.sources.get(channel, [])
+            if channel == "monetary" and f"monetary_id_{wk}_on_{st_}" in ev.extra:
+                sid = ev.extra[f"monetary_id_{wk}_on_{st_}"][i, j]
+                detail += (f"; curated: {E.monetary_text(sid)}" if sid else "; no arrangement listed in the curated table")
+                srcs = [f"curated:{sid}"] if sid else []  # the table was read, no row of it used
             if channel == "trade" and "trade_label" in ev.extra:
                 lab, facts = ev.extra["trade_label"][i, j], ev.extra["trade_facts"][i, j]
                 srcs = ev.sources.get(f"trade:{lab}", srcs) if f"trade:{lab}" in ev.sources else srcs
@@ -491,110 +680,75 @@ def evaluate_row(ev: Evidence, i: int, j: int, labels: tuple[str, str]) -> YearA
                         detail += "; total: WDI/WTO merchandise trade"
                 elif lab:
                     detail += f"; source: {E.TRADE_TEXT.get(lab, lab)}"
-            crit.append(Criterion(name=f"dependence: {channel}", stage="emerging", value=vw,
-                                  threshold=f">= {c['min_share']} and >= {c['min_multiple']} x reverse",
-                                  met=met, sources=srcs, years=yrs, detail=detail, reverse=vs))
-        # independence standards of the weaker toward the stronger (True = fails the standard)
-        fails: list[bool | None] = []
+            criterion(name, stage="emerging", threshold=f">= {c['min_share']} and >= {c['min_multiple']} x reverse",
+                      sources=srcs, years=yrs, detail=detail, reverse=vs)
+        # independence standards of the weaker toward the stronger (met = fails the standard)
         vd = ind["vote_difference"]
-        agree = ev.extra.get("agree_ab")
+        own = _at(ev, "agree_ab", i, j)
+        n_votes = _n_votes(ev, i, j)
         if vd["reference"] == "region":
-            own = None if agree is None else _f(agree[i, j])
-            rm, rn = ev.extra.get(f"region_agree_{wk}"), ev.extra.get(f"region_peers_{wk}")
-            med = None if rm is None else _f(rm[i, j])
-            n_p = 0 if rn is None else int(rn[i, j])
-            excess = None if own is None or med is None or n_p < vd["min_peers"] else own - med
-            fail = None if excess is None else excess >= vd["margin"]
             region = E.REGIONS[int(E.region_of([ev.grid.a[i] if wk == "a" else ev.grid.b[i]])[0])][0]
-            ideal = _ideal_fallback(ev, i, j, wk, vd) if own is None else None
-            if ideal is not None:
-                ratio_, far, imed, n_i, fail = ideal
-                fails.append(fail)
-                crit.append(Criterion(
-                    name="independence: foreign-policy difference", stage="actual", value=ratio_,
-                    threshold=f"< {vd['ideal_ratio']} x its region's median ideal-point distance to the stronger",
-                    met=fail, sources=ev.sources.get("ideal_points_fp", []), years=[year],
-                    detail=(f"measure: UN ideal points (foreign-policy roll calls), as the {_n_votes(ev, i, j)} roll "
-                            f"calls both voted on are fewer than {cfg['un_votes']['min_roll_calls']}: {weaker}'s distance to {stronger} at the "
-                            f"far end of its 90% interval {_fmt6(far)} against the median distance of the other "
-                            f"{region} members, {_fmt6(imed)} ({n_i} peers); met = fails the standard")))
+            if dec.aux["fp_ideal"][i, j]:
+                far, imed = _at(ev, f"ideal_far_{wk}", i, j), _at(ev, f"ideal_region_{wk}", i, j)
+                n_i = int(ev.extra[f"ideal_peers_{wk}"][i, j])
+                criterion(FOREIGN_POLICY, stage="actual",
+                          threshold=f"< {vd['ideal_ratio']} x its region's median ideal-point distance to the stronger",
+                          sources=ev.sources.get("ideal_points_fp", []), years=[year],
+                          detail=(f"measure: UN ideal points (foreign-policy roll calls), as the {n_votes} roll "
+                                  f"calls both voted on are fewer than {cfg['un_votes']['min_roll_calls']}: {weaker}'s distance to {stronger} at the "
+                                  f"far end of its 90% interval {_fmt6(far)} against the median distance of the other "
+                                  f"{region} members, {_fmt6(imed)} ({n_i} peers); met = fails the standard"))
             else:
-                fails.append(fail)
-                crit.append(Criterion(
-                    name="independence: foreign-policy difference", stage="actual", value=excess,
-                    threshold=f">= {vd['margin']} above its region's median agreement with the stronger",
-                    met=fail, sources=ev.sources.get("votes", []), years=[year],
-                    detail=(f"UN agreement of {weaker} with {stronger} {_fmt6(own)} against the median of the other "
-                            f"{region} members, {_fmt6(med)} ({n_p} with at least {cfg['un_votes']['min_roll_calls']} "
-                            f"common roll calls; fewer than {vd['min_peers']}: no data); {_n_votes(ev, i, j)} roll calls "
-                            "both voted on; met = fails the standard")))
+                med = _at(ev, f"region_agree_{wk}", i, j)
+                rn = ev.extra.get(f"region_peers_{wk}")
+                n_p = 0 if rn is None else int(rn[i, j])
+                criterion(FOREIGN_POLICY, stage="actual",
+                          threshold=f">= {vd['margin']} above its region's median agreement with the stronger",
+                          sources=ev.sources.get("votes", []), years=[year],
+                          detail=(f"UN agreement of {weaker} with {stronger} {_fmt6(own)} against the median of the other "
+                                  f"{region} members, {_fmt6(med)} ({n_p} with at least {cfg['un_votes']['min_roll_calls']} "
+                                  f"common roll calls; fewer than {vd['min_peers']}: no data); {n_votes} roll calls "
+                                  "both voted on; met = fails the standard"))
         else:
-            dis_m = ev.extra.get(f"dis_majors_{wk}")
-            dis_s = None if agree is None else _f(1 - agree[i, j])
-            dm = None if dis_m is None else _f(dis_m[i, j])
-            fail = None if dis_s is None or dm is None or dm == 0 else dis_s < vd["max_ratio"] * dm
-            fails.append(fail)
-            crit.append(Criterion(name="independence: foreign-policy difference", stage="actual", value=dis_s,
-                                  threshold=f"< {vd['max_ratio']} x disagreement with other major powers ({dm if dm is not None else 'no data'})",
-                                  met=fail, sources=ev.sources.get("votes", []), years=[year],
-                                  detail=f"share of UN votes on which {weaker} differs from {stronger} "
-                                         f"({_n_votes(ev, i, j)} roll calls both voted on; fewer than "
-                                         f"{cfg['un_votes']['min_roll_calls']}: no data); met = fails the standard"))
+            dm = _at(ev, f"dis_majors_{wk}", i, j)
+            criterion(FOREIGN_POLICY, stage="actual",
+                      threshold=f"< {vd['max_ratio']} x disagreement with other major powers ({dm if dm is not None else 'no data'})",
+                      sources=ev.sources.get("votes", []), years=[year],
+                      detail=f"share of UN votes on which {weaker} differs from {stronger} "
+                             f"({n_votes} roll calls both voted on; fewer than "
+                             f"{cfg['un_votes']['min_roll_calls']}: no data); met = fails the standard")
         cr = ind["criticism"]
-        cs = ev.extra.get(f"conflict_share_{wk}")
-        cb = ev.extra.get(f"conflict_base_{wk}")
-        ne = ev.extra.get(f"events_{wk}")
-        v_cs = None if cs is None else _f(cs[i, j])
-        v_cb = None if cb is None else _f(cb[i, j])
-        n_ev = None if ne is None else _f(ne[i, j])
-        if v_cs is None or v_cb is None or n_ev is None or n_ev < cr["min_events"]:
-            fail = None
-        else:
-            fail = v_cs < cr["max_ratio"] * v_cb
-        fails.append(fail)
-        crit.append(Criterion(name="independence: freedom to criticise", stage="actual", value=v_cs,
-                              threshold=f"< {cr['max_ratio']} x baseline conflict share ({v_cb if v_cb is not None else 'no data'})",
-                              met=fail, sources=ev.sources.get("events", []), years=[year],
-                              detail=f"conflictual share of {weaker}'s ICEWS events toward {stronger} ({int(n_ev) if n_ev is not None else 0} events); met = fails"))
+        v_cb, n_ev = _at(ev, f"conflict_base_{wk}", i, j), _at(ev, f"events_{wk}", i, j)
+        criterion(CRITICISM, stage="actual",
+                  threshold=f"< {cr['max_ratio']} x baseline conflict share ({v_cb if v_cb is not None else 'no data'})",
+                  sources=ev.sources.get("events", []), years=[year],
+                  detail=f"conflictual share of {weaker}'s ICEWS events toward {stronger} ({int(n_ev) if n_ev is not None else 0} events); met = fails")
         mv = ind["manoeuvre"]
-        nr = ev.extra.get(f"rivals_of_other_{wk}")
-        rt = ev.extra.get(f"rival_ties_{wk}")
-        ia, al = ev.extra.get(f"indep_allies_{wk}"), ev.extra.get(f"allies_{wk}")
-        n_r = None if nr is None else _f(nr[i, j])
-        tie = None if rt is None else _f(rt[i, j])
-        n_ind = None if ia is None else _f(ia[i, j])
-        n_al = None if al is None else _f(al[i, j])
-        fail = manoeuvre_fails(n_ind, n_al, tie, n_rivals=n_r, min_independent=int(mv["min_independent_allies"]))
-        fails.append(fail)
+        n_r, tie = _at(ev, f"rivals_of_other_{wk}", i, j), _at(ev, f"rival_ties_{wk}", i, j)
+        n_ind, n_al = _at(ev, f"indep_allies_{wk}", i, j), _at(ev, f"allies_{wk}", i, j)
         parts = [f"{int(n_ind)} independent ally(ies) of {int(n_al)} (ATOP allies not allied with {stronger}; Lake)"
                  if n_ind is not None and n_al is not None else "no alliance data"]
         parts.append(f"{stronger} has {int(n_r)} rival(s); tie with a rival (alliance, arms received"
                      f"{', closer UN votes' if mv['rival_votes_tie'] else ''}): "
                      f"{'yes' if tie == 1 else 'no' if tie == 0 else 'no data'}" if n_r is not None else "no rivalry data")
-        crit.append(Criterion(name="independence: manoeuvre for distinct influence", stage="actual",
-                              value=None if n_ind is None and tie is None else float((n_ind or 0) >= mv["min_independent_allies"] or tie == 1),
-                              threshold=f"no independent ally (>= {mv['min_independent_allies']}) and no tie with a rival of the stronger",
-                              met=fail, sources=ev.sources.get("manoeuvre", []), years=[year],
-                              detail="; ".join(parts) + "; met = fails"))
-        ta, tb = ev.extra.get("theta_a"), ev.extra.get("theta_b")
-        if ta is not None and j >= 5:
-            w0, s0 = (ta, tb) if wk == "a" else (tb, ta)
-            dw, ds = w0[i, j] - w0[i, j - 5], s0[i, j] - s0[i, j - 5]
-            gap0, gap1 = s0[i, j - 5] - w0[i, j - 5], s0[i, j] - w0[i, j]
-            if not np.isnan([dw, ds, gap0, gap1]).any():
-                toward_w = dw * np.sign(gap0)  # positive: weaker moved toward the stronger
-                toward_s = -ds * np.sign(gap0)
-                mover = weaker if abs(toward_w) >= abs(toward_s) else stronger
-                crit.append(Criterion(name="context: ideal-point convergence", stage="actual (context)",
-                                      value=_f(abs(gap1) - abs(gap0)), threshold=None, met=None,
-                                      sources=ev.sources.get("ideal_points", []), years=[year - 5, year],
-                                      detail=f"gap {abs(gap0):.2f} -> {abs(gap1):.2f} over 5 years; moved most toward the other: {mover}"))
-        sub = submission(fails, min_failed=int(ind["min_failed"]), min_evaluated=int(ind["min_evaluated"]))
-    else:
-        sub = None
-    dependence = any_channel(dep_flags) if dep_flags else None
-    stage, reach = ladder(cap_met, dependence, sub)
-    lower = at_least(stage, reach)
+        criterion(MANOEUVRE, stage="actual",
+                  threshold=f"no independent ally (>= {mv['min_independent_allies']}) and no tie with a rival of the stronger",
+                  sources=ev.sources.get("manoeuvre", []), years=[year], detail="; ".join(parts) + "; met = fails")
+        if not np.isnan(dec.value[CONVERGENCE][i, j]):
+            ta, tb, ta0, tb0 = _thetas(ev)
+            (w1, w0), (s1, s0) = ((ta, ta0), (tb, tb0)) if wk == "a" else ((tb, tb0), (ta, ta0))
+            dw, ds = w1[i, j] - w0[i, j], s1[i, j] - s0[i, j]
+            gap0, gap1 = s0[i, j] - w0[i, j], s1[i, j] - w1[i, j]
+            toward_w = dw * np.sign(gap0)  # positive: weaker moved toward the stronger
+            toward_s = -ds * np.sign(gap0)
+            mover = weaker if abs(toward_w) >= abs(toward_s) else stronger
+            criterion(CONVERGENCE, stage="actual (context)", threshold=None,
+                      sources=ev.sources.get("ideal_points", []), years=[year - 5, year],
+                      detail=f"gap {abs(gap0):.2f} -> {abs(gap1):.2f} over 5 years; moved most toward the other: {mover}")
+    code, reach_code = int(dec.stage[i, j]), int(dec.reach[i, j])
+    stage = None if code < 0 else STAGES[code]
+    reach = STAGES[reach_code]
+    lower = bool(dec.at_least[i, j])
     reason = None
     if stage is None:
         reason = (f"no data on the primary dimension ({cap['primary_dimension']})" if np.isnan(ratio) else
@@ -607,15 +761,6 @@ def evaluate_row(ev: Evidence, i: int, j: int, labels: tuple[str, str]) -> YearA
     summary = _summary(year, stage, reach, stronger, weaker, korolev, reason)
     return YearAssessment(year=year, stronger=stronger, weaker=weaker, stage=stage, evidence_reach=reach,
                           criteria=crit, korolev=korolev, summary=summary, at_least=lower, reason=reason)
-
-
-def _disparity_year(ev: Evidence, i: int, j: int, labels: tuple[str, str]) -> YearAssessment:
-    """A year judged on the disparity alone (evaluate_row's first rung, without the rest):
-    enough for steady_stages where the year assessed reaches no further than "potential"."""
-    stable = ev.dims[ev.cfg["capability"]["primary_dimension"]]["stable"][i, j]
-    stage = None if np.isnan(stable) else ("potential" if stable == 1 else "none")
-    return YearAssessment(year=int(ev.grid.years[j]), stronger=None, weaker=None, stage=stage,
-                          evidence_reach="none" if stage is None else "potential", criteria=[])
 
 
 def _summary(year, stage, reach, stronger, weaker, korolev, reason=None) -> str:
@@ -737,10 +882,10 @@ def _years(start, end, store) -> tuple[int, int]:
 
 
 def _grid_years(start: int, end: int, cfg: dict) -> np.ndarray:
-    """Years to compute: the window before ``start`` feeds stability and 5-year sums."""
-    back = max(int(cfg["capability"]["stability_years"]), 5, int(cfg["independence"]["manoeuvre"]["arms_window"]))
-    back += _context(cfg)  # the years before ``start`` that steady_stages reads need their own windows
-    return np.arange(max(1816, start - back + 1), end + 1)
+    """Years to compute: from the first year whose own stage feeds ``start``'s stable stage
+    (:func:`_context`). Windows further back (the disparity's stability, 5-year arms sums,
+    ideal points five years before) are read by the evidence functions themselves."""
+    return np.arange(max(1816, start - _context(cfg)), end + 1)
 
 
 def _context(cfg: dict) -> int:
@@ -748,15 +893,46 @@ def _context(cfg: dict) -> int:
     return int(cfg["stages"]["window"]) - 1
 
 
-def _steady(rows: list[YearAssessment], cfg: dict) -> list[YearAssessment]:
-    """Stable stages (assess_core.steady_stages) with each held year's summary rewritten."""
-    st = cfg["stages"]
-    out = steady_stages(rows, window=int(st["window"]), min_years=int(st["min_years"]))
-    for y in out:
-        if y.held:
-            y.reason = None
-            y.summary = _summary(y.year, y.stage, y.evidence_reach, y.stronger, y.weaker, y.korolev) + f" ({y.held})"
-    return out
+@dataclass
+class Stages:
+    """Each dyad-year's stable stage (:func:`powergap.assess_core.steady_arr` over the
+    decision): ``own`` the year's own stage code (-1 unassessed, or outside the state system),
+    ``stage`` the stable one, ``held`` where they differ, ``support`` the counts behind it."""
+
+    own: np.ndarray
+    reach: np.ndarray
+    stage: np.ndarray
+    at_least: np.ndarray
+    held: np.ndarray
+    support: np.ndarray
+    member: np.ndarray
+    first: int  # the first column whose stage is read (earlier columns only feed windows)
+
+
+def stable_stages(ev: Evidence, dec: Decision, member: np.ndarray | None = None) -> Stages:
+    """The stable stage of every dyad-year (the rule: ``stages`` in the config). Years in
+    which either state is not a system member (``member`` False) are unassessed and count
+    for nothing in their neighbours' windows."""
+    st = ev.cfg["stages"]
+    member = np.ones(dec.stage.shape, dtype=bool) if member is None else member
+    own = np.where(member, dec.stage, -1).astype(np.int8)
+    reach = np.where(member, dec.reach, 0).astype(np.int8)
+    first = int(np.searchsorted(ev.grid.years, ev.grid.eval_start))
+    stage, support = steady_arr(own, reach, window=int(st["window"]), min_years=int(st["min_years"]), first=first)
+    held = (own >= 0) & (stage != own)
+    return Stages(own=own, reach=reach, stage=stage, at_least=dec.at_least & member & ~held, held=held,
+                  support=support, member=member, first=first)
+
+
+def _held(y: YearAssessment, ev: Evidence, stg: Stages, i: int, j: int) -> YearAssessment:
+    """The year at its stable stage, with the note and summary saying why it differs."""
+    st = ev.cfg["stages"]
+    first_year = max(int(ev.grid.years[stg.first]), y.year - int(st["window"]) + 1)
+    y = held_year(y, int(stg.stage[i, j]), [int(stg.support[k, i, j]) for k in range(3)], first_year=first_year,
+                  min_years=int(st["min_years"]))
+    y.reason = None
+    y.summary = _summary(y.year, y.stage, y.evidence_reach, y.stronger, y.weaker, y.korolev) + f" ({y.held})"
+    return y
 
 
 def deciding(y: YearAssessment) -> tuple[str | None, float | None, str]:
@@ -814,37 +990,52 @@ def assess(a: Any, b: Any, *, start: int | None = None, end: int | None = None,
         state system in <year>: <state>").
     config : overrides of ``data/assess_config.yaml`` (mapping or YAML file).
     """
+    store = _store(store)
+    cfg = load_config(config)
+    sa, sb, start, end, grid, (ma, mb) = pair_grid(a, b, start, end, cfg, store)
+    yrs = grid.years
+    ev = gather(grid, cfg, store=store)
+    dec = decide(ev)
+    stg = stable_stages(ev, dec, (ma & mb)[None, :])
+    out = []
+    for j, yr in enumerate(yrs):
+        if yr < start:
+            continue
+        outside = [st.label for st, m in ((sa, ma), (sb, mb)) if not m[j]]
+        if outside:
+            out.append(_not_members(int(yr), (sa.label, sb.label), outside))
+            continue
+        y = evaluate_row(ev, 0, j, (sa.label, sb.label), dec)
+        out.append(_held(y, ev, stg, 0, j) if stg.held[0, j] else y)
+    if end is None:  # by default, end at the last year the primary dimension has data for both
+        end = last_known_year(ev.dims[cfg["capability"]["primary_dimension"]]["ratio"][0], yrs, start)
+        out = [y for y in out if y.year <= end]
+    keys = sorted({s for y in out for c in y.criteria for s in c.sources})
+    return Assessment(sa, sb, start, end, cfg, out, keys)
+
+
+def pair_grid(a: Any, b: Any, start: int | None, end: int | None, cfg: dict, store
+              ) -> tuple[State, State, int, int | None, Grid, tuple[np.ndarray, np.ndarray]]:
+    """The states, years and grid of a one-pair assessment, and each state's membership per
+    grid year. ``end`` is returned as None when it was not given (the caller then ends at
+    the last year with data on the primary dimension: :func:`last_known_year`)."""
     sa, sb = resolve(a), resolve(b)
     if sa.ccode == sb.ccode:
         raise InputError(f"cannot assess {sa.name} against itself")
-    store = _store(store)
-    cfg = load_config(config)
     default_start, default_end = start is None, end is None
     start, end = _years(start, end, store)
-    start, end, members = _member_years(store, sa, sb, start, end, default_start, default_end)
+    start, end, _ = _member_years(store, sa, sb, start, end, default_start, default_end)
     yrs = _grid_years(start, end, cfg)
-    first = start - _context(cfg)  # earlier years feed the stable stages only
-    grid = Grid(np.array([sa.ccode]), np.array([sb.ccode]), yrs, eval_start=first)
-    ev = gather(grid, cfg, store=store)
-    before = yrs[yrs < start]
-    ma = set(before[E.member(store, np.full(len(before), sa.ccode), before)].tolist()) | members[0]
-    mb = set(before[E.member(store, np.full(len(before), sb.ccode), before)].tolist()) | members[1]
-    out = []
-    for j, yr in enumerate(yrs):
-        if yr < first:
-            continue
-        outside = [st.label for st, m in ((sa, ma), (sb, mb)) if int(yr) not in m]
-        out.append(_not_members(int(yr), (sa.label, sb.label), outside) if outside
-                   else evaluate_row(ev, 0, j, (sa.label, sb.label)))
-    out = [y for y in _steady(out, cfg) if y.year >= start]
-    if default_end:  # by default, end at the last year the primary dimension has data for both
-        prim = ev.dims[cfg["capability"]["primary_dimension"]]["ratio"][0]
-        known = [int(y) for y, r in zip(yrs, prim) if y >= start and not np.isnan(r)]
-        if known:
-            out = [y for y in out if y.year <= known[-1]]
-            end = known[-1]
-    keys = sorted({s for y in out for c in y.criteria for s in c.sources})
-    return Assessment(sa, sb, start, end, cfg, out, keys)
+    grid = Grid(np.array([sa.ccode]), np.array([sb.ccode]), yrs, eval_start=start - _context(cfg))
+    ma = E.member(store, np.full(len(yrs), sa.ccode), yrs)
+    mb = E.member(store, np.full(len(yrs), sb.ccode), yrs)
+    return sa, sb, start, None if default_end else end, grid, (ma, mb)
+
+
+def last_known_year(ratio: np.ndarray, years: np.ndarray, start: int) -> int:
+    """The last year from ``start`` with a value on the primary dimension (else the last year)."""
+    known = years[(years >= start) & ~np.isnan(ratio)]
+    return int(known[-1]) if len(known) else int(years[-1])
 
 
 def _member_years(store, sa: State, sb: State, start: int, end: int, default_start: bool, default_end: bool
@@ -870,6 +1061,182 @@ def _member_years(store, sa: State, sb: State, start: int, end: int, default_sta
     return start, end, (set(yy[ma].tolist()), set(yy[mb].tolist()))
 
 
+# ============================================================================ every dyad-year
+
+def criterion_slug(name: str) -> str:
+    """The column stem of a criterion: "disparity: military" -> ``disparity_military``."""
+    import re
+
+    return re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_")
+
+
+def deciding_arr(dec: Decision, stage: np.ndarray, channels: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """The criterion that set each dyad-year's (stable) ``stage``, as an index into
+    ``["disparity: <primary>", *channels, "independence standards"]`` (-1: none) and its
+    value; the rule of :func:`deciding`, on arrays."""
+    shape = stage.shape
+    pname = dec.names[0]
+    vals = np.stack([dec.value[c] for c in channels]) if channels else np.full((0,) + shape, np.nan)
+    mets = np.stack([dec.met[c] for c in channels]) if channels else np.full((0,) + shape, np.nan)
+    any_met_known = (~np.isnan(mets)).any(axis=0)
+    idx = np.full(shape, -1, dtype=np.int16)
+    val = np.full(shape, np.nan)
+    disp = (stage == 0) | ((stage == 1) & ~any_met_known)
+    idx[disp & (stage >= 0)], val[disp] = 0, dec.value[pname][disp]
+    if len(channels):
+        # potential: the strongest channel that fell short (first of equal values)
+        v = np.where(np.isnan(vals), -np.inf, vals)
+        best = np.argmax(v, axis=0)
+        has_v = (~np.isnan(vals)).any(axis=0)
+        pot = (stage == 1) & ~disp & has_v
+        idx[pot] = 1 + best[pot]
+        val[pot] = np.take_along_axis(vals, best[None], 0)[0][pot]
+        # emerging: the met channel with the highest share (else any channel with a value)
+        pool = np.where((mets == 1).any(axis=0)[None], mets == 1, ~np.isnan(vals))
+        score = np.where(pool, np.nan_to_num(vals), -np.inf)
+        best = np.argmax(score, axis=0)
+        em = (stage == 2) & pool.any(axis=0)
+        idx[em] = 1 + best[em]
+        val[em] = np.take_along_axis(vals, best[None], 0)[0][em]
+    act = stage == 3
+    idx[act], val[act] = 1 + len(channels), dec.n_failed[act] if np.ndim(dec.n_failed) else dec.n_failed
+    return idx, val
+
+
+def _panel_block(ev: Evidence, dec: Decision, stg: Stages, di: np.ndarray, tj: np.ndarray) -> dict[str, Any]:
+    """The panel's columns for the dyad-years (row ``di``, column ``tj``) of one grid."""
+    a, b = ev.grid.a[di], ev.grid.b[di]
+    sw = dec.sw[di, tj]
+    stage = stg.stage[di, tj]
+    cols: dict[str, Any] = {
+        "ccode1": a, "ccode2": b, "year": ev.grid.years[tj],
+        "stronger": np.where(sw > 0, a, np.where(sw < 0, b, -1)),
+        "weaker": np.where(sw > 0, b, np.where(sw < 0, a, -1)),
+        "stage": stage, "at_least": stg.at_least[di, tj], "evidence_reach": stg.reach[di, tj],
+        "held": stg.held[di, tj]}
+    # why a stage is missing or only a lower bound (the texts of evaluate_row's ``reason``)
+    ratio = dec.value[dec.names[0]]
+    code = np.select([~stg.member, stg.own < 0, ~stg.at_least, stg.stage == 1, stg.stage == 2],
+                     [1, np.where(np.isnan(ratio), 2, 3), 0, 4, 5], 0)
+    cols["reason"] = code[di, tj].astype(np.int8)
+    channels = [n for n in dec.names if n.startswith("dependence: ")]
+    idx, val = deciding_arr(dec, stg.stage, channels)
+    cols["deciding_criterion"], cols["deciding_value"] = idx[di, tj], val[di, tj]
+    for name in dec.names:
+        slug = criterion_slug(name)
+        cols[f"{slug}_value"] = np.broadcast_to(dec.value[name], stg.stage.shape)[di, tj]
+        cols[f"{slug}_met"] = np.broadcast_to(dec.met[name], stg.stage.shape)[di, tj]
+    cols["_deciding_names"] = [dec.names[0], *channels, "independence standards"]
+    cols["_cfg"] = ev.cfg
+    return cols
+
+
+def _panel_frame(blocks: list[dict[str, Any]]) -> pd.DataFrame:
+    """Concatenate blocks into the documented frame (codes to labels, tri-state flags to
+    nullable booleans, missing stronger side to <NA>)."""
+    names = blocks[0]["_deciding_names"]
+    out: dict[str, Any] = {}
+    for key in blocks[0]:
+        if key in ("_deciding_names", "_cfg"):
+            continue
+        out[key] = np.concatenate([bl[key] for bl in blocks]) if len(blocks) > 1 else np.asarray(blocks[0][key])
+    stage_cat = pd.CategoricalDtype(list(STAGES), ordered=True)
+    df = pd.DataFrame({"ccode1": out["ccode1"].astype(np.int16), "ccode2": out["ccode2"].astype(np.int16),
+                       "year": out["year"].astype(np.int16)})
+    for k in ("stronger", "weaker"):
+        df[k] = pd.array(np.where(out[k] < 0, 0, out[k]), dtype="Int16")
+        df.loc[out[k] < 0, k] = pd.NA
+    df["stage"] = pd.Categorical.from_codes(out["stage"].astype(np.int8), dtype=stage_cat)
+    df["at_least"] = out["at_least"].astype(bool)
+    df["evidence_reach"] = pd.Categorical.from_codes(out["evidence_reach"].astype(np.int8), dtype=stage_cat)
+    df["held"] = out["held"].astype(bool)
+    cfg = blocks[0]["_cfg"]
+    prim, k = cfg["capability"]["primary_dimension"], int(cfg["capability"]["stability_years"])
+    reasons = [None, "not a member of the state system", f"no data on the primary dimension ({prim})",
+               f"the {k}-year stability of the disparity cannot be tested: earlier years lack data on {prim}",
+               "dependence cannot be tested: no data on the trade channel and no other channel met",
+               f"the independence standards cannot be tested: fewer than {cfg['independence']['min_evaluated']} have data"]
+    df["reason"] = pd.Categorical.from_codes(out["reason"].astype(np.int8) - 1, categories=reasons[1:])  # 0: none
+    df["deciding_criterion"] = pd.Categorical.from_codes(out["deciding_criterion"].astype(np.int16), categories=names)
+    df["deciding_value"] = _fin(out["deciding_value"])
+    for key, v in out.items():
+        if key.endswith("_value") and key != "deciding_value":
+            df[key] = _fin(v)
+        elif key.endswith("_met"):
+            m = pd.array(v == 1, dtype="boolean")
+            m[np.isnan(v)] = pd.NA
+            df[key] = m
+    return df
+
+
+def _blocks(years: np.ndarray, size: int) -> list[tuple[int, int]]:
+    return [(int(y), int(min(y + size - 1, years[-1]))) for y in range(int(years[0]), int(years[-1]) + 1, size)]
+
+
+def asymmetry_panel(start: int | None = None, end: int | None = None, *, directed: bool = False,
+                    config: dict | str | Path | None = None, store=None, progress=None,
+                    block_years: int = 15) -> pd.DataFrame:
+    """Wong's stage for every dyad-year of the COW state system, by the engine of
+    :func:`assess` (the same evidence, decision and stable-stage rule, on arrays).
+
+    One row per dyad-year of :func:`powergap.dyad_years` from ``start`` (default 1816) to
+    ``end`` (default: the snapshot's last year): ``ccode1 < ccode2`` when non-directed;
+    both orders when ``directed``, each carrying the pair's values. Columns: ``ccode1,
+    ccode2, year``, ``stronger``/``weaker`` (COW codes; <NA> when neither side is stronger),
+    ``stage`` (none/potential/emerging/actual; <NA> when unassessed: no data on the primary
+    dimension, or a state outside the system), ``at_least`` (the next stage could not be
+    tested), ``evidence_reach``, ``held`` (the stable stage differs from the year's own
+    evidence), ``deciding_criterion`` and ``deciding_value`` (see :func:`deciding`), and for
+    each criterion ``<criterion>_value`` and ``<criterion>_met`` (nullable boolean; <NA> =
+    no data; for the independence standards "met" = the weaker fails it). docs/assessment.md
+    lists the criteria columns.
+
+    The years are computed in blocks of ``block_years`` (each with the years before it that
+    its windows read), which bounds memory.
+    """
+    from .panels.core import dyad_keys
+
+    store = _store(store)
+    cfg = load_config(config)
+    lo, hi = _years(1816 if start is None else start, store.end_year if end is None else end, store)
+    say = progress or (lambda m: None)
+    c1, c2, yy, _ = dyad_keys(directed=False, start=lo, end=hi)
+    c1, c2, yy = c1.astype(np.int64), c2.astype(np.int64), yy.astype(np.int64)
+    ctx = _context(cfg)
+    blocks = []
+    used: list[str] = []  # source keys the evidence read (attrs["sources"])
+    for y0, y1 in _blocks(np.arange(lo, hi + 1), max(1, int(block_years))):
+        sel = (yy >= y0) & (yy <= y1)
+        if not sel.any():
+            continue
+        pair = c1[sel] * 10000 + c2[sel]
+        pairs, inv = np.unique(pair, return_inverse=True)
+        a, b = pairs // 10000, pairs % 10000
+        grid = Grid(a, b, _grid_years(y0, y1, cfg), eval_start=y0 - ctx)
+        say(f"{y0}-{y1}: gathering evidence for {len(a):,} dyads")
+        ev = gather(grid, cfg, store=store)
+        used += [k for k in dict.fromkeys(k for v in ev.sources.values() for k in v) if k not in used]
+        dec = decide(ev)
+        fa, fb, fy = grid.flat()
+        member = (E.member(store, fa, fy) & E.member(store, fb, fy)).reshape(grid.shape)
+        stg = stable_stages(ev, dec, member)
+        blocks.append(_panel_block(ev, dec, stg, inv, (yy[sel] - grid.years[0]).astype(np.int64)))
+        del ev, dec, stg
+    df = _panel_frame(blocks)
+    if len(blocks) > 1:  # blocks follow years: back to the panel's order (ccode1, ccode2, year)
+        order = np.lexsort((df["year"].to_numpy(), df["ccode2"].to_numpy(), df["ccode1"].to_numpy()))
+        df = df.take(order).reset_index(drop=True)
+    if directed:
+        rev = df.copy()
+        rev["ccode1"], rev["ccode2"] = df["ccode2"], df["ccode1"]
+        df = pd.concat([df, rev], ignore_index=True).sort_values(["ccode1", "ccode2", "year"], kind="stable",
+                                                                  ignore_index=True)
+    df.attrs["config"] = cfg
+    df.attrs["unit"] = "dyad_year_directed" if directed else "dyad_year_nondirected"
+    df.attrs["sources"] = used
+    return df
+
+
 def criterion_columns(criteria) -> dict[str, Any]:
     """Each criterion as two columns, its value and its met flag (None: no data), named from
     the criterion: "disparity: military" -> ``disparity_military_value``,
@@ -885,47 +1252,34 @@ def criterion_columns(criteria) -> dict[str, Any]:
 
 
 def assess_all(year: int, *, config: dict | str | Path | None = None, store=None, progress=None) -> pd.DataFrame:
-    """Assess every non-directed dyad of the COW system in ``year``: one row per dyad with
-    the stronger side, stage, evidence reach and the key values."""
-    from .panels import dyad_years
+    """Assess every non-directed dyad of the COW system in ``year``: :func:`asymmetry_panel`
+    for one year (the same engine as :func:`assess`), with the states' labels, ``stage_text``
+    ("at least ..."), and the primary ratio and trade dependence under their old names
+    (``military_ratio``, ``trade_dependence``)."""
+    from .states import state as state_of
 
     store = _store(store)
     cfg = load_config(config)
     year, _ = _years(year, year, store)
-    say = progress or (lambda m: None)
-    dy = dyad_years(directed=False, start=year, end=year)
-    a = dy["ccode1"].to_numpy().astype(np.int64)
-    b = dy["ccode2"].to_numpy().astype(np.int64)
-    ctx = _context(cfg)
-    grid = Grid(a, b, _grid_years(year, year, cfg), eval_start=year - ctx)
-    say(f"gathering evidence for {len(a):,} dyads")
-    ev = gather(grid, cfg, store=store)
-    say("evaluating stages")
-    from .states import state as state_of
-
-    j = len(grid.years) - 1
-    rows = []
-    labels = {c: state_of(c).label for c in np.unique(np.concatenate([a, b]))}
-    for i in range(len(a)):
-        lab = (labels[a[i]], labels[b[i]])
-        ya = evaluate_row(ev, i, j, lab)
-        if ctx and ya.stage is not None:
-            # the stable stage reads the years before (their own evidence, same engine); when
-            # this year's evidence reaches no further than the disparity, only the earlier
-            # years' disparity can matter (steady_stages stops at the year's own reach)
-            one = _disparity_year if ya.evidence_reach == "potential" else evaluate_row
-            ya = _steady([one(ev, i, j - k, lab) for k in range(ctx, 0, -1) if j - k >= 0] + [ya], cfg)[-1]
-        crit = {c.name: c for c in ya.criteria}
-        prim = crit[f"disparity: {cfg['capability']['primary_dimension']}"]
-        rows.append({"ccode1": int(a[i]), "ccode2": int(b[i]), "a": labels[a[i]], "b": labels[b[i]], "year": year,
-                     "stronger": ya.stronger, "stage": ya.stage, "at_least": ya.at_least,
-                     "stage_text": ya.stage_text, "reason": ya.reason, "evidence_reach": ya.evidence_reach,
-                     "military_ratio": prim.value,
-                     "trade_dependence": crit["dependence: trade"].value if "dependence: trade" in crit else None,
-                     "korolev": ya.korolev, "held": ya.held,
-                     # the criterion that set the stage and its value, to audit a verdict
-                     **dict(zip(("deciding_criterion", "deciding_value", "deciding"), deciding(ya))),
-                     **criterion_columns(ya.criteria)})
-    df = pd.DataFrame(rows)
-    df.attrs["config"] = cfg
-    return df
+    df = asymmetry_panel(year, year, config=cfg, store=store, progress=progress)
+    codes = np.unique(np.concatenate([df["ccode1"].to_numpy(), df["ccode2"].to_numpy()]))
+    labels = pd.Series({int(c): state_of(int(c)).label for c in codes})
+    out = df[["ccode1", "ccode2"]].astype(int)
+    out["a"], out["b"] = labels[out["ccode1"]].to_numpy(), labels[out["ccode2"]].to_numpy()
+    out["year"] = int(year)
+    out["stronger"] = np.where(df["stronger"].isna(), None, labels.reindex(df["stronger"].fillna(-1).astype(int)).to_numpy())
+    stage = df["stage"].astype(object).where(df["stage"].notna(), None)
+    out["stage"] = stage
+    out["at_least"] = df["at_least"]
+    out["stage_text"] = np.where(stage.isna(), "unassessed", np.where(df["at_least"], "at least " + stage.astype(str),
+                                                                      stage.astype(str)))
+    out["reason"] = df["reason"].astype(object).where(df["reason"].notna(), None)
+    out["evidence_reach"] = df["evidence_reach"].astype(str)
+    prim = criterion_slug(f"disparity: {cfg['capability']['primary_dimension']}")
+    out["military_ratio"] = df[f"{prim}_value"]
+    out["trade_dependence"] = df["dependence_trade_value"]
+    rest = [c for c in df.columns if c not in ("ccode1", "ccode2", "year", "stronger", "weaker", "stage", "at_least",
+                                                 "evidence_reach", "reason")]
+    out = pd.concat([out, df[rest]], axis=1)
+    out.attrs["config"] = cfg
+    return out

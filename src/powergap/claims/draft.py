@@ -1626,6 +1626,34 @@ def drafts_to_yaml(drafts: list[Draft], *, source: str = "") -> str:
     return "\n".join(lines) + "\n"
 
 
+#: the formats a claim file of drafts can be written in, by file extension
+DRAFT_FORMATS = {".yaml": "yaml", ".yml": "yaml", ".json": "json"}
+
+
+def draft_format(path: str | os.PathLike) -> str:
+    """The format of a drafts file from its extension: "yaml" (.yaml, .yml) or "json"; any
+    other extension is refused (one line), so a file never holds another format than its
+    name says."""
+    from ..errors import InputError
+
+    ext = Path(path).suffix.lower()
+    if ext not in DRAFT_FORMATS:
+        raise InputError(f"cannot tell the drafts' format from {str(path)!r}: name the file .yaml (a claim file "
+                         f"with a confidence comment on each draft) or .json")
+    return DRAFT_FORMATS[ext]
+
+
+def drafts_to_json(drafts: list[Draft]) -> str:
+    """The drafts as a JSON claim file (a list of claims, which ``powergap claims check``
+    reads like the YAML one; each note gives the draft's confidence)."""
+    return json.dumps([d.to_claim() for d in drafts], indent=1, ensure_ascii=False) + "\n"
+
+
+def drafts_text(drafts: list[Draft], path: str | os.PathLike, *, source: str = "") -> str:
+    """The drafts in the format ``path``'s extension names (:func:`draft_format`)."""
+    return drafts_to_json(drafts) if draft_format(path) == "json" else drafts_to_yaml(drafts, source=source)
+
+
 def _num_text(x) -> str:
     if isinstance(x, int):
         return str(x)

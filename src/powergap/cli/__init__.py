@@ -28,7 +28,7 @@ app = typer.Typer(
     rich_markup_mode=None,
 )
 
-FEATURES = ["data", "panel", "capability", "relations", "assess", "claims", "report"]
+FEATURES = ["data", "panel", "capability", "relations", "assess", "claims", "report", "orbit"]
 
 
 def _version(value: bool) -> None:

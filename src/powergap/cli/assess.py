@@ -35,6 +35,8 @@ def register(app: typer.Typer) -> None:
         all_dyads: bool = typer.Option(False, "--all", help="Assess every non-directed dyad of the system in --year."),
         year: Optional[int] = typer.Option(None, "--year", help="With --all: the year to assess."),
         out: Optional[Path] = typer.Option(None, "-o", "--out", help="With --all: output file (.parquet, .csv, .feather, .json)."),
+        multiverse: bool = typer.Option(False, "--multiverse", help="Every specification of the space at once: stage shares per year and the choices that move the verdict."),
+        space: Optional[Path] = typer.Option(None, "--space", help="With --multiverse: your specification space (YAML; default: the shipped one)."),
     ) -> None:
         """Wong's stages of asymmetry (none, potential, emerging, actual) year by year, with evidence."""
         from ..errors import InputError
@@ -51,6 +53,11 @@ def register(app: typer.Typer) -> None:
                              f"use --start/--end (and --json > FILE)")
         if not a or not b:
             raise InputError("name two states, e.g. 'powergap assess CHN RUS' (or use --all --year Y -o FILE)")
+        if space is not None and not multiverse:
+            raise InputError("--space applies only with --multiverse")
+        if multiverse:
+            _run_multiverse(a, b, start, end, config, space, as_json)
+            return
         from ..assessment import assess
 
         result = assess(a, b, start=start, end=end, config=config)
@@ -105,6 +112,42 @@ def _print_timeline(result) -> None:
               "(economic, diplomatic, financial...) confirm the same stronger side, and which lack data.[/dim]")
     con.print(f"[dim]Sources: {', '.join(result.sources())}. Thresholds: powergap/data/assess_config.yaml "
               f"(override with --config). Cite with: powergap cite.[/dim]")
+
+
+def _run_multiverse(a, b, start, end, config, space, as_json: bool) -> None:
+    from ..multiverse import multiverse, to_json_dict
+
+    df = multiverse(a, b, start, end, space=space, config=config)
+    if as_json:
+        typer.echo(json.dumps(to_json_dict(df), indent=1, allow_nan=False))
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    con = Console()
+    names = df.attrs["names"]
+    con.print(f"[bold]{names[0]} ({df.attrs['a']}) and {names[1]} ({df.attrs['b']}), {df.attrs['start']}-"
+              f"{df.attrs['end']}: {df.attrs['n_specifications']:,} specifications[/bold]")
+    con.print(df.attrs["sentence"])
+    t = Table(title="Share of specifications at each stage, by year")
+    for col in ("year", "default", "none", "potential", "emerging", "actual", "unassessed"):
+        t.add_column(col)
+    for _, r in df[df["choice"] == "all"].iterrows():
+        st = r["default_stage"] or "unassessed"
+        t.add_row(str(r["year"]), f"[{STAGE_STYLE.get(st, 'dim')}]{st}[/]",
+                  *(f"{r[o]:.0%}" for o in ("none", "potential", "emerging", "actual", "unassessed")))
+    con.print(t)
+    t = Table(title="What moves the verdict: stage shares with one choice held (last year)")
+    for col in ("choice", "option", "none", "potential", "emerging", "actual", "unassessed"):
+        t.add_column(col)
+    last = df[df["year"] == df["year"].max()]
+    for ch in df.attrs["influence"]["choice"]:
+        for _, r in last[last["choice"] == ch].iterrows():
+            t.add_row(ch, str(r["option"]), *(f"{r[o]:.0%}" for o in ("none", "potential", "emerging", "actual", "unassessed")))
+    con.print(t)
+    inf = ", ".join(f"{r.choice} {r.influence:.2f}" for r in df.attrs["influence"].itertuples())
+    con.print(f"[dim]Influence (mean over years of the largest swing of a stage share between a choice's options): "
+              f"{inf}. Space: {space or 'powergap/data/multiverse_space.yaml'}.[/dim]")
 
 
 def _run_all(year: int, config: Optional[Path], out: Path) -> None:

@@ -42,8 +42,9 @@ def register(app: typer.Typer) -> None:
     @claims.command("draft")
     def draft(
         files: list[Path] = typer.Argument(..., help="Text files (UTF-8) to draft claims from."),
-        output: Optional[Path] = typer.Option(None, "-o", "--output", help="Write the drafts (a claim file) here; "
-                                              "default: print them."),
+        output: Optional[Path] = typer.Option(None, "-o", "--output", help="Write the drafts (a claim file) here, "
+                                              "in the format its extension names: FILE.yaml (or .yml) or FILE.json; "
+                                              "default: print them as YAML."),
         check: bool = typer.Option(False, "--check", help="Also check the drafts and print the verdicts."),
         as_json: bool = typer.Option(False, "--json", help="With --check: print the verdicts as JSON."),
     ) -> None:
@@ -53,11 +54,13 @@ def register(app: typer.Typer) -> None:
         review the drafts before relying on them (docs/claims.md, "Drafting claims").
         """
         from ..claims import check_claims
-        from ..claims.draft import draft_claims, drafts_to_yaml
-        from ..errors import InputError
+        from ..claims.draft import draft_claims, draft_format, drafts_text, drafts_to_yaml
+        from ..outputs import check_output, write_text_output
 
-        if output is not None and output.exists() and output.is_dir():
-            raise InputError(f"{output}: is a directory; give a file for the drafts")
+        inputs = {"the text": f for f in files} if len(files) == 1 else {f"the text {f}": f for f in files}
+        if output is not None:  # one clear line before any work
+            draft_format(output)
+            check_output(output, inputs=inputs, what="the drafts")
         drafts = []
         for f in files:
             drafts += draft_claims(f)
@@ -71,12 +74,10 @@ def register(app: typer.Typer) -> None:
             typer.echo("no quantitative statements found: no claims drafted" +
                        (f" ({output} not written)" if output is not None else ""))
             return
-        text = drafts_to_yaml(drafts, source=", ".join(Path(f).name for f in files))
+        source = ", ".join(Path(f).name for f in files)
+        text = drafts_to_yaml(drafts, source=source)
         if output is not None:
-            try:
-                output.write_text(text, encoding="utf-8")
-            except OSError as e:
-                raise InputError(f"{output}: cannot write the drafts ({e.strerror or e})") from None
+            write_text_output(output, drafts_text(drafts, output, source=source), inputs=inputs, what="the drafts")
         if not check:
             if output is None:
                 typer.echo(text, nl=False)

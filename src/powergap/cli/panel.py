@@ -13,23 +13,32 @@ from typing import List, Optional
 import typer
 
 ADD_HELP = ("Datasets to add, comma-separated or repeated: nmc, gdp, milex, nuclear, tech, regime, ideal_points "
-            "(any panel); trade, arms_transfers, alliances, igos, votes, events, opinion (dyad-years only).")
+            "(any panel); trade, arms_transfers, alliances, igos, votes, dependence, events, opinion, asymmetry "
+            "(dyad-years only).")
 
 
 def _run(kind: str, *, start: Optional[int], end: Optional[int], directed: bool, add: List[str],
          end_year: Optional[int], output: Path) -> None:
-    from rich.console import Console
-
-    from ..panels import add as add_verbs
-    from ..panels import dyad_years, state_years, verb_names, write_panel
-    from ..panels.io import panel_format
-
     from ..outputs import check_output
+    from ..panels.fast import fast_verbs, verb_names, write_panel_file
+    from ..panels.io import panel_format
     from ..validate import names
 
     verbs = verb_names(names(add, "--add")) if add else []  # unknown or empty names fail before any work
     panel_format(output)  # so does an unknown extension
     check_output(output, what="the panel")  # and an output path that cannot be (safely) replaced
+    if fast_verbs(verbs):
+        # State-level verbs only: numpy + pyarrow straight to the file, no pandas (panels/fast.py)
+        n_rows, n_cols, info = write_panel_file(kind, output, verbs=verbs, directed=directed, start=start, end=end,
+                                                end_year=end_year)
+        _done(n_rows, n_cols, info, output)
+        return
+
+    from rich.console import Console
+
+    from ..panels import add as add_verbs
+    from ..panels import dyad_years, state_years, write_panel
+
     console = Console(stderr=True)
     with console.status(f"building {kind}") as status:
         if kind == "state-years":
@@ -39,8 +48,11 @@ def _run(kind: str, *, start: Optional[int], end: Optional[int], directed: bool,
         if verbs:
             panel = add_verbs(panel, verbs, progress=lambda msg: status.update(msg))
         write_panel(panel, output, progress=lambda done: status.update(f"writing {output} ({done:.0%})"))
-    info = panel.attrs
-    typer.echo(f"wrote {len(panel):,} rows x {panel.shape[1]} columns ({info['unit']}, "
+    _done(len(panel), panel.shape[1], panel.attrs, output)
+
+
+def _done(n_rows: int, n_cols: int, info: dict, output: Path) -> None:
+    typer.echo(f"wrote {n_rows:,} rows x {n_cols} columns ({info['unit']}, "
                f"{info['start']}-{info['end']}; sources: {', '.join(info['sources'])}) to {output}")
 
 

@@ -506,6 +506,113 @@ def investment_share(store, host: Any, investor: Any, yy: Any) -> tuple[np.ndarr
     return share(pos, state_values(store, GDP, host, yy)), pos
 
 
+# ============================================================================ monetary anchors
+
+MONETARY_FILE = "monetary_anchors.yaml"
+MONETARY_KINDS = ("legal_tender", "par_agreement", "treasury_guarantee")
+MONETARY_TEXT = {
+    "legal_tender": "the anchor's currency is legal tender",
+    "par_agreement": "own currency at par with the anchor's under a monetary agreement with it",
+    "treasury_guarantee": "own currency pegged with the anchor's Treasury guaranteeing convertibility",
+}
+
+
+@dataclass(frozen=True)
+class MonetarySpell:
+    """One row of ``data/monetary_anchors.yaml`` with its states resolved to COW codes."""
+
+    id: str
+    state: int
+    anchor: int
+    first: int
+    last: int
+    kind: str
+    citation: str
+    checked: str
+
+
+def load_monetary_spells(path: Any = None) -> tuple[MonetarySpell, ...]:
+    """The curated monetary-anchor table (the package's, or ``path``), strictly checked: one
+    line naming the row and the problem for a malformed entry."""
+    from importlib import resources
+    from pathlib import Path
+
+    import yaml
+
+    from ..errors import InputError, UnknownStateError
+    from ..states import resolve
+
+    if path is None:
+        text = resources.files("powergap").joinpath("data", MONETARY_FILE).read_text(encoding="utf-8")
+        where = MONETARY_FILE
+    else:
+        text, where = Path(path).read_text(encoding="utf-8"), str(path)
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as e:
+        raise InputError(f"{where}: not valid YAML ({' '.join(str(e).split())})") from None
+    rows = data.get("spells") if isinstance(data, dict) else None
+    if not isinstance(rows, list):
+        raise InputError(f"{where}: needs a list 'spells'")
+    keys = {"id", "state", "anchor", "from", "to", "kind", "citation", "checked"}
+    out, seen = [], set()
+    for n, r in enumerate(rows, 1):
+        label = f"{where}: spell {n} ({r.get('id', '?') if isinstance(r, dict) else '?'})"
+        if not isinstance(r, dict) or set(r) != keys:
+            got = sorted(r) if isinstance(r, dict) else type(r).__name__
+            raise InputError(f"{label}: needs exactly the keys {', '.join(sorted(keys))} (got {got})")
+        if r["id"] in seen:
+            raise InputError(f"{label}: duplicate id")
+        seen.add(r["id"])
+        if r["kind"] not in MONETARY_KINDS:
+            raise InputError(f"{label}: kind must be one of {', '.join(MONETARY_KINDS)}")
+        if not all(isinstance(r[k], int) and not isinstance(r[k], bool) for k in ("from", "to")) or r["from"] > r["to"]:
+            raise InputError(f"{label}: 'from' and 'to' must be whole years, from <= to")
+        if not str(r["citation"]).strip():
+            raise InputError(f"{label}: empty citation")
+        try:
+            s, a = resolve(str(r["state"])).ccode, resolve(str(r["anchor"])).ccode
+        except UnknownStateError as e:
+            raise InputError(f"{label}: {e}") from None
+        if s == a:
+            raise InputError(f"{label}: a state cannot be its own anchor")
+        out.append(MonetarySpell(str(r["id"]), int(s), int(a), r["from"], r["to"], r["kind"],
+                                 " ".join(str(r["citation"]).split()), str(r["checked"])))
+    return tuple(out)
+
+
+@functools.lru_cache(maxsize=1)
+def _monetary_default() -> tuple[MonetarySpell, ...]:
+    return load_monetary_spells()
+
+
+def monetary_text(spell_id: str) -> str:
+    """One line for a listed spell: id, kind, years and citation."""
+    sp = next(s for s in _monetary_default() if s.id == spell_id)
+    return f"{sp.id} ({MONETARY_TEXT[sp.kind]}, {sp.first}-{sp.last}; {sp.citation})"
+
+
+def monetary_anchor(state: Any, anchor: Any, yy: Any, *, spells: Any = None) -> tuple[np.ndarray, np.ndarray]:
+    """Is ``state``'s money anchored on ``anchor``'s in each year (``data/monetary_anchors.yaml``)?
+
+    1.0 where a listed spell covers the state-anchor-year; 0.0 where a listed spell runs the
+    other way (``anchor``'s money is anchored on ``state``'s: then ``state``'s is not anchored
+    on ``anchor``'s); NaN elsewhere: the table lists the arrangements it names, so a pair-year
+    it does not list is "no listed arrangement", not evidence of none. Returns the values and
+    the spell ids (None where not listed)."""
+    s, a, yy = np.asarray(state, np.int64), np.asarray(anchor, np.int64), np.asarray(yy, np.int64)
+    out = np.full(len(s), np.nan)
+    ids = np.full(len(s), None, dtype=object)
+    for sp in spells if spells is not None else _monetary_default():
+        during = (yy >= sp.first) & (yy <= sp.last)
+        out[(s == sp.anchor) & (a == sp.state) & during] = 0.0
+    for sp in spells if spells is not None else _monetary_default():
+        hit = (s == sp.state) & (a == sp.anchor) & (yy >= sp.first) & (yy <= sp.last)
+        out[hit] = 1.0
+        ids[hit] = sp.id
+    return out, ids
+
+
 # ============================================================================ UN votes
 
 @functools.lru_cache(maxsize=1)

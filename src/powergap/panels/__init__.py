@@ -8,15 +8,34 @@ join the snapshot's series onto them (what peacesciencer users expect, in Python
 
 A panel is a pandas DataFrame whose ``attrs`` say what it is (see :func:`panel_info`).
 The dyad rule, the end-year rule and every verb's columns are documented in docs/panels.md.
+
+Names are imported on first use (PEP 562), so ``powergap.panels.fast`` (the CLI's path
+that writes a panel without pandas) can be imported without importing pandas.
 """
 
-from .core import PanelInfo, dyad_years, panel_info, state_years
-from .io import read_panel, write_panel
-from .verbs import (VERBS, add, add_alliances, add_arms_transfers, add_dependence, add_events, add_gdp,
-                    add_ideal_points, add_igos, add_milex, add_nmc, add_nuclear, add_opinion, add_regime, add_series,
-                    add_tech, add_trade, add_votes, verb_names)
+from __future__ import annotations
 
-__all__ = ["PanelInfo", "VERBS", "add", "add_alliances", "add_arms_transfers", "add_dependence", "add_events", "add_gdp",
-           "add_ideal_points", "add_igos", "add_milex", "add_nmc", "add_nuclear", "add_opinion", "add_regime",
-           "add_series", "add_tech", "add_trade", "add_votes", "dyad_years", "panel_info", "read_panel",
-           "state_years", "verb_names", "write_panel"]
+import importlib
+
+_WHERE = {
+    "PanelInfo": "core", "dyad_years": "core", "panel_info": "core", "state_years": "core",
+    "read_panel": "io", "write_panel": "io",
+    "VERBS": "verbs", "add": "verbs", "add_series": "verbs", "verb_names": "verbs",
+    **{f"add_{v}": "verbs" for v in ("alliances", "arms_transfers", "asymmetry", "dependence", "events", "gdp",
+                                     "ideal_points", "igos", "milex", "nmc", "nuclear", "opinion", "regime", "tech",
+                                     "trade", "votes")},
+}
+
+__all__ = sorted(_WHERE)
+
+
+def __getattr__(name: str):
+    if name in _WHERE:
+        value = getattr(importlib.import_module(f"{__name__}.{_WHERE[name]}"), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_WHERE))

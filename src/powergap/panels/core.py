@@ -27,12 +27,14 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
-import pandas as pd
 
-from ..errors import CoverageError, InputError
+from ..errors import CoverageError, DataError, InputError
+
+if TYPE_CHECKING:  # pandas is imported where frames are built: the CLI's fast path (fast.py) never needs it
+    import pandas as pd
 
 Unit = Literal["state_year", "dyad_year_directed", "dyad_year_nondirected"]
 UNITS: tuple[str, ...] = ("state_year", "dyad_year_directed", "dyad_year_nondirected")
@@ -84,6 +86,8 @@ def panel_info(panel: pd.DataFrame) -> PanelInfo:
     A frame is a panel when its ``attrs`` name a known unit and it has the key columns of
     that unit (``ccode, year`` or ``ccode1, ccode2, year``).
     """
+    import pandas as pd
+
     if not isinstance(panel, pd.DataFrame):
         raise InputError(f"expected a panel (a pandas DataFrame), got {type(panel).__name__}")
     attrs = getattr(panel, "attrs", {}) or {}
@@ -127,8 +131,41 @@ class _System:
     dyad_year: np.ndarray  # int16
 
 
-def _days(values) -> np.ndarray:
-    return np.asarray(values, dtype="datetime64[ns]").astype("datetime64[D]").astype(np.int64)
+LIST_END = (2016, 12, 31)  # last day of COW State System Membership v2016 (states.LIST_END)
+
+
+def _day_numbers(year, month, day) -> np.ndarray:
+    """Days since 1970-01-01 of calendar dates given as integer arrays."""
+    months = (np.asarray(year, dtype=np.int64) - 1970) * 12 + (np.asarray(month, dtype=np.int64) - 1)
+    return months.astype("datetime64[M]").astype("datetime64[D]").astype(np.int64) + np.asarray(day, dtype=np.int64) - 1
+
+
+def _spells(end_year: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """COW membership spells as (ccode, first day, last day) arrays, read with pyarrow (no
+    pandas), with the end-year rule of :func:`powergap.states.membership`: spells open on
+    the list's last day run to 31 December of ``end_year``; an ``end_year`` before 2016
+    drops spells that start after it and cuts the others at its last day.
+    (tests/test_panels.py checks these arrays against ``membership()``.)"""
+    from ..snapshot.store import TABLE_PREFIX, default_store, read_arrow
+    from .join import column_numpy
+
+    store = default_store()
+    if "cow_states" not in store.catalog.get("tables", {}):
+        raise DataError("snapshot has no table 'cow_states'")
+    cols = ["ccode", "styear", "stmonth", "stday", "endyear", "endmonth", "endday"]
+    t = read_arrow(store.checked(f"{TABLE_PREFIX}cow_states.parquet"), columns=cols)
+    a = {c: column_numpy(t, c) for c in cols}
+    cc = a["ccode"].astype(np.int64)
+    start = _day_numbers(a["styear"], a["stmonth"], a["stday"])
+    end = _day_numbers(a["endyear"], a["endmonth"], a["endday"])
+    list_end = _day_numbers(*LIST_END)
+    cap = _day_numbers(end_year, 12, 31)
+    if end_year > LIST_END[0]:
+        end = np.where(end == list_end, cap, end)
+    elif end_year < LIST_END[0]:
+        keep = start <= cap
+        cc, start, end = cc[keep], start[keep], np.minimum(end[keep], cap)
+    return cc, start, end
 
 
 def _year_bounds(years: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -138,13 +175,12 @@ def _year_bounds(years: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return jan1, dec31
 
 
-def _expand_spells(spells: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+def _expand_spells(cc: np.ndarray, start: np.ndarray, end: np.ndarray
+                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """One row per spell and calendar year it touches: ccode, year, first and last member day
     of that spell within that year (as day numbers)."""
-    cc = spells["ccode"].to_numpy(dtype=np.int64)
-    start, end = _days(spells["start"]), _days(spells["end"])
-    sy = pd.DatetimeIndex(spells["start"]).year.to_numpy(dtype=np.int64)
-    ey = pd.DatetimeIndex(spells["end"]).year.to_numpy(dtype=np.int64)
+    sy = start.astype("datetime64[D]").astype("datetime64[Y]").astype(np.int64) + 1970
+    ey = end.astype("datetime64[D]").astype("datetime64[Y]").astype(np.int64) + 1970
     n = np.maximum(ey - sy + 1, 0)
     which = np.repeat(np.arange(len(cc)), n)
     offset = np.arange(int(n.sum())) - np.repeat(np.cumsum(n) - n, n)
@@ -155,10 +191,7 @@ def _expand_spells(spells: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.nda
 
 @functools.lru_cache(maxsize=8)
 def _system_cached(snapshot: str, system: str, end_year: int) -> _System:
-    from ..states import membership
-
-    spells = membership(end_year)
-    cc, year, first, last = _expand_spells(spells)
+    cc, year, first, last = _expand_spells(*_spells(end_year))
     if len(cc) and (cc.min() < 0 or cc.max() >= MAX_CCODE or year.min() < FIRST_YEAR):
         raise InputError("membership spells hold codes or years outside the COW range")
 
@@ -167,36 +200,44 @@ def _system_cached(snapshot: str, system: str, end_year: int) -> _System:
     state_ccode = (skey // _YEAR_SPAN).astype(np.int16)
     state_year = (skey % _YEAR_SPAN + FIRST_YEAR).astype(np.int16)
 
-    # Dyad-years: every pair of spell-years in the same year (a cartesian product per year,
-    # built with repeat/arange over year groups), kept when the two states differ and their
-    # spells share a day of that year. Only spell-years that cover part of a year need the
-    # day test; full-year members always share a day.
+    # Dyad-years: every pair of spell-years in the same year, kept when the two states differ
+    # and their spells share a day of that year. Each year's pairs are one outer product of
+    # packed keys, ccode1 << 21 | ccode2 << 11 | year offset (31 bits: sorts in (ccode1,
+    # ccode2, year) order and decodes with shifts), written straight into one array. Only
+    # spell-years covering part of a year need the day test (full-year members always share
+    # a day); pairs failing it become -1 and go after sorting, as do self-pairs. The
+    # sort-unique also drops a pair found twice through two spells of one state in a year.
     order = np.argsort(year, kind="stable")
     cc, year, first, last = cc[order], year[order], first[order], last[order]
-    group_start = np.flatnonzero(np.r_[True, year[1:] != year[:-1]])
-    group_size = np.diff(np.r_[group_start, len(year)])
-    group = np.repeat(np.arange(len(group_size)), group_size)
-    n_pairs = group_size[group]  # partners of each spell-year: the size of its year group
-    left = np.repeat(np.arange(len(cc), dtype=np.int32), n_pairs)
-    right = (np.arange(len(left), dtype=np.int32)
-             + np.repeat((group_start[group] - (np.cumsum(n_pairs) - n_pairs)).astype(np.int32), n_pairs))
     jan1, dec31 = _year_bounds(year)
     partial = (first != jan1) | (last != dec31)
-    check = np.flatnonzero(partial[left] | partial[right])
-    lc, rc = left[check], right[check]
-    apart = np.maximum(first[lc], first[rc]) > np.minimum(last[lc], last[rc])
-    keep = np.ones(len(left), dtype=bool)
-    keep[check[apart]] = False
-    # Packed 31-bit key, ccode1 << 21 | ccode2 << 11 | year offset, sorts in (ccode1, ccode2,
-    # year) order and decodes with shifts; the sort-unique also drops a pair found twice
-    # through two spells of one state touching the same year.
     cc32 = cc.astype(np.int32)
     key_left = (cc32 << 21) | (year - FIRST_YEAR).astype(np.int32)
     key_right = cc32 << 11
-    dkey = _sorted_unique(key_left[left[keep]] | key_right[right[keep]])
+    bounds = np.flatnonzero(np.r_[True, year[1:] != year[:-1], True]) if len(year) else np.zeros(1, dtype=np.int64)
+    sizes = np.diff(bounds).astype(np.int64)
+    pairs = np.empty(int((sizes * sizes).sum()), dtype=np.int32)
+    pos = 0
+    for lo, hi in zip(bounds[:-1].tolist(), bounds[1:].tolist()):
+        n = hi - lo
+        block = pairs[pos:pos + n * n].reshape(n, n)
+        np.bitwise_or.outer(key_left[lo:hi], key_right[lo:hi], out=block)
+        block.flat[::n + 1] = -1  # a spell-year with itself
+        part = np.flatnonzero(partial[lo:hi])
+        if len(part):
+            f, last_day = first[lo:hi], last[lo:hi]
+            apart = (np.maximum(f[part][:, None], f[None, :])
+                     > np.minimum(last_day[part][:, None], last_day[None, :]))  # symmetric
+            i, j = np.nonzero(apart)
+            block[part[i], j] = -1
+            block[j, part[i]] = -1
+        pos += n * n
+    dkey = _sorted_unique(pairs)
+    dkey = dkey[np.searchsorted(dkey, 0):]  # the dropped pairs (-1) sort first
     c1, c2 = dkey >> 21, (dkey >> 11) & 0x3FF  # ccodes < 1000 fit 10 bits
-    differ = c1 != c2
-    dkey, c1, c2 = dkey[differ], c1[differ], c2[differ]
+    differ = c1 != c2  # two spells of one state in one year pair it with itself
+    if not differ.all():
+        dkey, c1, c2 = dkey[differ], c1[differ], c2[differ]
     return _System(
         end_year=end_year, state_ccode=state_ccode, state_year=state_year,
         dyad_ccode1=c1.astype(np.int16), dyad_ccode2=c2.astype(np.int16),
@@ -263,12 +304,10 @@ def state_years(*, system: str = "cow", start: int | None = None, end: int | Non
     DataFrame with columns ``ccode, year`` (int16), sorted by ccode and year, whose
     ``attrs`` say ``unit="state_year"`` (see :func:`panel_info`).
     """
-    start, end, end_year = _resolve_years(system, start, end, end_year)
-    sysd = _system(system, end_year)
-    keep = (sysd.state_year >= start) & (sysd.state_year <= end)
-    df = pd.DataFrame({"ccode": sysd.state_ccode[keep], "year": sysd.state_year[keep]})
-    info = PanelInfo("state_year", system, start, end, end_year, (SYSTEM_SOURCE[system],))
-    return with_info(df, info)
+    import pandas as pd
+
+    ccode, year, info = state_keys(system=system, start=start, end=end, end_year=end_year)
+    return with_info(pd.DataFrame({"ccode": ccode, "year": year}), info)
 
 
 def dyad_years(*, directed: bool = True, system: str = "cow", start: int | None = None,
@@ -292,15 +331,37 @@ def dyad_years(*, directed: bool = True, system: str = "cow", start: int | None 
     DataFrame with columns ``ccode1, ccode2, year`` (int16), sorted in that order, whose
     ``attrs`` give the unit (``dyad_year_directed`` or ``dyad_year_nondirected``).
     """
+    import pandas as pd
+
+    c1, c2, y, info = dyad_keys(directed=directed, system=system, start=start, end=end, end_year=end_year)
+    return with_info(pd.DataFrame({"ccode1": c1, "ccode2": c2, "year": y}), info)
+
+
+def state_keys(*, system: str = "cow", start: int | None = None, end: int | None = None,
+               end_year: int | None = None) -> tuple[np.ndarray, np.ndarray, PanelInfo]:
+    """The key columns (ccode, year; int16, sorted) and :class:`PanelInfo` of
+    :func:`state_years`, as numpy arrays (no pandas)."""
+    start, end, end_year = _resolve_years(system, start, end, end_year)
+    sysd = _system(system, end_year)
+    keep = (sysd.state_year >= start) & (sysd.state_year <= end)
+    info = PanelInfo("state_year", system, start, end, end_year, (SYSTEM_SOURCE[system],))
+    return sysd.state_ccode[keep], sysd.state_year[keep], info
+
+
+def dyad_keys(*, directed: bool = True, system: str = "cow", start: int | None = None, end: int | None = None,
+              end_year: int | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray, PanelInfo]:
+    """The key columns (ccode1, ccode2, year; int16, sorted) and :class:`PanelInfo` of
+    :func:`dyad_years`, as numpy arrays (no pandas)."""
     from ..validate import flag
 
     directed = flag(directed, "directed")
     start, end, end_year = _resolve_years(system, start, end, end_year)
     sysd = _system(system, end_year)
-    y = sysd.dyad_year
-    keep = (y >= start) & (y <= end)
+    c1, c2, y = sysd.dyad_ccode1, sysd.dyad_ccode2, sysd.dyad_year
+    keep = None if start <= FIRST_YEAR and end >= end_year else (y >= start) & (y <= end)
     if not directed:
-        keep &= sysd.dyad_ccode1 < sysd.dyad_ccode2
-    df = pd.DataFrame({"ccode1": sysd.dyad_ccode1[keep], "ccode2": sysd.dyad_ccode2[keep], "year": y[keep]})
+        keep = (c1 < c2) if keep is None else keep & (c1 < c2)
+    if keep is not None:
+        c1, c2, y = c1[keep], c2[keep], y[keep]
     unit = "dyad_year_directed" if directed else "dyad_year_nondirected"
-    return with_info(df, PanelInfo(unit, system, start, end, end_year, (SYSTEM_SOURCE[system],)))
+    return c1, c2, y, PanelInfo(unit, system, start, end, end_year, (SYSTEM_SOURCE[system],))

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Callable, Iterator
-
-import pandas as pd
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 
 from ..errors import InputError
+
+if TYPE_CHECKING:  # the CLI's fast path writes Arrow tables without importing pandas
+    import pandas as pd
 
 FORMATS = {".parquet": "parquet", ".pq": "parquet", ".csv": "csv", ".feather": "feather", ".arrow": "feather"}
 ATTRS_KEY = b"PANDAS_ATTRS"  # the key pandas itself uses for DataFrame.attrs in Parquet
@@ -32,23 +33,30 @@ def panel_format(path: str | Path) -> str:
 CHUNK_ROWS = 1 << 18  # rows converted to Arrow at a time: bounds the extra memory of a write
 
 
-def _chunks(panel: pd.DataFrame, *, text_categories: bool = False) -> Iterator:
-    """The panel as Arrow tables of at most CHUNK_ROWS rows, sharing one schema that carries
-    the panel's attrs. Converting slice by slice keeps a write's extra memory to one chunk
-    instead of a second copy of the whole panel."""
+def _chunks(panel: pd.DataFrame) -> Iterator:
+    """The panel as Arrow tables of at most CHUNK_ROWS rows. Converting slice by slice keeps
+    a write's extra memory to one chunk instead of a second copy of the whole panel."""
+    import pyarrow as pa
+
+    for lo in range(0, max(len(panel), 1), CHUNK_ROWS):
+        yield pa.Table.from_pandas(panel.iloc[lo:lo + CHUNK_ROWS], preserve_index=False)  # NaN -> null
+
+
+def _with_attrs(tables: Iterable, attrs: dict, *, text_categories: bool) -> Iterator:
+    """Each table with the panel's attrs in its schema metadata (and, for CSV, which has no
+    dictionary type, categories such as source keys cast to text)."""
     import pyarrow as pa
 
     meta = None
-    for lo in range(0, max(len(panel), 1), CHUNK_ROWS):
-        table = pa.Table.from_pandas(panel.iloc[lo:lo + CHUNK_ROWS], preserve_index=False)  # NaN -> null
-        if text_categories:  # CSV has no dictionary type: write categories (source keys) as text
+    for table in tables:
+        if text_categories:
             for i, field in enumerate(table.schema):
                 if pa.types.is_dictionary(field.type):
                     table = table.set_column(i, field.name, table.column(i).cast(pa.string()))
         if meta is None:
             meta = dict(table.schema.metadata or {})
-            if panel.attrs:
-                meta[ATTRS_KEY] = json.dumps(panel.attrs, sort_keys=True).encode()
+            if attrs:
+                meta[ATTRS_KEY] = json.dumps(attrs, sort_keys=True).encode()
         yield table.replace_schema_metadata(meta)
 
 
@@ -59,27 +67,37 @@ def write_panel(panel: pd.DataFrame, path: str | Path, *,
     Parquet (zstd, byte-stream-split floats), Feather (Arrow IPC, lz4) and CSV (nulls as empty fields) are supported;
     ``progress`` is called with the fraction of rows written so far.
     """
+    return write_tables(lambda: _chunks(panel), path, attrs=panel.attrs, n_rows=len(panel), progress=progress)
+
+
+def write_tables(tables: Callable[[], Iterable], path: str | Path, *, attrs: dict, n_rows: int,
+                 progress: Callable[[float], None] | None = None) -> Path:
+    """Write a panel given as Arrow tables (``tables()`` yields them in row order, all with
+    one schema) to ``path``, replacing it atomically, with ``attrs`` in the file's metadata.
+    :func:`write_panel` feeds it a DataFrame's slices; the CLI's fast path
+    (:mod:`powergap.panels.fast`) feeds it tables gathered straight from numpy."""
     from ..outputs import write_output
 
     fmt = panel_format(path)
 
     def write(tmp: Path) -> None:
-        _write_chunks(panel, fmt, tmp, progress)
+        _write_chunks(_with_attrs(tables(), attrs, text_categories=fmt == "csv"), fmt, tmp, n_rows, progress)
 
     return write_output(path, write, what="the panel")
 
 
-def _write_chunks(panel: pd.DataFrame, fmt: str, tmp: Path, progress: Callable[[float], None] | None) -> None:
+def _write_chunks(tables: Iterable, fmt: str, tmp: Path, n_rows: int,
+                  progress: Callable[[float], None] | None) -> None:
     writer = None
     pending = None
     try:
         # The writer encodes one chunk in a background thread (Arrow releases the GIL)
-        # while this thread converts the next one: the two cores overlap the work.
+        # while this thread prepares the next one: the two cores overlap the work.
         from concurrent.futures import ThreadPoolExecutor
 
         with ThreadPoolExecutor(max_workers=1) as pool:
             done = 0
-            for table in _chunks(panel, text_categories=fmt == "csv"):
+            for table in tables:
                 if writer is None:
                     writer = _open_writer(fmt, tmp, table.schema)
                 if pending is not None:
@@ -87,7 +105,7 @@ def _write_chunks(panel: pd.DataFrame, fmt: str, tmp: Path, progress: Callable[[
                 pending = pool.submit(writer.write_table, table)
                 done += table.num_rows
                 if progress:
-                    progress(done / max(len(panel), 1))
+                    progress(done / max(n_rows, 1))
             if pending is not None:
                 pending.result()
         writer.close()

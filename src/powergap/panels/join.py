@@ -16,12 +16,14 @@ from __future__ import annotations
 import functools
 import os
 from dataclasses import dataclass
-from typing import Iterable, Sequence
+from typing import TYPE_CHECKING, Iterable, Sequence
 
 import numpy as np
-import pandas as pd
 
 from ..errors import DataError
+
+if TYPE_CHECKING:  # imported where needed: the CLI's fast path (fast.py) runs without pandas
+    import pandas as pd
 from .core import FIRST_YEAR, MAX_CCODE
 
 # ----------------------------------------------------------------------------- loading
@@ -32,16 +34,69 @@ def _file_key(path) -> tuple[str, int, int]:
     return str(path), st.st_mtime_ns, st.st_size
 
 
+def column_numpy(table, name: str) -> np.ndarray:
+    """A numeric column of an Arrow table as numpy (nulls as NaN, in float64)."""
+    import pyarrow as pa
+
+    col = table.column(name)
+    chunks = col.chunks if isinstance(col, pa.ChunkedArray) else [col]
+    parts = [array_numpy(c) for c in chunks]
+    if not parts:
+        return np.zeros(0, dtype=_numpy_dtype(col.type))
+    return parts[0] if len(parts) == 1 else np.concatenate(parts)
+
+
+def _numpy_dtype(arrow_type) -> np.dtype:
+    import pyarrow as pa
+
+    for test, kind in ((pa.types.is_floating, "f"), (pa.types.is_signed_integer, "i"),
+                       (pa.types.is_unsigned_integer, "u")):
+        if test(arrow_type):
+            return np.dtype(f"{kind}{arrow_type.bit_width // 8}")
+    raise DataError(f"expected a numeric column, got Arrow type {arrow_type}")
+
+
+# pyarrow's own conversions between numpy and Arrow (pa.array, Array.to_numpy) import pandas
+# when it is installed; these two work on the buffers directly (numeric types only), so the
+# panel CLI's fast path never pays pandas' import.
+def array_numpy(arr) -> np.ndarray:
+    """A numeric Arrow Array as a numpy array (a read-only view when it has no nulls; nulls
+    become NaN in a float64 copy otherwise)."""
+    dtype = _numpy_dtype(arr.type)
+    validity, data = arr.buffers()[:2]
+    n, off = len(arr), arr.offset
+    vals = np.frombuffer(data, dtype=dtype, count=n + off)[off:] if n else np.zeros(0, dtype=dtype)
+    if arr.null_count:
+        bits = np.unpackbits(np.frombuffer(validity, dtype=np.uint8), count=n + off, bitorder="little")[off:]
+        vals = vals.astype(np.float64)
+        vals[bits == 0] = np.nan
+    return vals
+
+
+def numpy_array(values: np.ndarray):
+    """A 1-d numpy array of a numeric type as an Arrow Array sharing its memory; NaN in a float
+    array becomes null (as ``pa.array(values, from_pandas=True)`` and ``write_panel`` do)."""
+    import pyarrow as pa
+
+    values = np.ascontiguousarray(values)
+    validity = None
+    if values.dtype.kind == "f":
+        ok = ~np.isnan(values)
+        if not ok.all():
+            validity = pa.py_buffer(np.packbits(ok, bitorder="little"))
+    return pa.Array.from_buffers(pa.from_numpy_dtype(values.dtype), len(values), [validity, pa.py_buffer(values)])
+
+
 def _dictionary_parts(column) -> tuple[np.ndarray, np.ndarray]:
     """(int codes, names) of a string or dictionary column of an Arrow table."""
     import pyarrow as pa
-    import pyarrow.compute as pc
 
     arr = column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
     if not pa.types.is_dictionary(arr.type):
+        import pyarrow.compute as pc  # 0.1 s to import: only when the file gave no dictionary
+
         arr = pc.dictionary_encode(arr)
-    return (arr.indices.to_numpy(zero_copy_only=False).astype(np.int32),
-            np.array(arr.dictionary.to_pylist(), dtype=object))
+    return (array_numpy(arr.indices).astype(np.int32), np.array(arr.dictionary.to_pylist(), dtype=object))
 
 
 @functools.lru_cache(maxsize=4)
@@ -55,9 +110,9 @@ def _state_table(file_key: tuple[str, int, int]) -> dict[str, np.ndarray]:
     series_code, series_names = _dictionary_parts(table.column("series"))
     source_code, source_names = _dictionary_parts(table.column("source"))
     return {"series_code": series_code, "series_names": series_names,
-            "ccode": table.column("ccode").to_numpy().astype(np.int64),
-            "year": table.column("year").to_numpy().astype(np.int64),
-            "value": table.column("value").to_numpy().astype(np.float64),
+            "ccode": column_numpy(table, "ccode").astype(np.int64),
+            "year": column_numpy(table, "year").astype(np.int64),
+            "value": column_numpy(table, "value").astype(np.float64),
             "source_code": source_code.astype(np.int16), "source_names": source_names}
 
 
@@ -77,8 +132,8 @@ def _read_series(file_key: tuple[str, int, int], series_id: str, dyadic: bool) -
     table = read_arrow(file_key[0], columns=["ccode1", "ccode2", "year", "value", "source"],
                        filters=[("series", "=", series_id)], read_dictionary=["source"])
     source_code, source_names = _dictionary_parts(table.column("source"))
-    out = {k: table.column(k).to_numpy().astype(np.int64) for k in ("ccode1", "ccode2", "year")}
-    out["value"] = table.column("value").to_numpy().astype(np.float64)
+    out = {k: column_numpy(table, k).astype(np.int64) for k in ("ccode1", "ccode2", "year")}
+    out["value"] = column_numpy(table, "value").astype(np.float64)
     out["source_code"], out["source_names"] = source_code.astype(np.int16), source_names
     return out
 
@@ -220,6 +275,8 @@ def chain_state(store, series_ids: Sequence[str], loc: Locator, *, scales: Seque
     """Fill a value from the first series in ``series_ids`` that has one (series absent
     from the snapshot are skipped), times its scale. Returns values, the source key each
     value came from (categorical, NA where no value), and the series actually used."""
+    import pandas as pd
+
     out = np.full(len(loc), np.nan)
     codes = np.full(len(loc), -1, dtype=np.int16)
     names: list[str] = []

@@ -26,17 +26,16 @@ import pandas as pd
 
 from ..errors import InputError
 from .core import UNIT_LABEL, PanelInfo, panel_info, with_info
-from .join import (DyadLocator, Locator, chain_state, dense_state_series, dyad_values, gather_state, require_series,
-                   series_info)
+from .fast import (DYAD_ONLY, MILEX_SERIES, NMC_SERIES, REGIME_SERIES, STATE_VERBS, TECH_SERIES, VERB_NAMES, sides,
+                   sources_of, state_plan, verb_names)
+from .join import (DyadLocator, Locator, chain_state, dense_state_series, dyad_values, gather_state, pack_dyads,
+                   require_series, series_info)
 
 DYADIC = ("dyad_year_directed", "dyad_year_nondirected")
 ANY = ("state_year",) + DYADIC
 
-NMC_SERIES = ("nmc_milex", "milper", "irst", "pec", "tpop", "upop", "cinc")
-MILEX_SERIES = ("milex_usd", "milex_const_usd", "milex_gdp_pct")
-TECH_SERIES = ("rd_gdp_pct", "researchers_per_million", "patents_resident", "hightech_exports_pct")
-REGIME_SERIES = ("polyarchy", "polity2")
 ALLIANCE_SERIES = ("alliance_defense", "alliance_offense", "alliance_neutral", "alliance_nonagg", "alliance_consult")
+ATOP_ANY = "atop_alliance"  # 1 for every ATOP dyad-year, whatever the obligations (symmetric)
 EVENT_SERIES = ("icews_verbal_coop", "icews_material_coop", "icews_verbal_conflict", "icews_material_conflict")
 
 # GDP precedence (docs/panels.md): a value comes from the first series in its chain that
@@ -89,15 +88,6 @@ def _float_block(names: list[str], fill: Callable[[int, np.ndarray], None], inde
     return pd.DataFrame(block.T, columns=names, index=index, copy=False)
 
 
-def _sources_of(store, series_ids: Iterable[str]) -> list[str]:
-    keys: list[str] = []
-    for sid in series_ids:
-        for k in series_info(store, sid).sources:
-            if k not in keys:
-                keys.append(k)
-    return keys
-
-
 def _keys(panel: pd.DataFrame, info: PanelInfo) -> tuple[np.ndarray, ...]:
     """The panel's key columns as numpy arrays (views, not copies, for the usual int16)."""
     names = ("ccode1", "ccode2", "year") if info.dyadic else ("ccode", "year")
@@ -113,18 +103,10 @@ def _keys(panel: pd.DataFrame, info: PanelInfo) -> tuple[np.ndarray, ...]:
     return tuple(out)
 
 
-def _sides(info: PanelInfo, keys) -> list[tuple[str, Locator]]:
-    """("", state) for a state-year panel; ("_1", ccode1) and ("_2", ccode2) for dyads."""
-    if not info.dyadic:
-        return [("", Locator(keys[0], keys[1]))]
-    return [("_1", Locator(keys[0], keys[2])), ("_2", Locator(keys[1], keys[2]))]
-
-
 def _state_columns(store, info: PanelInfo, keys, series_ids: Sequence[str], index: pd.Index) -> pd.DataFrame:
     """Each state-year series for the state, or for both sides of a dyad (all ``_1``
     columns, then all ``_2`` columns, as peacesciencer orders them)."""
-    dense = [dense_state_series(store, sid) for sid in series_ids]
-    plan = [(f"{sid}{suffix}", d, loc) for suffix, loc in _sides(info, keys) for sid, d in zip(series_ids, dense)]
+    plan = state_plan(store, info, keys, series_ids)
 
     def fill(i: int, row: np.ndarray) -> None:
         gather_state(plan[i][1], plan[i][2], out=row)
@@ -150,7 +132,7 @@ def _state_verb(verb: str, panel: pd.DataFrame, series_ids: Sequence[str], store
     info = _check(verb, panel, ANY)
     require_series(store, verb, series_ids)
     cols = _state_columns(store, info, _keys(panel, info), series_ids, panel.index)
-    return _attach(panel, info, cols, _sources_of(store, series_ids))
+    return _attach(panel, info, cols, sources_of(store, series_ids))
 
 
 # ----------------------------------------------------------------------------- generic
@@ -180,7 +162,7 @@ def add_series(panel: pd.DataFrame, series_ids: str | Sequence[str], *, both_dir
     if dyad_ids:
         dyad_cols = _dyad_columns(store, DyadLocator(*keys), dyad_ids, both_directions=both_directions)
         cols = pd.concat([cols, pd.DataFrame(dyad_cols, index=panel.index)], axis=1, copy=False)
-    return _attach(panel, info, cols, _sources_of(store, ids))
+    return _attach(panel, info, cols, sources_of(store, ids))
 
 
 # ----------------------------------------------------------------------------- state-level verbs
@@ -231,7 +213,7 @@ def add_gdp(panel: pd.DataFrame, *, historical: bool = False, store=None) -> pd.
     pop_scales = [_unit_scale(store.series_meta(s)["unit"]) for s in pop_chain]
     used: list[str] = []
     cols: dict[str, object] = {}
-    for suffix, loc in _sides(info, _keys(panel, info)):
+    for suffix, loc in sides(info, _keys(panel, info)):
         vals, src, chain_used = chain_state(store, GDP_USD_CHAIN, loc)
         cols[f"gdp_usd{suffix}"], cols[f"gdp_usd_source{suffix}"] = vals, src
         used += chain_used
@@ -246,7 +228,7 @@ def add_gdp(panel: pd.DataFrame, *, historical: bool = False, store=None) -> pd.
         cols = {k: cols[k] for k in [c for c in cols if c.endswith("_1")] + [c for c in cols if c.endswith("_2")]}
     series = list(dict.fromkeys(used + ["gdp_const_usd", "gdp_ppp", "gdp_pc_usd"] + pop_chain
                                 + (list(GDP_HISTORICAL) if historical else [])))
-    return _attach(panel, info, cols, _sources_of(store, series))
+    return _attach(panel, info, cols, sources_of(store, series))
 
 
 def add_milex(panel: pd.DataFrame, *, store=None) -> pd.DataFrame:
@@ -259,7 +241,7 @@ def add_milex(panel: pd.DataFrame, *, store=None) -> pd.DataFrame:
 def add_nuclear(panel: pd.DataFrame, *, store=None) -> pd.DataFrame:
     """``nuclear_warheads``: estimated nuclear warhead stockpile (FAS via Our World in Data);
     zero inside the source's years for states it does not list, missing outside them."""
-    return _state_verb("add_nuclear", panel, ("nuclear_warheads",), store)
+    return _state_verb("add_nuclear", panel, STATE_VERBS["nuclear"], store)
 
 
 def add_tech(panel: pd.DataFrame, *, store=None) -> pd.DataFrame:
@@ -300,7 +282,7 @@ def _dyad_verb(verb: str, panel: pd.DataFrame, series_ids: Sequence[str], store)
     info = _check(verb, panel, DYADIC)
     require_series(store, verb, series_ids)
     cols = _dyad_columns(store, DyadLocator(*_keys(panel, info)), series_ids)
-    return _attach(panel, info, cols, _sources_of(store, series_ids))
+    return _attach(panel, info, cols, sources_of(store, series_ids))
 
 
 def _pair_chain(store, pairs: Sequence[tuple[str, str]], loc: Locator) -> tuple[np.ndarray, pd.Categorical, list[str]]:
@@ -357,11 +339,11 @@ def add_trade(panel: pd.DataFrame, *, store=None) -> pd.DataFrame:
     else:
         total = x12 + x21
     cols: dict[str, object] = {"trade_exports_usd_12": x12, "trade_exports_usd_21": x21, "trade_total_usd": total}
-    for suffix, side in _sides(info, (c1, c2, year)):
+    for suffix, side in sides(info, (c1, c2, year)):
         cols[f"trade_world_usd{suffix}"], cols[f"trade_world_usd_source{suffix}"], world_used = \
             _pair_chain(store, WORLD_TRADE_PAIRS, side)
     used += world_used
-    return _attach(panel, info, cols, _sources_of(store, used))
+    return _attach(panel, info, cols, sources_of(store, used))
 
 
 def add_arms_transfers(panel: pd.DataFrame, *, store=None) -> pd.DataFrame:
@@ -373,10 +355,12 @@ def add_arms_transfers(panel: pd.DataFrame, *, store=None) -> pd.DataFrame:
 def add_alliances(panel: pd.DataFrame, *, store=None) -> pd.DataFrame:
     """ATOP alliance obligations in force (0/1): ``alliance_<type>_12`` (an obligation of
     ``ccode1`` toward ``ccode2``) and ``alliance_<type>_21`` (the reverse) for type in
-    defense, offense, neutral, nonagg, consult. ATOP's obligations are directed (a few
-    pledges are one-sided). Zero inside ATOP's years where the dyad has no such obligation,
-    missing outside them."""
-    return _dyad_verb("add_alliances", panel, ALLIANCE_SERIES, store)
+    defense, offense, neutral, nonagg, consult, then ``atop_alliance``: 1 for every
+    dyad-year ATOP lists, including the few whose five obligations are all 0 (peacesciencer's
+    ``add_atop_alliance()`` rows; ATOP's ``atopally``). ATOP's obligations are directed (a
+    few pledges are one-sided); the listing is not. Zero inside ATOP's years (1815-2018)
+    where the dyad has no such obligation or alliance, missing outside them."""
+    return _dyad_verb("add_alliances", panel, ALLIANCE_SERIES + (ATOP_ANY,), store)
 
 
 def add_igos(panel: pd.DataFrame, *, store=None) -> pd.DataFrame:
@@ -414,7 +398,7 @@ def add_opinion(panel: pd.DataFrame, *, store=None) -> pd.DataFrame:
             if rows.any():
                 out[rows] = gather_state(dense_state_series(store, sid), Locator(a[rows], year[rows]))[0]
         cols[name] = out
-    return _attach(panel, info, cols, _sources_of(store, PEW_SERIES.values()))
+    return _attach(panel, info, cols, sources_of(store, PEW_SERIES.values()))
 
 
 def add_votes(panel: pd.DataFrame, *, store=None) -> pd.DataFrame:
@@ -467,41 +451,57 @@ def add_dependence(panel: pd.DataFrame, *, store=None) -> pd.DataFrame:
                                "arms_share_5y_12": E.arms_import_share(store, c1, c2, year)[0],
                                "arms_share_5y_21": E.arms_import_share(store, c2, c1, year)[0]}
     used = [s for spec in E.TRADE_ORDER for s in spec[1:]] + [E.ARMS, *E.ARMS_IMPORTS]
-    return _attach(panel, info, cols, _sources_of(store, [s for s in used if s in store.series_index]))
+    return _attach(panel, info, cols, sources_of(store, [s for s in used if s in store.series_index]))
+
+
+def add_asymmetry(panel: pd.DataFrame, *, store=None) -> pd.DataFrame:
+    """Wong's stage of power asymmetry for every dyad-year, from the assessment engine
+    (:func:`powergap.assessment.asymmetry_panel`: the numbers ``powergap assess`` gives for
+    the same pair and year).
+
+    Columns, for the ordered pair (``ccode1``, ``ccode2``) of each row: ``stronger`` and
+    ``weaker`` (COW codes), ``stage`` (none, potential, emerging or actual), ``at_least``
+    (the next stage could not be tested), ``evidence_reach`` (the highest stage the data
+    could show), the deciding criterion, and each criterion's ``<criterion>_value`` and
+    ``<criterion>_met``, as the engine names them. Missing where the engine gives no row
+    (outside the data's years). Directed and non-directed panels alike; the engine is run
+    once for the panel's years.
+    """
+    from ..assessment import asymmetry_panel
+
+    verb = "add_asymmetry"
+    store = _store(store)
+    info = _check(verb, panel, DYADIC)
+    c1, c2, year = _keys(panel, info)
+    if not len(panel):
+        years = (info.start, info.end)
+    else:
+        years = (int(year.min()), int(year.max()))
+    asym = asymmetry_panel(years[0], years[1], directed=info.directed, store=store)
+    sources = [k for k in asym.attrs.get("sources", []) if k in store.source_index]
+    rows, hit = DyadLocator(c1, c2, year).place(pack_dyads(asym["ccode1"], asym["ccode2"], asym["year"]))
+    values = asym.copy(deep=False)  # the engine's columns without copying them (a million rows and more)
+    del asym
+    for k in ("ccode1", "ccode2", "year"):
+        values.pop(k)
+    values.index = pd.RangeIndex(len(values))
+    pick = np.full(len(panel), -1, dtype=np.int64)
+    pick[rows] = hit
+    if len(pick) == len(values) and bool((pick == np.arange(len(pick))).all()):
+        cols = values  # the panel is the engine's rows in its order (a whole panel): no copy
+    else:
+        if (pick < 0).any():  # rows the engine does not give (not dyad-years of the system): missing
+            flags = [c for c in values.columns if values[c].dtype == bool]
+            values = values.astype({c: "boolean" for c in flags})  # missing stays missing, not object
+        cols = values.reindex(pick)  # -1 is no row of the engine's: missing in every column
+    cols.index = panel.index
+    # sources: catalog keys only (cite() resolves them); curated figures are named in the criteria
+    return _attach(panel, info, cols, sources)
 
 
 # ----------------------------------------------------------------------------- registry
 
-VERBS: dict[str, Callable[..., pd.DataFrame]] = {
-    "nmc": add_nmc, "gdp": add_gdp, "milex": add_milex, "nuclear": add_nuclear, "tech": add_tech,
-    "trade": add_trade, "arms_transfers": add_arms_transfers, "alliances": add_alliances, "igos": add_igos,
-    "votes": add_votes, "dependence": add_dependence, "ideal_points": add_ideal_points, "events": add_events, "regime": add_regime,
-    "opinion": add_opinion,
-}
-DYAD_ONLY = frozenset({"trade", "arms_transfers", "alliances", "igos", "votes", "events", "opinion", "dependence"})
-
-
-def verb_names(names: str | Iterable[str]) -> list[str]:
-    """Parse verb names ("nmc,gdp", ["trade", "arms-transfers"]) into registry keys, in order,
-    each once; an unknown name raises :class:`InputError` listing the valid ones."""
-    import difflib
-
-    parts = [names] if isinstance(names, str) else list(names)
-    out: list[str] = []
-    for part in parts:
-        for raw in str(part).split(","):
-            name = raw.strip().lower().replace("-", "_")
-            if name.startswith("add_"):
-                name = name[4:]
-            if not name:
-                continue
-            if name not in VERBS:
-                close = difflib.get_close_matches(name, list(VERBS), n=1)
-                hint = f" (did you mean {close[0]}?)" if close else ""
-                raise InputError(f"unknown panel verb {raw.strip()!r}{hint}; valid: {', '.join(VERBS)}")
-            if name not in out:
-                out.append(name)
-    return out
+VERBS: dict[str, Callable[..., pd.DataFrame]] = {name: globals()[f"add_{name}"] for name in VERB_NAMES}
 
 
 def add(panel: pd.DataFrame, names: str | Iterable[str], *, store=None,

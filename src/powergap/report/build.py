@@ -44,6 +44,8 @@ if TYPE_CHECKING:  # pragma: no cover
 
 Progress = Callable[[str], None]
 
+# Threads gathering the sections (and checking the claims beside them); 1: one after another.
+WORKERS = 2
 # The seed claims are about China and Russia: for that pair the report checks all of them.
 SEED_PAIR = frozenset({"CHN", "RUS"})
 FEW_VOTES = 10  # agreement from fewer common roll calls is too noisy to draw (as in triangle)
@@ -95,6 +97,18 @@ class _Ctx:
         self.used: set[str] = set()
         self.facts: dict[str, dict] = {}
         self.headlines: list[str] = []
+
+    def fork(self) -> "_Ctx":
+        """The same pair, years and store with its own record of what was used, for a section
+        gathered in another thread; :meth:`merge` takes the record back in section order."""
+        child = _Ctx(self.a, self.b, self.third, self.start, self.end, self.cfg, self.store)
+        return child
+
+    def merge(self, child: "_Ctx") -> None:
+        self.used |= child.used
+        for k, v in child.facts.items():
+            self.facts.setdefault(k, v)
+        self.headlines += child.headlines
 
     @property
     def years(self) -> list[int]:
@@ -243,7 +257,7 @@ def timeline_section(assessment: Any, ctx: _Ctx) -> Section:
                 crit_rows.append({
                     "Criterion": c.get("name", ""), "Stage": c.get("stage", ""),
                     "Value": _criterion_value(c),
-                    "Threshold": _fmt_threshold(c.get("threshold")),
+                    "Threshold": _fmt_threshold(c.get("threshold"), _criterion_unit(c)),
                     "Met": {True: "yes", False: "no"}.get(c.get("met"), "no data"),
                     "Years": _runs(c.get("years") or []) if c.get("years") else "",
                     "Sources": ", ".join(ctx.use(c.get("sources") or [])),
@@ -274,6 +288,8 @@ def _criterion_unit(c: dict) -> str:
     name = str(c.get("name", ""))
     if name.startswith("disparity"):
         return "ratio"
+    if "monetary" in name:  # 1: the weaker's money is anchored on the stronger's (a flag)
+        return ""
     if name.startswith("dependence") or "difference" in name or "criticise" in name:
         return "share"
     return ""
@@ -287,12 +303,28 @@ def _criterion_value(c: dict) -> str:
     return fmt(_num(v) if not (isinstance(v, float) and math.isinf(v)) else v, _criterion_unit(c))
 
 
-def _fmt_threshold(t: Any) -> str:
+_MULTIPLE = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)\s*(?:x|×)(?!\w)")
+_BARE_NUMBER = re.compile(r"(?<![\w.×(])(\d+(?:\.\d+)?)(?![\w.%×])(?!\))")
+
+
+def _fmt_threshold(t: Any, unit: str = "") -> str:
+    """A criterion's threshold in the unit of its value: "≥ 10% and ≥ 2× the reverse" for a
+    share (not "≥ 0.1 and ≥ 2.0 x reverse"), multiples as "2×", comparisons as ≥ and ≤."""
     if t is None:
         return ""
     if isinstance(t, (int, float)) and not isinstance(t, bool):
-        return fmt_number(float(t))
-    return tidy_text(str(t))
+        return fmt(float(t), unit) if unit == "share" else fmt_number(float(t))
+    text = str(t).replace(">=", "≥").replace("<=", "≤")
+    text = _MULTIPLE.sub(lambda m: f"{float(m.group(1)):g}×", text)
+    text = text.replace("× reverse", "× the reverse")
+    def number(m: re.Match) -> str:
+        x = float(m.group(1))
+        if x >= 1000:  # a year, not a level
+            return m.group(1)
+        return fmt(x, "share") if unit == "share" else f"{x:g}"
+
+    text = _BARE_NUMBER.sub(number, text)
+    return tidy_text(text)
 
 
 def _table_markup(df: "pd.DataFrame", *, table_id: str | None = None, numeric: Iterable[str] = ()) -> str:
@@ -571,17 +603,25 @@ def dependence_sections(ctx: _Ctx) -> tuple[Section, Section]:
     A, B = ctx.A, ctx.B
     src = dep.sources
 
-    # --- trade
-    trade_src = ctx.use([src.get(k) for k in ("trade_exports_usd_dots", "trade_exports_usd_baci",
-                                              "trade_exports_usd_cow", "merch_exports_usd_dots",
-                                              "merch_exports_usd_wto", "merch_exports_usd_cow", "gdp_usd")])
+    # --- trade: the sources of the years drawn or tabled, not every source the rule could use
+    from ..measures.evidence import TRADE_ORDER, TRADE_TOTALS_CURATED
+
+    series_of = {spec[0]: list(spec[1:]) for spec in TRADE_ORDER}
+    series_of["curated"] = list(TRADE_TOTALS_CURATED)
+    shown = fr[fr["a_on_b_share"].notna() | fr["b_on_a_share"].notna() | fr["trade_usd"].notna()]
+    rules_used = [lab for lab in dict.fromkeys(shown["source_label"]) if isinstance(lab, str)]
+    product_keys = [str(k).split(" (")[0] for lab, k in zip(shown["source_label"], shown["source_trade"])
+                    if not isinstance(lab, str) and isinstance(k, str) and k]
+    gdp = ["gdp_usd"] if fr["a_on_b_gdp"].notna().any() or fr["b_on_a_gdp"].notna().any() else []  # in the table
+    trade_src = ctx.use([src.get(sid) or (ctx.store.series_index.get(sid) or {}).get("source")
+                         for sid in [s for lab in rules_used for s in series_of.get(lab, [])] + gdp] + product_keys)
     for fid in fr["fact_ids"].dropna():
         for f in str(fid).split(","):
             if f.strip():
                 ctx.facts.setdefault(f.strip(), {"id": f.strip()})
     labels = {"a_on_b_share": f"{A} on {B}: {B}'s share of {A}'s trade",
               "b_on_a_share": f"{B} on {A}: {A}'s share of {B}'s trade"}
-    fr["trade_txt"] = [fmt_number(_num(v)) + " US$" if _num(v) is not None else "no data" for v in fr["trade_usd"]]
+    fr["trade_txt"] = [fmt(_num(v), "usd") for v in fr["trade_usd"]]
     from ..measures.evidence import TRADE_TEXT
 
     fr["src_txt"] = [TRADE_TEXT.get(lab) or (s if isinstance(s, str) and s else "none")
@@ -621,8 +661,9 @@ def dependence_sections(ctx: _Ctx) -> tuple[Section, Section]:
         alt=f"Trade dependence of {A} on {B} and of {B} on {A}, {ctx.span}",
         caption=("Trade with the partner (exports plus imports, imports measured as the partner's exports) over "
                  "the state's total merchandise trade; each year takes both directions from one source and the "
-                 "totals that go with it (IMF DOTS; CEPII BACI over WDI/WTO totals, China-Russia 2021-2023; COW; "
-                 "curated customs figures over WDI/WTO totals). The dashed line is the level the assessment asks of the weaker side."),
+                 "totals that go with it" + (f" (here: {'; '.join(TRADE_TEXT[lab] for lab in rules_used if lab in TRADE_TEXT)})"
+                                            if rules_used else "") +
+                 "." + (" The dashed line is the level the assessment asks of the weaker side." if rules else "")),
         sources=trade_src, table=table,
         numeric=frozenset(c for c in table.columns if c not in ("Year", "Source", "Note")))]
 
@@ -663,7 +704,7 @@ def dependence_sections(ctx: _Ctx) -> tuple[Section, Section]:
                                    **{lab: [fmt_share(v) for v in fr2[c]] for c, lab in comp.items()}})
         comp_missing = ""
         comp_spec = line_chart(cdata, start=ctx.start, end=ctx.end, series_order=list(comp.values()),
-                               y_title="Share of exports", y_format=SHARE_FORMAT, y_domain=[0, 1])
+                               y_title="Share of exports", y_format=SHARE_FORMAT, zero=True)
     else:
         comp_spec, comp_table, comp_sources, cap = None, None, [], ""
         comp_missing = f"No data for the composition of trade between {A} and {B} in {ctx.span}."
@@ -931,8 +972,12 @@ def triangle_section(ctx: _Ctx) -> Section:
     from ..measures.triangle import triangle
     from .charts import Rule, line_chart
 
-    tr = triangle(ctx.a, ctx.b, ctx.third, start=ctx.start, end=ctx.end, store=ctx.store, measure="evidence")
-    un = triangle(ctx.a, ctx.b, ctx.third, start=ctx.start, end=ctx.end, store=ctx.store, measure="agreement")
+    # dyadic series read only for the rows of the three states (every tie the triangle reads
+    # is between two of them; the yearly medians come from state-year series): the same
+    # result as the whole store (tests/test_report.py), without reading every alliance
+    three = scoped_store(ctx.store, {ctx.a.ccode, ctx.b.ccode, ctx.third.ccode})
+    tr = triangle(ctx.a, ctx.b, ctx.third, start=ctx.start, end=ctx.end, store=three, measure="evidence")
+    un = triangle(ctx.a, ctx.b, ctx.third, start=ctx.start, end=ctx.end, store=three, measure="agreement")
     pairs = tr.pair_labels
     fr = tr.frame
     ufr = un.frame
@@ -1055,68 +1100,143 @@ def scoped_store(store, codes: Iterable[int]) -> Any:
     return Scoped(store, codes) if codes else store
 
 
+# Functions of the claim language whose measure reads dyadic series the claim does not name
+# (trade flows, alliance and IGO ties): those series are read for the years such calls ask
+# about and the MARGIN years before them (stability windows, five-year arms windows).
+_INDIRECT = frozenset({"dependence", "dimension_ratio", "agreement", "product_share"})
+_MARGIN = 10
+
+
+class ClaimRows:
+    """The store as a claims check needs it: dyadic series read only for the rows that involve
+    the states the claims name, in the years they ask about (a series the claims name: those
+    years; any other, read by a measure such as trade dependence: the years of those calls
+    with a margin). State-year series, tables and the catalog are the store's own.
+
+    Every dyadic lookup of the claim language names its states and years, and a state's
+    total over its partners has that state on one side of each row, so the values, sources
+    and missing lists are those of the whole snapshot (tests/test_report.py checks it for
+    every seed claim) from a few thousand rows instead of millions."""
+
+    def __init__(self, store, claims: Sequence[Any]) -> None:
+        from ..claims.evaluate import Bound
+
+        self._store = store
+        codes: set[int] = set()
+        named: dict[str, set[int]] = {}
+        indirect: set[int] = set()
+        for c in claims:
+            _claim_codes(getattr(c, "bound", None), codes)
+            for b in (getattr(c, "bound", None) or {}).values():
+                if not isinstance(b, Bound):
+                    continue
+                ys = set(b.years)
+                if b.func in ("sum", "mean", "max", "min") and len(b.years) == 2:
+                    ys = set(range(b.years[0], b.years[1] + 1))
+                if b.series is not None:
+                    named.setdefault(b.series.id, set()).update(ys)
+                if b.func in _INDIRECT or b.series is None:
+                    indirect.update(y - k for y in ys for k in range(_MARGIN + 1))
+        self._codes = tuple(sorted(codes))
+        self._named = named
+        self._indirect = indirect
+        self._state: dict[str, Any] | None = None  # state-year series read so far
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._store, name)
+
+    def series(self, series_id: str, *, directed: bool = True):
+        meta = self._store.series_meta(series_id)
+        if not meta.get("dyadic"):
+            return self._state_series(series_id)
+        years = self._named.get(series_id, set()) | self._indirect
+        return self._store.series(series_id, directed=directed, involving=self._codes, years=years)
+
+    def _state_series(self, series_id: str):
+        """A state-year series read with a pushed-down filter (the series the claims name in
+        one read, any other on its own), not the whole state-year file in pandas."""
+        from ..snapshot.store import STATE_YEAR, read_arrow
+
+        checked = getattr(self._store, "checked", None)
+        if checked is None:  # a store that is not a snapshot on disk: its own reader
+            return self._store.series(series_id)
+        if self._state is None:
+            self._state = {}
+            index = self._store.series_index
+            wanted = sorted(s for s in self._named if s in index and not index[s].get("dyadic"))
+            if wanted:
+                self._state.update(self._read_state(read_arrow(checked(STATE_YEAR), filters=[
+                    ("series", "in", wanted)], columns=["series", "ccode", "year", "value", "source"]), wanted))
+        if series_id not in self._state:
+            self._state.update(self._read_state(read_arrow(checked(STATE_YEAR), filters=[
+                ("series", "=", series_id)], columns=["series", "ccode", "year", "value", "source"]), [series_id]))
+        return self._state[series_id].copy()
+
+    @staticmethod
+    def _read_state(table, ids: Sequence[str]) -> dict[str, Any]:
+        df = table.to_pandas()
+        out = {}
+        for sid in ids:
+            part = df[df["series"] == sid].drop(columns="series").reset_index(drop=True)
+            for k in ("ccode", "year"):
+                part[k] = part[k].astype("int64")
+            part["source"] = part["source"].astype(str)
+            out[sid] = part
+        return out
+
+
 def claims_store(claims: Sequence[Any], store) -> Any:
-    """The store the claims are checked on: dyadic series read only for the rows that involve
-    the states the claims name (every dyadic lookup of the claim language names its states;
-    world totals come from state-year series, which are read whole). Checking the 109 seed
-    claims this way takes half the time of reading every dyadic series in full and gives the
-    same verdicts, values and sources (tests/test_report.py checks it)."""
-    codes: set[int] = set()
-    for c in claims:
-        _claim_codes(getattr(c, "bound", None), codes)
-    return scoped_store(store, codes)
+    """The store the claims are checked on: :class:`ClaimRows`."""
+    return ClaimRows(store, claims)
 
 
-def check_scoped(claims: Sequence[Any], store, *, few: int = 6) -> Any:
-    """:func:`powergap.check_claims` on scoped stores, results in the claims' order: the claims
-    naming at most ``few`` states together on the union of their states (one set of small
-    reads), each claim naming more (a group such as the EU) on its own states."""
-    from ..claims import ClaimReport, check_claims
+def check_scoped(claims: Sequence[Any], store) -> Any:
+    """:func:`powergap.check_claims` on :func:`claims_store` (the same results as on the
+    whole snapshot, in the claims' order)."""
+    from ..claims import check_claims
 
-    codes = [_claim_codes(getattr(c, "bound", None), set()) for c in claims]
-    small = [i for i, cc in enumerate(codes) if len(cc) <= few]
-    batches = [small] if small else []
-    batches += [[i] for i, cc in enumerate(codes) if len(cc) > few]
-    results: dict[int, Any] = {}
-    first = None
-    for batch in batches:
-        group = [claims[i] for i in batch]
-        rep = check_claims(group, store=claims_store(group, store))
-        first = first or rep
-        results.update(zip(batch, rep.results))
-    if first is None:
-        return check_claims([], store=store)
-    return ClaimReport(results=[results[i] for i in range(len(claims))], file=first.file, snapshot=first.snapshot,
-                       end_year=first.end_year)
+    return check_claims(claims, store=claims_store(claims, store))
 
 
-def claims_section(ctx: _Ctx, *, extra_claims: str | Path | None = None, seeds: bool = True) -> Section:
-    from ..claims import check_claims, load_claims, seeds_path
+def pair_claims(a: str, b: str, store, *, extra_claims: str | Path | None = None,
+                seeds: bool = True) -> tuple[list, list[str], Any]:
+    """The claims the report checks for the pair ``a``, ``b`` (ISO3 labels): the seed claims
+    that apply and those of ``extra_claims``, their origins, and the checked report (None when
+    there is no claim). It needs nothing the other sections compute, so the report runs it
+    beside them (:func:`build_report`)."""
+    from ..claims import load_claims, seeds_path
 
     chosen = []
     origin = []
     if seeds:
-        seed_claims = claims_for_pair(ctx.A, ctx.B, load_claims(seeds_path(), store=ctx.store))
+        seed_claims = claims_for_pair(a, b, load_claims(seeds_path(), store=store))
         chosen += seed_claims
         origin += ["seed"] * len(seed_claims)
     if extra_claims is not None:
         from ..claims.draft import is_text_file, load_drafts
 
         # A text file (.txt, .md) is drafted into claims first (`powergap claims draft`).
-        extra = (load_drafts(extra_claims, store=ctx.store) if is_text_file(extra_claims)
-                 else load_claims(extra_claims, store=ctx.store))
+        extra = (load_drafts(extra_claims, store=store) if is_text_file(extra_claims)
+                 else load_claims(extra_claims, store=store))
         seen = {c.id for c in chosen}
         for c in extra:
             if c.id in seen:
                 raise InputError(f"{extra_claims}: claim {c.id!r} has the same id as a seed claim")
         chosen += extra
         origin += [Path(extra_claims).name] * len(extra)
+    return chosen, origin, (check_scoped(chosen, store) if chosen else None)
+
+
+def claims_section(ctx: _Ctx, *, extra_claims: str | Path | None = None, seeds: bool = True,
+                   checked: tuple | None = None) -> Section:
+    """The claims section; ``checked`` is :func:`pair_claims`'s result when already computed."""
+    chosen, origin, rep = checked if checked is not None else pair_claims(
+        ctx.A, ctx.B, ctx.store, extra_claims=extra_claims, seeds=seeds)
     if not chosen:
         why = (f"No seed claim applies to {ctx.A}-{ctx.B} (none names both states)" if seeds
                else "The seed claims were left out")
         return Section(id="claims", title="Claims checked",
                        notes=[f"{why}, and no claim file was given: no claims to check."])
-    rep = check_scoped(chosen, ctx.store)
     groups: dict[str, list[str]] = {v: [] for v in ("contradicted", "supported", "unverifiable")}
     for n, (res, org) in enumerate(zip(rep.results, origin), start=1):
         groups.setdefault(res.verdict, []).append(_claim_card(n, res, org, ctx))
@@ -1313,6 +1433,46 @@ def _is_assessment(obj: Any) -> bool:
     return all(hasattr(obj, k) for k in ("years", "changes", "sources", "summary", "config", "state_a", "state_b"))
 
 
+class _Background:
+    """``fn(*args, **kwargs)`` run in a daemon thread; :meth:`result` waits for it and returns
+    its value or raises its exception. A report that fails elsewhere does not wait for it."""
+
+    def __init__(self, fn: Callable[..., Any], *args: Any, threaded: bool = True, **kwargs: Any) -> None:
+        import threading
+
+        self._out: list[Any] = []
+        self._err: list[BaseException] = []
+        if not threaded:  # run when the result is asked for
+            self._thread = threading.Thread(target=lambda: None)
+            self._call = (fn, args, kwargs)
+            return
+        self._call = None
+
+        def run() -> None:
+            try:
+                self._out.append(fn(*args, **kwargs))
+            except BaseException as exc:  # handed to the caller of result()
+                self._err.append(exc)
+
+        self._thread = threading.Thread(target=run, name="powergap-claims", daemon=True)
+        self._thread.start()
+
+    def result(self) -> Any:
+        if self._call is not None:
+            fn, args, kwargs = self._call
+            self._call = None
+            try:
+                self._out.append(fn(*args, **kwargs))
+            except BaseException as exc:
+                self._err.append(exc)
+            return self.result()
+        if self._thread.ident is not None:
+            self._thread.join()
+        if self._err:
+            raise self._err[0]
+        return self._out[0]
+
+
 def default_third(a: "State", b: "State", year: int, cfg: dict, store) -> "State":
     """The third state of the triangle when none is given: of the assessment's major powers
     (``independence.vote_difference.major_powers``) other than ``a`` and ``b``, the one with
@@ -1387,6 +1547,15 @@ def build_report(a: Any = None, b: Any = None, *, start: int | None = None, end:
         from ..claims.draft import is_text_file, load_drafts
 
         (load_drafts if is_text_file(extra_claims) else load_claims)(extra_claims, store=st)
+    # The claims check needs nothing the other sections compute: it starts now, in a thread
+    # beside them (much of it is Parquet decoding and numpy, which release the GIL), and its
+    # result, or its error, is taken where the claims section stands.
+    if _is_assessment(assessment):
+        pair = (assessment.state_a.label, assessment.state_b.label)
+    else:
+        pair = (resolve(a).label, resolve(b).label) if a is not None and b is not None else None
+    claims_job = (_Background(pair_claims, *pair, st, extra_claims=extra_claims, seeds=seeds, threaded=WORKERS > 1)
+                  if pair else None)
     if assessment is None:
         if a is None or b is None:
             raise InputError("give two states (or an assessment) for the report")
@@ -1410,45 +1579,69 @@ def build_report(a: Any = None, b: Any = None, *, start: int | None = None, end:
     say("stage timeline")
     sections.append(timed("timeline", lambda: _safe_section(
         "timeline", "Stage timeline", "the stage timeline", ctx, lambda: timeline_section(assessment, ctx))))
-    say("capability by dimension")
-    prof_box: list[Any] = []
+    # The sections below read different data and share nothing but the store's caches: they
+    # are gathered two at a time in threads (Parquet decoding and much of numpy and pandas run
+    # without the GIL), each with its own record of sources and headlines, merged back in the
+    # page's order so that the page is the same as gathered one by one.
 
-    def cap() -> Section:
-        sec, prof = capability_section(ctx)
-        prof_box.append(prof)
-        return sec
+    def cap_and_robustness(c: _Ctx) -> list[Section]:
+        prof_box: list[Any] = []
 
-    sections.append(timed("capability", lambda: _safe_section(
-        "capability", "Capability by dimension", "capabilities", ctx, cap)))
-    say("weight robustness")
-    if prof_box:
-        sections.append(timed("robustness", lambda: _safe_section(
-            "robustness", "Does the verdict depend on the weights?", "weight robustness", ctx,
-            lambda: robustness_section(prof_box[0], ctx))))
+        def cap() -> Section:
+            sec, prof = capability_section(c)
+            prof_box.append(prof)
+            return sec
+
+        out = [timed("capability", lambda: _safe_section(
+            "capability", "Capability by dimension", "capabilities", c, cap))]
+        if prof_box:
+            out.append(timed("robustness", lambda: _safe_section(
+                "robustness", "Does the verdict depend on the weights?", "weight robustness", c,
+                lambda: robustness_section(prof_box[0], c))))
+        else:
+            out.append(Section(id="robustness", title="Does the verdict depend on the weights?",
+                               notes=[f"No data for weight robustness for {c.A}-{c.B} in {c.span}: "
+                                      f"there is no capability profile."]))
+        return out
+
+    def dependence_and_arms(c: _Ctx) -> list[Section]:
+        try:
+            return list(timed("dependence", lambda: dependence_sections(c)))
+        except PowergapError as exc:
+            return [Section(id="dependence", title="Dependence in both directions",
+                            notes=[f"No data for dependence for {c.A}-{c.B} in {c.span}: {exc}"]),
+                    Section(id="arms", title="Arms flows",
+                            notes=[f"No data for arms flows for {c.A}-{c.B} in {c.span}: {exc}"])]
+
+    jobs = [
+        ("capability by dimension and weight robustness", cap_and_robustness),
+        ("dependence and arms flows", dependence_and_arms),
+        ("UN alignment and ideal points", lambda c: [timed("alignment", lambda: _safe_section(
+            "alignment", "UN alignment and ideal points", "UN alignment", c, lambda: alignment_section(c)))]),
+        (f"the triangle with {sc.label}", lambda c: [timed("triangle", lambda: _safe_section(
+            "triangle", f"The triangle with {sc.name}", "the triangle", c, lambda: triangle_section(c)))]),
+    ]
+    from concurrent.futures import ThreadPoolExecutor
+
+    forks = [ctx.fork() for _ in jobs]
+    if WORKERS > 1:
+        with ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="powergap-section") as pool:
+            futures = [pool.submit(fn, c) for (_, fn), c in zip(jobs, forks)]
+            for (message, _), future, child in zip(jobs, futures, forks):
+                say(message)
+                sections += future.result()
+                ctx.merge(child)
     else:
-        sections.append(Section(id="robustness", title="Does the verdict depend on the weights?",
-                                notes=[f"No data for weight robustness for {ctx.A}-{ctx.B} in {ctx.span}: "
-                                       f"there is no capability profile."]))
-    say("dependence and arms flows")
-    try:
-        trade_sec, arms_sec = timed("dependence", lambda: dependence_sections(ctx))
-    except PowergapError as exc:
-        trade_sec = Section(id="dependence", title="Dependence in both directions",
-                            notes=[f"No data for dependence for {ctx.A}-{ctx.B} in {ctx.span}: {exc}"])
-        arms_sec = Section(id="arms", title="Arms flows",
-                           notes=[f"No data for arms flows for {ctx.A}-{ctx.B} in {ctx.span}: {exc}"])
-    sections += [trade_sec, arms_sec]
-    say("UN alignment and ideal points")
-    sections.append(timed("alignment", lambda: _safe_section(
-        "alignment", "UN alignment and ideal points", "UN alignment", ctx, lambda: alignment_section(ctx))))
-    say(f"the triangle with {sc.label}")
-    sections.append(timed("triangle", lambda: _safe_section(
-        "triangle", f"The triangle with {sc.name}", "the triangle", ctx, lambda: triangle_section(ctx))))
+        for (message, fn), child in zip(jobs, forks):
+            say(message)
+            sections += fn(child)
+            ctx.merge(child)
     say("checking the claims")
 
     def claims() -> Section:
         try:
-            return claims_section(ctx, extra_claims=extra_claims, seeds=seeds)
+            checked = claims_job.result() if claims_job is not None else None
+            return claims_section(ctx, extra_claims=extra_claims, seeds=seeds, checked=checked)
         except InputError:
             raise  # a bad claim file is the user's error, not missing data
         except PowergapError as exc:

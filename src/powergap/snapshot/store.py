@@ -18,11 +18,14 @@ import hashlib
 import json
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 
 from ..errors import DataError, InputError, SnapshotCorruptError
+
+if TYPE_CHECKING:  # pandas is imported where frames are built: the panel CLI's fast path never needs it
+    import pandas as pd
 
 CATALOG = "catalog.json"
 CATALOG_SUM = "catalog.sha256"  # "<hex>  catalog.json": the catalog's own checksum (sha256sum -c reads it)
@@ -166,6 +169,8 @@ class Snapshot:
 
     @functools.lru_cache(maxsize=2)
     def _blocks(self, name: str) -> tuple[pd.DataFrame, dict[str, tuple[int, int]]]:
+        import pandas as pd
+
         df = self._read(name)
         codes = pd.Categorical(df["series"])
         c = codes.codes
@@ -198,28 +203,31 @@ class Snapshot:
             out = self._parquet(name, columns=cols, filters=[("series", "=", series_id)])
         return self._tidy(out)
 
-    def series(self, series_id: str, *, directed: bool = True, involving=None) -> pd.DataFrame:
+    def series(self, series_id: str, *, directed: bool = True, involving=None, years=None) -> pd.DataFrame:
         """One series as a tidy frame.
 
         State-year series: ``ccode, year, value, source``. Dyadic series: ``ccode1, ccode2,
         year, value, source``; a symmetric series (stored once per pair) is returned in both
         directions when ``directed`` is true. ``involving`` (COW codes) keeps only dyadic
         rows with one of those states on either side, read with a pushed-down filter (fast
-        for one pair's questions).
+        for one pair's questions); ``years`` with it, only those years.
         """
         meta = self.series_meta(series_id)
         if involving is not None and meta.get("dyadic"):
-            out = self._dyad_rows(series_id, tuple(sorted(int(c) for c in involving)))
+            out = self._dyad_rows(series_id, tuple(sorted(int(c) for c in involving)),
+                                  None if years is None else tuple(sorted(int(y) for y in years)))
         else:
             out = self._series_frame(series_id)
         if meta.get("dyadic") and meta.get("symmetric") and directed:
+            import pandas as pd
+
             flipped = out.rename(columns={"ccode1": "ccode2", "ccode2": "ccode1"})
             return pd.concat([out, flipped[out.columns]], ignore_index=True)  # a new frame already
         return out.copy()
 
     @functools.lru_cache(maxsize=256)
-    def _dyad_rows(self, series_id: str, codes: tuple[int, ...]) -> pd.DataFrame:
-        sel = [("series", "=", series_id)]
+    def _dyad_rows(self, series_id: str, codes: tuple[int, ...], years: tuple[int, ...] | None = None) -> pd.DataFrame:
+        sel = [("series", "=", series_id)] + ([("year", "in", years)] if years is not None else [])
         return self._tidy(self._parquet(DYAD_YEAR, columns=["ccode1", "ccode2", "year", "value", "source"],
                                         filters=[sel + [("ccode1", "in", codes)], sel + [("ccode2", "in", codes)]]))
 
@@ -268,6 +276,10 @@ def read_arrow(path: Path | str, **kwargs):
     import pyarrow.parquet as pq
 
     try:
+        if set(kwargs) <= {"columns", "read_dictionary"}:
+            # no filter: ParquetFile reads the one file without pyarrow.dataset, whose import
+            # imports pandas (0.4 s the panel CLI's fast path does without); same table
+            return pq.ParquetFile(path, read_dictionary=kwargs.get("read_dictionary")).read(columns=kwargs.get("columns"))
         return pq.read_table(path, **kwargs)
     except Exception as exc:  # corrupt parquet raises ArrowInvalid/OSError
         raise DataError(f"{path}: cannot be read ({type(exc).__name__}); run 'powergap data verify'") from None
