@@ -76,7 +76,8 @@ def main(argv: list[str]) -> int:
     print("|---|---|---|---|---|---|---|")
     for r in out.itertuples():
         print(f"| {r.FBIC} | {r.powergap} | {r.n} | {r.countries} | {r.years} | {r.pearson:.2f} | {r.spearman:.2f} |")
-    focus = d[d["iso3c"].isin(["KAZ", "KGZ", "TJK", "TKM", "UZB", "MNG"])][["iso3c", "dependence", "trade_share"]].dropna()
+    focus = d[d["iso3c"].isin(["KAZ", "KGZ", "TJK", "TKM", "UZB", "MNG"])]
+    focus = focus[["iso3c", "dependence", "trade_share"]].dropna()
     if len(focus):
         print(f"\nCentral Asia and Mongolia: {len(focus)} country-years, Pearson "
               f"{focus['dependence'].corr(focus['trade_share']):.2f}, Spearman "

@@ -4,7 +4,6 @@ The vectorised decision (`assessment.decide`) and stable-stage rule (`stable_sta
 the one path behind `assess`, `assess --all` and `asymmetry_panel`; these tests check that a
 dyad-year read from the panel is the dyad-year `assess` reports, criterion by criterion."""
 
-import numpy as np
 import pandas as pd
 import pytest
 

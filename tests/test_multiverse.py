@@ -138,3 +138,48 @@ def test_cli_json_shape(tmp_path):
     assert set(y["by_choice"]["womack_threshold"]) == {"1.25", "1.5"}
     assert y["default_stage"] == pg.assess("CHN", "RUS", start=2014, end=2014).years[0].stage
     assert doc["influence"][0]["choice"] == "womack_threshold" and doc["sentence"].startswith("In 2014")
+
+
+def test_alignment_measure_reads_ideal_points_throughout():
+    """b agrees with a on roll calls far above its region (fails the foreign-policy standard)
+    but its ideal point is far from a's (0.9 of its region's median distance: does not fail).
+    With the other two standards failed: "actual" on roll calls, "emerging" on ideal points."""
+    cfg = load_config(None)
+    space = {"version": 1, "choices": {"alignment_measure": {"reason": "r", "options": {
+        "roll calls": {"independence.vote_difference.measure": "roll calls"},
+        "ideal points": {"independence.vote_difference.measure": "ideal points"}}}}}
+    specs = specifications(load_space(space), cfg)
+    ev = _evidence(3.0)
+    full = lambda v: np.full((1, T), v, dtype=float)  # noqa: E731
+    ev.extra.update({"agree_ab": full(0.95), "region_agree_b": full(0.60), "region_peers_b": full(20),
+                     "conflict_share_b": full(0.01), "conflict_base_b": full(0.10), "events_b": full(100),
+                     "rivals_of_other_b": full(2), "rival_ties_b": full(0.0)})
+    ideal = {"ideal_far_b": full(0.9), "ideal_region_b": full(1.0), "ideal_peers_b": full(20)}
+    stages = stages_by_spec(ev, specs, cfg, _by_hand(ev, 3.0), ideal=ideal)[:, -1]
+    assert list(specs["alignment_measure"]) == ["roll calls", "ideal points", "roll calls"]
+    assert list(stages) == [3, 2, 3]  # the last row is the default (roll calls)
+    # ideal points close to a's (0.3 of the median distance): fails there too
+    ideal["ideal_far_b"] = full(0.3)
+    assert list(stages_by_spec(ev, specs, cfg, _by_hand(ev, 3.0), ideal=ideal)[:, -1]) == [3, 3, 3]
+
+
+def test_report_section_reuses_the_assessment_and_draws_a_valid_chart(chn_rus):
+    import jsonschema
+    from altair.vegalite.v6.schema import core
+
+    from powergap.report.multiverse import multiverse_section
+
+    res = pg.assess("CHN", "RUS", start=1995, end=2024)
+    again = multiverse(assessment=res)  # the assessment's evidence: nothing gathered again
+    assert again.equals(chn_rus) and again.attrs["sentence"] == chn_rus.attrs["sentence"]
+    sec = multiverse_section(again)
+    assert sec.id == "multiverse" and sec.title == "How sure is this verdict?" and sec.intro == again.attrs["sentence"]
+    spec = sec.figures[0].spec
+    assert not list(jsonschema.Draft7Validator(core.load_schema()).iter_errors(spec))
+    rows = spec["datasets"]["data"]
+    # the chart's shares are the frame's: per year they add up to one
+    by_year = {}
+    for r in rows:
+        by_year[r["year"]] = by_year.get(r["year"], 0.0) + r["share"]
+    assert sorted(by_year) == list(range(1995, 2025)) and all(abs(v - 1) < 1e-9 for v in by_year.values())
+    assert list(sec.table["choice"])[0] == again.attrs["influence"]["choice"].iloc[0].replace("_", " ")

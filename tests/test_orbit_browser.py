@@ -134,3 +134,21 @@ def test_fits_a_phone(browser, page_file):  # noqa: F811
         assert cut == [], cut
     finally:
         page.close()
+
+
+def test_world_page_draws_every_outline(browser, tmp_path):  # noqa: F811
+    out = tmp_path / "world.html"
+    r = subprocess.run([sys.executable, "-m", "powergap", "orbit", "--world", "--year", "2020", "--between", "CHN",
+                        "RUS", "--generated", "X", "-o", str(out)], capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stderr[-3000:]
+    assert out.stat().st_size < 2_000_000
+    page, errors, blocked = _open(browser, out, 1280, 900)
+    try:
+        assert errors == [] and blocked == []
+        fills = page.evaluate("() => [...document.querySelectorAll('#chart-map-lean svg .mark-shape path')]"
+                              ".map(p => p.getAttribute('fill'))")
+        assert len(fills) == 177  # every Natural Earth 1:110m outline
+        # China and Russia are drawn as the powers themselves, in their own shades
+        assert "#7a3300" in fills and "#003a66" in fills
+    finally:
+        page.close()

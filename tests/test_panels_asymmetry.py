@@ -12,21 +12,10 @@ import pytest
 
 import powergap as pg
 from powergap.errors import InputError
+from test_panels import run_cli
 
 CHN, RUS = 710, 365
 KEYS = ["ccode1", "ccode2", "year"]
-
-
-def run_cli(args: list[str], capsys) -> tuple[int, str, str]:
-    from powergap.cli import main
-
-    try:
-        main(args)
-        code = 0
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    out = capsys.readouterr()
-    return code, out.out, out.err
 
 
 def _slug(name: str) -> str:
@@ -81,6 +70,11 @@ def test_nondirected_panel_is_the_engine_frame(engine_2014, monkeypatch):
     assert calls == [((2014, 2014), {"directed": False, "store": pg.default_store()})]
     pd.testing.assert_frame_equal(got.reset_index(drop=True), engine_2014.reset_index(drop=True), check_like=False)
     assert got.attrs["unit"] == "dyad_year_nondirected" and got.attrs["sources"][0] == "cow_states"
+    # a directed panel: each order of a pair gets the pair's row (what the engine's directed frame holds)
+    directed = pg.add_asymmetry(pg.dyad_years(directed=True, start=2014, end=2014))
+    mirror = engine_2014.rename(columns={"ccode1": "ccode2", "ccode2": "ccode1"})
+    want = pd.concat([engine_2014, mirror[engine_2014.columns]]).sort_values(KEYS, ignore_index=True)
+    pd.testing.assert_frame_equal(directed.reset_index(drop=True), want)
     # a shuffled subset, with a row the engine does not give: the same values by key, missing there
     rng = np.random.default_rng(3)
     rows = rng.choice(len(panel), size=500, replace=False)

@@ -207,8 +207,8 @@ def test_records_are_json_ready():
 
 def test_report_has_every_section_in_order(report_pair):
     rep = report_pair[0]
-    assert [s.id for s in rep.sections] == ["timeline", "capability", "robustness", "dependence", "arms",
-                                            "alignment", "triangle", "claims"]
+    assert [s.id for s in rep.sections] == ["timeline", "capability", "robustness", "multiverse", "dependence",
+                                            "arms", "alignment", "triangle", "claims"]
     html = rep.render(generated=GENERATED)
     for sid in ("summary", "timeline", "capability", "robustness", "dependence", "arms", "alignment", "triangle",
                 "claims", "sources", "config", "generated"):
@@ -506,6 +506,16 @@ def test_claims_are_written_in_their_own_unit_with_the_essay_title():
     assert claim_unit(money) == "usd" and expectation_text(money.expect, "usd") == "≈ US$ 18.2 bn ± 10%"
     ratio = NS(text="trade grew", note=None, expect=Expect(">", 1))
     assert claim_unit(ratio) == "" and expectation_text(ratio.expect, "") == "> 1"
+    # a ratio of two sides is a plain number whatever the words ("per cent", "a third term")
+    gdp = NS(text="a disparity of 50 per cent", note=None, value="ratio(gdp_usd, CHN, RUS, 2021)",
+             expect=Expect(">=", 1.5))
+    assert claim_unit(gdp) == "" and expectation_text(gdp.expect, "") == "≥ 1.5"
+    visit = NS(text="After his third term began, China was the first country he visited", note=None,
+               value="visit_order_after_inauguration(RUS, CHN, 2012)", expect=Expect("approx", 1.0, 0.0))
+    assert claim_unit(visit) == ""
+    more = NS(text="the partnership matters more to Russia (a third of its trade)", note=None,
+              value="dependence(RUS, CHN, 2019) / dependence(CHN, RUS, 2019)", expect=Expect(">", 1.0))
+    assert claim_unit(more) == ""  # above 1 is no fraction
     src = claim_source_text("004_1d6f208102361938.txt, line 3, section 'x'")
     assert src.startswith("'Putin, Xi ties are as solid as ever") and src.endswith(", line 3, section 'x'")
     assert claim_source_text("my-file.yaml, line 2") == "my-file.yaml, line 2"
@@ -545,8 +555,9 @@ def test_trade_chart_cites_the_sources_of_the_years_it_draws():
 
 
 def test_claims_checked_on_the_scoped_store_give_the_same_results():
-    # the report checks claims reading dyadic series only for the states they name: the same
-    # verdicts, values, sources and missing lists as on the whole snapshot, for every seed claim
+    # the report checks claims reading dyadic series only for the states they name and the
+    # years they ask about, and state-year series with filtered reads: the same verdicts,
+    # values, sources and missing lists as on the whole snapshot, for every seed claim
     from powergap.claims import check_claims, load_claims, seeds_path
     from powergap.report.build import check_scoped, claims_store
     from powergap.snapshot.store import default_store

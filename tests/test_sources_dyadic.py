@@ -218,7 +218,23 @@ def test_atop_is_directed_and_keeps_listed_zeros():
     assert one(dy, "alliance_consult", 365, 710, 2018) == 1
     assert one(dy, "alliance_offense", 365, 710, 2018) == 0  # explicit zero keeps the coverage to 2018
     assert set(dy.series) == {"alliance_defense", "alliance_offense", "alliance_neutral", "alliance_nonagg",
-                              "alliance_consult"}
+                              "alliance_consult", "atop_alliance"}
+    # the "any ATOP alliance" indicator: every listed pair-year, once (ccode1 < ccode2)
+    assert one(dy, "atop_alliance", 2, 630, 1960) == 1 and one(dy, "atop_alliance", 630, 2, 1960) is None
+    assert (dy.series == "atop_alliance").sum() == 3
+
+
+def test_atop_indicator_keeps_all_zero_rows_and_needs_both_orders(tmp_path):
+    raw = copy_raw(tmp_path, "atop_alliance")
+    head = "ccode1,ccode2,year,atop_defense,atop_offense,atop_neutral,atop_nonagg,atop_consul\n"
+    with gzip.open(raw / atop.ATOP_FILE, "wt") as fh:  # listed both ways, no obligation: still an alliance
+        fh.write(head + "140,160,1859,0,0,0,0,0\n160,140,1859,0,0,0,0,0\n")
+    dy = atop.read_atop(raw).dyad_year
+    assert one(dy, "atop_alliance", 140, 160, 1859) == 1 and one(dy, "alliance_defense", 160, 140, 1859) == 0
+    with gzip.open(raw / atop.ATOP_FILE, "wt") as fh:
+        fh.write(head + "140,160,1859,0,0,0,0,0\n")
+    with pytest.raises(DataError, match=r"\(140, 160, 1859\) is listed in one order only"):
+        atop.read_atop(raw)
 
 
 def test_atop_rejects_non_binary(tmp_path):

@@ -16,6 +16,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import powergap as pg
 from powergap.assess_core import YearAssessment, load_config, steady_stages
@@ -138,6 +140,31 @@ def test_monetary_anchor_lookup_on_constructed_spells():
     # partner: not listed (NaN)
     assert np.array_equal(np.isnan(v), [True, False, False, False, True]) and v[1] == v[2] == 1.0 and v[3] == 0.0
     assert list(ids) == [None, "x", "x", None, None]
+
+
+def _spells(draw_spans):
+    return tuple(E.MonetarySpell(f"s{n}", state=s, anchor=a, first=f, last=f + d, kind="legal_tender",
+                                 citation="c", checked="c") for n, (s, a, f, d) in enumerate(draw_spans) if s != a)
+
+
+@settings(max_examples=60, deadline=None)
+@given(spans=st.lists(st.tuples(st.sampled_from([2, 20, 560, 570]), st.sampled_from([2, 20, 560, 570]),
+                                st.integers(1950, 2010), st.integers(0, 15)), max_size=4),
+       queries=st.lists(st.tuples(st.sampled_from([2, 20, 560, 570]), st.sampled_from([2, 20, 560, 570]),
+                                  st.integers(1945, 2030)), min_size=1, max_size=20))
+def test_monetary_anchor_equals_a_direct_reading_of_the_spells(spans, queries):
+    spells = _spells(spans)
+    v, ids = E.monetary_anchor([q[0] for q in queries], [q[1] for q in queries], [q[2] for q in queries],
+                               spells=spells)
+    for (s, a, y), got, sid in zip(queries, v, ids):
+        fwd = [sp for sp in spells if sp.state == s and sp.anchor == a and sp.first <= y <= sp.last]
+        rev = [sp for sp in spells if sp.state == a and sp.anchor == s and sp.first <= y <= sp.last]
+        if fwd:
+            assert got == 1.0 and sid in {sp.id for sp in fwd}
+        elif rev:
+            assert got == 0.0 and sid is None
+        else:
+            assert np.isnan(got) and sid is None
 
 
 @pytest.mark.parametrize("edit, message", [

@@ -215,3 +215,19 @@ def test_docs_validation_is_current(report):
     snapshot (regenerate it after a change of engine, data or table)."""
     _, md, _ = report
     assert (ROOT / "docs" / "validation.md").read_text(encoding="utf-8") == md.read_text(encoding="utf-8")
+
+
+def test_other_settings_through_config(tmp_path, capsys):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("dependence:\n  monetary:\n    use: 3\n", encoding="utf-8")
+    assert run.main(["--config", str(bad)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.count("\n") == 0 and "dependence.monetary.use" in err
+    assert run.main(["--config", str(bad), "--markdown", str(tmp_path / "x.md")]) == 2
+    # without the curated monetary channel the dependent kind is back at its earlier figure:
+    # the channel's contribution, measured
+    off = tmp_path / "off.yaml"
+    off.write_text("dependence:\n  monetary:\n    use: false\n", encoding="utf-8")
+    res = run.validate(run.load_cases(), config=run.load_settings(off))
+    assert (res["per_kind"]["dependent"]["agree"], res["per_kind"]["dependent"]["dyad_years"]) == (37, 47)
+    assert all(v["contradict"] == 0 for v in res["per_kind"].values())

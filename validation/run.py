@@ -4,6 +4,7 @@
     python validation/run.py               # agreement per kind and for the triangle, every disagreement
     python validation/run.py --markdown    # the same, and regenerate docs/validation.md
     python validation/run.py --json        # the results as JSON
+    python validation/run.py --config F    # with other assessment settings (e.g. a channel off)
 
 The table is written from the literature (see the header of ``cases.yaml``); this script only
 measures. Everything that touches powergap's API is in the "adapter" section below, so that a
@@ -101,6 +102,18 @@ def assess_years(a: Any, b: Any, start: int, end: int, store: Any = None, config
     d = res.to_dict()
     labels = {d["a"]: int(res.state_a.ccode), d["b"]: int(res.state_b.ccode)}
     return labels, {int(y["year"]): y for y in d["years"]}
+
+
+def load_settings(path: str | Path) -> dict:
+    """powergap's assessment settings from a file (as ``powergap assess --config`` reads it);
+    a bad file raises :class:`CaseError` with powergap's one-line message."""
+    from powergap.assess_core import load_config
+    from powergap.errors import PowergapError
+
+    try:
+        return load_config(path)
+    except PowergapError as e:
+        raise CaseError(str(e)) from None
 
 
 def triangle_years(states: list[Any], start: int, end: int, measure: str | None = None) -> dict:
@@ -588,16 +601,18 @@ def main(argv: list[str] | None = None) -> int:
     except CaseError as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
+    config = None
     if args.config is not None:
-        from powergap.assess_core import load_config
-        from powergap.errors import PowergapError
-
+        if args.markdown:
+            print("error: --markdown writes docs/validation.md with the shipped settings; drop --config",
+                  file=sys.stderr)
+            return 2
         try:
-            load_config(args.config)  # a bad file is one line and exit 2, before any assessment
-        except PowergapError as e:
+            config = load_settings(args.config)  # a bad file: one line and exit 2, before any assessment
+        except CaseError as e:
             print(f"error: {e}", file=sys.stderr)
             return 2
-    res = validate(cases, triangle_measure=args.triangle_measure, fast=not args.plain, config=args.config)
+    res = validate(cases, triangle_measure=args.triangle_measure, fast=not args.plain, config=config)
     if args.json:
         print(json.dumps(res, indent=1, default=str))
     else:

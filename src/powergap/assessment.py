@@ -130,26 +130,41 @@ def gather(grid: Grid, cfg: dict, *, store=None, registry=None) -> Evidence:
         if name not in registry.dimensions:
             raise InputError(f"config names dimension {name!r}, which the capability registry does not define "
                              f"(known: {', '.join(registry.dimensions)})")
-    # capability: the one engine (measures.capability.capability_panel) with its series rule
-    panel = capability_panel(grid.a, grid.b, grid.years, registry=registry, dimensions=dims, window=k,
-                             threshold=cap["threshold"], store=getattr(store, "_store", store))
-    for name in dims:
-        p = panel.dimensions[name]
-        ev.dims[name] = {"va": p.a, "vb": p.b, "ratio": p.ratio, "side": p.side, "flag": p.womack,
-                         "stable": p.stable, "entry": np.where(p.series == None, "", p.series).astype(object)}  # noqa: E711
-        ev.sources[f"capability:{name}"] = sorted({s for v in p.sources.values() for s in v})
 
-    # --- dependence, both directions: x_ab = a's dependence on b (the one evidence layer)
-    if any(_has(store, spec[1]) for spec in E.TRADE_ORDER):
-        ts = E.trade_shares(store, a, b, y)
-        ev.extra["trade_a_on_b"] = _reshape(ts.share_ab, grid)
-        ev.extra["trade_b_on_a"] = _reshape(ts.share_ba, grid)
-        ev.extra["trade_label"] = np.asarray(ts.label, dtype=object).reshape(grid.shape)
-        ev.extra["trade_facts"] = np.asarray(ts.fact_ids, dtype=object).reshape(grid.shape)
-        ev.extra["trade_totals_src"] = np.asarray(ts.source_total_a, dtype=object).reshape(grid.shape)
-        for spec in E.TRADE_ORDER:
-            ev.sources[f"trade:{spec[0]}"] = E.sources_of(store, *spec[1:])
-        ev.sources["trade"] = [s_ for spec in E.TRADE_ORDER for s_ in ev.sources[f"trade:{spec[0]}"]]
+    def capability_and_trade() -> tuple[dict, dict, dict]:
+        dims_, extra, sources = {}, {}, {}
+        # capability: the one engine (measures.capability.capability_panel) with its series rule
+        panel = capability_panel(grid.a, grid.b, grid.years, registry=registry, dimensions=dims, window=k,
+                                 threshold=cap["threshold"], store=getattr(store, "_store", store))
+        for name in dims:
+            p = panel.dimensions[name]
+            dims_[name] = {"va": p.a, "vb": p.b, "ratio": p.ratio, "side": p.side, "flag": p.womack,
+                           "stable": p.stable, "entry": np.where(p.series == None, "", p.series).astype(object)}  # noqa: E711
+            sources[f"capability:{name}"] = sorted({s for v in p.sources.values() for s in v})
+        # --- dependence, both directions: x_ab = a's dependence on b (the one evidence layer)
+        if any(_has(store, spec[1]) for spec in E.TRADE_ORDER):
+            ts = E.trade_shares(store, a, b, y)
+            extra["trade_a_on_b"] = _reshape(ts.share_ab, grid)
+            extra["trade_b_on_a"] = _reshape(ts.share_ba, grid)
+            extra["trade_label"] = np.asarray(ts.label, dtype=object).reshape(grid.shape)
+            extra["trade_facts"] = np.asarray(ts.fact_ids, dtype=object).reshape(grid.shape)
+            extra["trade_totals_src"] = np.asarray(ts.source_total_a, dtype=object).reshape(grid.shape)
+            for spec in E.TRADE_ORDER:
+                sources[f"trade:{spec[0]}"] = E.sources_of(store, *spec[1:])
+            sources["trade"] = [s_ for spec in E.TRADE_ORDER for s_ in sources[f"trade:{spec[0]}"]]
+        return dims_, extra, sources
+
+    # many dyads: capability and trade in a second thread while the rest is gathered here (Parquet
+    # decoding and most numpy work release the GIL; the store's caches are shared, as in the report)
+    background = None
+    if len(grid.a) > 10:
+        from concurrent.futures import ThreadPoolExecutor
+
+        pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="powergap-gather")
+        background = pool.submit(capability_and_trade)
+        pool.shutdown(wait=False)
+    else:
+        ev.dims, ev.extra, ev.sources = capability_and_trade()
     if _has(store, ARMS):
         sh_ab, _, tot_a = E.arms_import_share(store, a, b, y, width=5)
         sh_ba, _, tot_b = E.arms_import_share(store, b, a, y, width=5)
@@ -233,6 +248,9 @@ def gather(grid: Grid, cfg: dict, *, store=None, registry=None) -> Evidence:
         ev.extra["theta_a_5"] = _reshape(_state(store, ideal, a, y - 5), grid)  # the context criterion's start
         ev.extra["theta_b_5"] = _reshape(_state(store, ideal, b, y - 5), grid)
         ev.sources["ideal_points"] = _sources(store, ideal)
+    if background is not None:  # in the same order as gathered one after the other
+        dims_, extra, sources = background.result()
+        ev.dims, ev.extra, ev.sources = dims_, {**extra, **ev.extra}, {**sources, **ev.sources}
     return ev
 
 
@@ -387,7 +405,9 @@ def decide(ev: Evidence, cfg: dict | None = None) -> Decision:
     def x(key: str) -> np.ndarray:
         if key not in cache:
             v = ev.extra.get(key)
-            cache[key] = nan if v is None else _fin(np.asarray(v, dtype=float).reshape(shape))
+            v = None if v is None else np.asarray(v, dtype=float)
+            # grid-shaped (or flat) evidence; the multiverse may pass one row per specification
+            cache[key] = nan if v is None else _fin(v.reshape(shape) if v.ndim < 2 or v.shape[0] == shape[0] else v)
         return cache[key]
 
     prim = ev.dims[cap["primary_dimension"]]
@@ -796,6 +816,8 @@ class Assessment:
     config: dict
     years: list[YearAssessment]
     source_keys: list[str]
+    # the evidence gathered (reused by the multiverse and the report; not part of the result's value)
+    evidence: Evidence | None = field(default=None, repr=False, compare=False)
 
     @property
     def a(self) -> str:
@@ -1011,7 +1033,7 @@ def assess(a: Any, b: Any, *, start: int | None = None, end: int | None = None,
         end = last_known_year(ev.dims[cfg["capability"]["primary_dimension"]]["ratio"][0], yrs, start)
         out = [y for y in out if y.year <= end]
     keys = sorted({s for y in out for c in y.criteria for s in c.sources})
-    return Assessment(sa, sb, start, end, cfg, out, keys)
+    return Assessment(sa, sb, start, end, cfg, out, keys, evidence=ev)
 
 
 def pair_grid(a: Any, b: Any, start: int | None, end: int | None, cfg: dict, store
@@ -1082,7 +1104,7 @@ def deciding_arr(dec: Decision, stage: np.ndarray, channels: list[str]) -> tuple
     idx = np.full(shape, -1, dtype=np.int16)
     val = np.full(shape, np.nan)
     disp = (stage == 0) | ((stage == 1) & ~any_met_known)
-    idx[disp & (stage >= 0)], val[disp] = 0, dec.value[pname][disp]
+    idx[disp], val[disp] = 0, np.broadcast_to(dec.value[pname], shape)[disp]
     if len(channels):
         # potential: the strongest channel that fell short (first of equal values)
         v = np.where(np.isnan(vals), -np.inf, vals)
@@ -1099,7 +1121,7 @@ def deciding_arr(dec: Decision, stage: np.ndarray, channels: list[str]) -> tuple
         idx[em] = 1 + best[em]
         val[em] = np.take_along_axis(vals, best[None], 0)[0][em]
     act = stage == 3
-    idx[act], val[act] = 1 + len(channels), dec.n_failed[act] if np.ndim(dec.n_failed) else dec.n_failed
+    idx[act], val[act] = 1 + len(channels), np.broadcast_to(dec.n_failed, shape)[act]
     return idx, val
 
 
@@ -1125,48 +1147,57 @@ def _panel_block(ev: Evidence, dec: Decision, stg: Stages, di: np.ndarray, tj: n
     for name in dec.names:
         slug = criterion_slug(name)
         cols[f"{slug}_value"] = np.broadcast_to(dec.value[name], stg.stage.shape)[di, tj]
-        cols[f"{slug}_met"] = np.broadcast_to(dec.met[name], stg.stage.shape)[di, tj]
+        met = np.broadcast_to(dec.met[name], stg.stage.shape)[di, tj]
+        cols[f"{slug}_met"] = np.where(np.isnan(met), -1, met).astype(np.int8)  # -1: no data
     cols["_deciding_names"] = [dec.names[0], *channels, "independence standards"]
     cols["_cfg"] = ev.cfg
     return cols
 
 
 def _panel_frame(blocks: list[dict[str, Any]]) -> pd.DataFrame:
-    """Concatenate blocks into the documented frame (codes to labels, tri-state flags to
-    nullable booleans, missing stronger side to <NA>)."""
-    names = blocks[0]["_deciding_names"]
-    out: dict[str, Any] = {}
-    for key in blocks[0]:
-        if key in ("_deciding_names", "_cfg"):
-            continue
-        out[key] = np.concatenate([bl[key] for bl in blocks]) if len(blocks) > 1 else np.asarray(blocks[0][key])
+    """Concatenate blocks into the documented frame, in the panel's order (ccode1, ccode2,
+    year): codes to labels, tri-state flags to nullable booleans, no stronger side to <NA>.
+    Each column is built and the blocks' copy of it released in turn (memory)."""
+    names, cfg = blocks[0]["_deciding_names"], blocks[0]["_cfg"]
+    keys = [k for k in blocks[0] if k not in ("_deciding_names", "_cfg")]
+
+    def take(key: str) -> np.ndarray:
+        parts = [bl.pop(key) for bl in blocks]
+        col = np.concatenate(parts) if len(parts) > 1 else np.asarray(parts[0])
+        return col if order is None else col[order]
+
+    order = None
+    if len(blocks) > 1:  # blocks follow years: back to the panel's order
+        c1, c2, yr = (np.concatenate([bl[k] for bl in blocks]) for k in ("ccode1", "ccode2", "year"))
+        order = np.lexsort((yr, c2, c1))
+        del c1, c2, yr
     stage_cat = pd.CategoricalDtype(list(STAGES), ordered=True)
-    df = pd.DataFrame({"ccode1": out["ccode1"].astype(np.int16), "ccode2": out["ccode2"].astype(np.int16),
-                       "year": out["year"].astype(np.int16)})
-    for k in ("stronger", "weaker"):
-        df[k] = pd.array(np.where(out[k] < 0, 0, out[k]), dtype="Int16")
-        df.loc[out[k] < 0, k] = pd.NA
-    df["stage"] = pd.Categorical.from_codes(out["stage"].astype(np.int8), dtype=stage_cat)
-    df["at_least"] = out["at_least"].astype(bool)
-    df["evidence_reach"] = pd.Categorical.from_codes(out["evidence_reach"].astype(np.int8), dtype=stage_cat)
-    df["held"] = out["held"].astype(bool)
-    cfg = blocks[0]["_cfg"]
     prim, k = cfg["capability"]["primary_dimension"], int(cfg["capability"]["stability_years"])
-    reasons = [None, "not a member of the state system", f"no data on the primary dimension ({prim})",
+    reasons = ["not a member of the state system", f"no data on the primary dimension ({prim})",
                f"the {k}-year stability of the disparity cannot be tested: earlier years lack data on {prim}",
                "dependence cannot be tested: no data on the trade channel and no other channel met",
                f"the independence standards cannot be tested: fewer than {cfg['independence']['min_evaluated']} have data"]
-    df["reason"] = pd.Categorical.from_codes(out["reason"].astype(np.int8) - 1, categories=reasons[1:])  # 0: none
-    df["deciding_criterion"] = pd.Categorical.from_codes(out["deciding_criterion"].astype(np.int16), categories=names)
-    df["deciding_value"] = _fin(out["deciding_value"])
-    for key, v in out.items():
-        if key.endswith("_value") and key != "deciding_value":
-            df[key] = _fin(v)
+    cols: dict[str, Any] = {}
+    for key in keys:
+        v = take(key)
+        if key in ("ccode1", "ccode2", "year"):
+            cols[key] = v.astype(np.int16)
+        elif key in ("stronger", "weaker"):
+            cols[key] = pd.arrays.IntegerArray(np.where(v < 0, 0, v).astype(np.int16), v < 0)
+        elif key in ("stage", "evidence_reach"):
+            cols[key] = pd.Categorical.from_codes(v.astype(np.int8), dtype=stage_cat)
+        elif key in ("at_least", "held"):
+            cols[key] = v.astype(bool)
+        elif key == "reason":  # 0: no reason to give
+            cols[key] = pd.Categorical.from_codes(v.astype(np.int8) - 1, categories=reasons)
+        elif key == "deciding_criterion":
+            cols[key] = pd.Categorical.from_codes(v.astype(np.int16), categories=names)
         elif key.endswith("_met"):
-            m = pd.array(v == 1, dtype="boolean")
-            m[np.isnan(v)] = pd.NA
-            df[key] = m
-    return df
+            cols[key] = pd.arrays.BooleanArray(v == 1, v < 0)
+        else:  # values: finite or NaN
+            cols[key] = _fin(v)
+        del v
+    return pd.DataFrame(cols)
 
 
 def _blocks(years: np.ndarray, size: int) -> list[tuple[int, int]]:
@@ -1175,7 +1206,7 @@ def _blocks(years: np.ndarray, size: int) -> list[tuple[int, int]]:
 
 def asymmetry_panel(start: int | None = None, end: int | None = None, *, directed: bool = False,
                     config: dict | str | Path | None = None, store=None, progress=None,
-                    block_years: int = 15) -> pd.DataFrame:
+                    block_years: int = 10) -> pd.DataFrame:
     """Wong's stage for every dyad-year of the COW state system, by the engine of
     :func:`assess` (the same evidence, decision and stable-stage rule, on arrays).
 
@@ -1203,7 +1234,7 @@ def asymmetry_panel(start: int | None = None, end: int | None = None, *, directe
     c1, c2, yy, _ = dyad_keys(directed=False, start=lo, end=hi)
     c1, c2, yy = c1.astype(np.int64), c2.astype(np.int64), yy.astype(np.int64)
     ctx = _context(cfg)
-    blocks = []
+    blocks: list[dict[str, Any]] = []
     used: list[str] = []  # source keys the evidence read (attrs["sources"])
     for y0, y1 in _blocks(np.arange(lo, hi + 1), max(1, int(block_years))):
         sel = (yy >= y0) & (yy <= y1)
@@ -1223,14 +1254,13 @@ def asymmetry_panel(start: int | None = None, end: int | None = None, *, directe
         blocks.append(_panel_block(ev, dec, stg, inv, (yy[sel] - grid.years[0]).astype(np.int64)))
         del ev, dec, stg
     df = _panel_frame(blocks)
-    if len(blocks) > 1:  # blocks follow years: back to the panel's order (ccode1, ccode2, year)
-        order = np.lexsort((df["year"].to_numpy(), df["ccode2"].to_numpy(), df["ccode1"].to_numpy()))
-        df = df.take(order).reset_index(drop=True)
-    if directed:
-        rev = df.copy()
-        rev["ccode1"], rev["ccode2"] = df["ccode2"], df["ccode1"]
-        df = pd.concat([df, rev], ignore_index=True).sort_values(["ccode1", "ccode2", "year"], kind="stable",
-                                                                  ignore_index=True)
+    del blocks
+    if directed:  # both orders, each with the pair's values, in the directed panel's order (one copy)
+        c1_, c2_, yr = df["ccode1"].to_numpy(), df["ccode2"].to_numpy(), df["year"].to_numpy()
+        k1, k2 = np.concatenate([c1_, c2_]), np.concatenate([c2_, c1_])
+        order = np.lexsort((np.concatenate([yr, yr]), k2, k1))
+        df = df.take(order % len(c1_)).reset_index(drop=True)
+        df["ccode1"], df["ccode2"] = k1[order], k2[order]
     df.attrs["config"] = cfg
     df.attrs["unit"] = "dyad_year_directed" if directed else "dyad_year_nondirected"
     df.attrs["sources"] = used

@@ -28,9 +28,11 @@ from .assess_core import STAGES, load_config
 from .errors import InputError
 
 SERIES = "capability.primary_series"
+MEASURE = "independence.vote_difference.measure"  # "roll calls" (agreement; ideal points where too few) or "ideal points"
+MEASURES = ("roll calls", "ideal points")
 # settings that may vary: thresholds the decision reads (arrays), plus the capability ones
 VARIABLE = {
-    "capability.threshold", "capability.stability_years", SERIES,
+    "capability.threshold", "capability.stability_years", SERIES, MEASURE,
     "dependence.arms.reverse_min_intensity",
     "independence.min_failed", "independence.min_evaluated",
     "independence.vote_difference.margin", "independence.vote_difference.min_peers",
@@ -107,8 +109,12 @@ def load_space(space: str | Path | dict | None = None, *, config: dict | None = 
                                      f"gathered, or is unknown); settings that can: {', '.join(sorted(VARIABLE))}")
                 if path == SERIES and value != "precedence" and value not in series:
                     raise InputError(f"{w}: {SERIES} must be 'precedence' or one of {', '.join(series)}, got {value!r}")
+                if path == MEASURE and (value not in MEASURES or cfg["independence"]["vote_difference"]["reference"]
+                                        != "region"):
+                    raise InputError(f"{w}: {MEASURE} must be one of {', '.join(map(repr, MEASURES))}, with the "
+                                     f"regional reference (independence.vote_difference.reference: region); got {value!r}")
             try:
-                load_config(_nest({p: v for p, v in sets.items() if p != SERIES}))
+                load_config(_nest({p: v for p, v in sets.items() if p not in (SERIES, MEASURE)}))
             except InputError as e:
                 raise InputError(f"{w}: {str(e).removeprefix('config: ')}") from None
             labels.append(str(label))
@@ -136,6 +142,11 @@ def _nest(flat: dict[str, Any]) -> dict:
     return out
 
 
+def _default(cfg: dict, path: str) -> Any:
+    """A setting's value in ``cfg`` (the pseudo-settings: the registry's precedence, roll calls)."""
+    return {SERIES: "precedence", MEASURE: MEASURES[0]}.get(path) or _get(cfg, path)
+
+
 def _get(cfg: dict, path: str) -> Any:
     node = cfg
     for k in path.split("."):
@@ -160,14 +171,14 @@ def specifications(space: Space, cfg: dict) -> pd.DataFrame:
     rows = []
     for combo in combos:
         row: dict[str, Any] = {c.name: c.labels[k] for c, k in zip(space.choices, combo)}
-        vals = {p: (_get(cfg, p) if p != SERIES else "precedence") for p in paths}
+        vals = {p: _default(cfg, p) for p in paths}
         for c, k in zip(space.choices, combo):
             vals.update(c.settings[k])
         row.update(vals)
         row["default"] = False
         rows.append(row)
     default = {c.name: None for c in space.choices}
-    default.update({p: (_get(cfg, p) if p != SERIES else "precedence") for p in paths})
+    default.update({p: _default(cfg, p) for p in paths})
     default["default"] = True
     for c in space.choices:  # the default's label, where one option is the default
         for lab, s in zip(c.labels, c.settings):
@@ -203,23 +214,41 @@ def _capability(grid, store, registry, cfg: dict, series: str, threshold: float,
 
 
 def evaluate(a: Any, b: Any, start: int | None = None, end: int | None = None, *, space=None, config=None,
-             store=None) -> dict[str, Any]:
+             store=None, assessment=None) -> dict[str, Any]:
     """Every specification's stable stage per year: {"specs": DataFrame, "years": array,
     "stages": (S + 1, T) codes (-1 unassessed; last row the default), "a", "b", "start",
-    "end", "space"}."""
+    "end", "space"}. With ``assessment`` (a :func:`powergap.assess` result), its pair, years,
+    configuration and gathered evidence are used (nothing is gathered again)."""
     from .assessment import _store, gather, last_known_year, pair_grid
     from .measures.capability import load_registry
 
     store = _store(store)
+    if assessment is not None:
+        a, b, start, end, config = assessment.a, assessment.b, assessment.start, assessment.end, assessment.config
     cfg = load_config(config)
     sp = space if isinstance(space, Space) else load_space(space, config=cfg)
     specs = specifications(sp, cfg)
-    sa, sb, start, end, grid, (ma, mb) = pair_grid(a, b, start, end, cfg, store)
-    ev = gather(grid, cfg, store=store)
+    ev = getattr(assessment, "evidence", None)
+    if ev is not None:  # the assessment's own grid and evidence
+        from .measures import evidence as E
+
+        sa, sb, grid = assessment.state_a, assessment.state_b, ev.grid
+        ma, mb = (E.member(store, np.full(len(grid.years), c), grid.years) for c in (sa.ccode, sb.ccode))
+    else:
+        sa, sb, start, end, grid, (ma, mb) = pair_grid(a, b, start, end, cfg, store)
+        ev = gather(grid, cfg, store=store)
     registry = load_registry(None, store=store)
+    ideal = None
+    if MEASURE in specs and (specs[MEASURE] == MEASURES[1]).any():  # ideal points in every year, both sides
+        from .measures import evidence as E
+
+        yy, ideal = grid.years, {}
+        for side, w_, s_ in (("a", grid.a[0], grid.b[0]), ("b", grid.b[0], grid.a[0])):
+            far, med, cnt = E.regional_ideal_distance(store, np.full(len(yy), w_), np.full(len(yy), s_), yy)
+            ideal.update({f"ideal_far_{side}": far[None], f"ideal_region_{side}": med[None],
+                          f"ideal_peers_{side}": cnt[None]})
     stages = stages_by_spec(ev, specs, cfg, lambda series, thr, k: _capability(grid, store, registry, cfg, series,
-                                                                                thr, k), (ma & mb)[None, :])
-    prim = cfg["capability"]["primary_dimension"]
+                                                                                thr, k), (ma & mb)[None, :], ideal=ideal)
     ratio = _capability(grid, store, registry, cfg, "precedence", cfg["capability"]["threshold"],
                         cfg["capability"]["stability_years"])["ratio"][0] if end is None else None
     cols = grid.years >= start
@@ -230,16 +259,19 @@ def evaluate(a: Any, b: Any, start: int | None = None, end: int | None = None, *
             "start": start, "end": end, "space": sp}
 
 
-def stages_by_spec(ev, specs: pd.DataFrame, cfg: dict, capability, member: np.ndarray | None = None) -> np.ndarray:
+def stages_by_spec(ev, specs: pd.DataFrame, cfg: dict, capability, member: np.ndarray | None = None,
+                   ideal: dict[str, np.ndarray] | None = None) -> np.ndarray:
     """The stable stage codes (S, T) of every specification (row of ``specs``) on one
     pair's evidence ``ev`` (a grid of one dyad). ``capability(series, threshold, k)`` gives
     the primary dimension's ``ratio``, ``side`` and ``stable`` (1, T) under those settings;
-    every other varying setting enters :func:`powergap.assessment.decide` as an (S, 1) array."""
+    every other varying setting enters :func:`powergap.assessment.decide` as an (S, 1) array.
+    Specifications reading the foreign-policy standard on UN ideal points (``MEASURE``) get
+    no roll-call agreement, so the standard reads ``ideal`` (the ideal-point evidence of
+    every year, as gather computes it where roll calls are too few)."""
     from .assessment import Evidence, decide, stable_stages
 
     S = len(specs)
-    keyframe = pd.DataFrame({c: specs[c] if c in specs else (_get(cfg, c) if c != SERIES else "precedence")
-                             for c in CAPABILITY})
+    keyframe = pd.DataFrame({c: specs[c] if c in specs else _default(cfg, c) for c in CAPABILITY}, index=specs.index)
     combos, first, inv = np.unique(keyframe.astype(str).agg("|".join, axis=1).to_numpy(), return_index=True,
                                    return_inverse=True)
     parts = [capability(keyframe[SERIES].iloc[i], float(keyframe["capability.threshold"].iloc[i]),
@@ -249,9 +281,15 @@ def stages_by_spec(ev, specs: pd.DataFrame, cfg: dict, capability, member: np.nd
     dims[prim] = {k: np.concatenate([parts[n][k] for n in inv.ravel()]) for k in ("ratio", "side", "stable")}
     arr_cfg = copy.deepcopy(cfg)
     for p in specs.columns:
-        if p in VARIABLE and p not in CAPABILITY:
+        if p in VARIABLE and p not in CAPABILITY and p != MEASURE:
             _set(arr_cfg, p, specs[p].to_numpy(dtype=float)[:, None])
-    multi = Evidence(ev.grid, cfg, dims=dims, extra=ev.extra, sources=ev.sources, vote_codes=ev.vote_codes)
+    extra = dict(ev.extra)
+    if MEASURE in specs and (specs[MEASURE] == MEASURES[1]).any():
+        use = (specs[MEASURE] == MEASURES[1]).to_numpy()[:, None]
+        agree = np.asarray(ev.extra.get("agree_ab", np.full(ev.grid.shape, np.nan)), dtype=float).reshape(ev.grid.shape)
+        extra["agree_ab"] = np.where(use, np.nan, agree)
+        extra.update(ideal or {})  # without ideal-point evidence the standard has no data there
+    multi = Evidence(ev.grid, cfg, dims=dims, extra=extra, sources=ev.sources, vote_codes=ev.vote_codes)
     dec = decide(multi, arr_cfg)
     member = np.ones((1, len(ev.grid.years)), dtype=bool) if member is None else member
     return stable_stages(multi, dec, np.broadcast_to(member, (S, len(ev.grid.years)))).stage
@@ -263,8 +301,8 @@ def _shares(codes: np.ndarray) -> np.ndarray:
     return out
 
 
-def multiverse(a: Any, b: Any, start: int | None = None, end: int | None = None, *, space=None, config=None,
-               store=None) -> pd.DataFrame:
+def multiverse(a: Any = None, b: Any = None, start: int | None = None, end: int | None = None, *, space=None,
+               config=None, store=None, assessment=None) -> pd.DataFrame:
     """For each year, the share of specifications at each stage (``none, potential,
     emerging, actual, unassessed``) over the whole space (``choice`` "all"), and with each
     choice held at each option (``choice``, ``option``), plus the default configuration's
@@ -273,8 +311,9 @@ def multiverse(a: Any, b: Any, start: int | None = None, end: int | None = None,
     ``attrs``: ``specifications`` (one row per specification, with its stages by year),
     ``influence`` (per choice: the mean over years of the largest swing of a stage share
     between its options; higher = the verdict depends more on it), ``sentence`` (a
-    quotable summary), ``space`` (the choices, options and reasons)."""
-    res = evaluate(a, b, start, end, space=space, config=config, store=store)
+    quotable summary), ``space`` (the choices, options and reasons). ``assessment``: reuse
+    a :func:`powergap.assess` result's pair, years and evidence."""
+    res = evaluate(a, b, start, end, space=space, config=config, store=store, assessment=assessment)
     specs, years, stages = res["specs"], res["years"], res["stages"]
     sp: Space = res["space"]
     body, default = stages[:-1], stages[-1]

@@ -180,16 +180,13 @@ class Orbit:
     def sources(self) -> list[str]:
         return list(self.source_keys)
 
-    def _name(self, token: Any) -> Any:
-        return {"A": self.a.label, "B": self.b.label}.get(token, token)
-
     def spells(self, state: Any, channel: str = "trade") -> list[dict]:
         """Runs of the same lean of one state on one channel ("lean" for the overall):
         ``[{"lean", "first", "last"}]`` with ``lean`` None for years without data."""
         col = _lean_col(channel)
-        d = self.frame[self.frame["label"] == _label(state, self)].sort_values("year")
         out: list[dict] = []
-        for y, v in zip(d["year"].tolist(), d[col].tolist()):
+        for r in self._by_state[_ccode(state, self)]:
+            y, v = r["year"], r[col]
             if out and out[-1]["lean"] == v and out[-1]["last"] == y - 1:
                 out[-1]["last"] = y
             else:
@@ -211,19 +208,34 @@ class Orbit:
                     if sp["lean"] is None:
                         continue
                     if prev is not None and sp["lean"] != prev["lean"]:
-                        same = self._basis(st.label, prev["last"], ch) == self._basis(st.label, sp["first"], ch)
-                        out.append({"state": st.label, "channel": ch, "year": sp["first"], "from": prev["lean"],
-                                    "to": sp["lean"], "since": prev["first"], "gap": sp["first"] - prev["last"] - 1,
-                                    "kind": "evidence" if same else "coverage"})
+                        same = self._basis(st.ccode, prev["last"], ch) == self._basis(st.ccode, sp["first"], ch)
+                        out.append({"state": self.label_of(st), "ccode": st.ccode, "channel": ch,
+                                    "year": sp["first"], "from": prev["lean"], "to": sp["lean"], "since": prev["first"],
+                                    "gap": sp["first"] - prev["last"] - 1, "kind": "evidence" if same else "coverage"})
                     if prev is None or sp["lean"] != prev["lean"]:
                         prev = dict(sp)
                     else:
                         prev["last"] = sp["last"]
         return out
 
-    def _basis(self, label: str, year: int, channel: str) -> tuple:
+    @functools.cached_property
+    def _by_state(self) -> dict[int, list[dict]]:
+        """Each state's rows (by COW code), in year order (lean columns only)."""
+        cols = ["ccode", "label", "year", "votes_measure", *(f"lean_{c}" for c in CHANNELS), "lean"]
+        out: dict[int, list[dict]] = {}
+        for r in self.frame[cols].sort_values(["ccode", "year"]).to_dict("records"):
+            out.setdefault(int(r["ccode"]), []).append(r)
+        return out
+
+    def label_of(self, state: Any) -> str:
+        """The state's label in this result (its ISO3 code; with the COW code where two states
+        of the result share one, as the two Yemens)."""
+        return self._by_state[_ccode(state, self)][0]["label"]
+
+    def _basis(self, ccode: int, year: int, channel: str) -> tuple:
         """What a lean rests on in a year: the channels with data (overall) and the UN measure."""
-        r = self.frame[(self.frame["label"] == label) & (self.frame["year"] == year)].iloc[0]
+        rows = self._by_state[ccode]
+        r = rows[year - rows[0]["year"]]
         chans = CHANNELS if channel in ("overall", "lean") else (channel,)
         return tuple(c for c in chans if r[f"lean_{c}"] is not None) + (
             (r["votes_measure"],) if "votes" in chans else ())
@@ -240,8 +252,8 @@ class Orbit:
             first_a = min((s["first"] for s in sp if s["lean"] == A and s["first"] > last_b), default=None)
         what = "trade lean" if channel == "trade" else ("overall lean" if channel in ("overall", "lean")
                                                          else f"{channel} lean")
-        lab = _label(state, self)
-        runs = "; ".join(f"{_lean_text(s['lean'])} {_span(s['first'], s['last'])}" for s in self.spells(state, channel))
+        lab = self.label_of(state)
+        runs = ", ".join(f"{_lean_text(s['lean'])} {_span(s['first'], s['last'])}" for s in self.spells(state, channel))
         if not sp:
             text = f"{lab}: no data for the {what} in {_span(self.start, self.end)}"
         elif first_a is not None:
@@ -249,11 +261,12 @@ class Orbit:
         elif last_b is not None:
             text = f"{lab}: {what} toward {B} until {last_b}; it has not moved to {A} since"
         elif any(s["lean"] == A for s in sp):
-            text = f"{lab}: {what} never toward {B} in the years with data; toward {A} from {min(s['first'] for s in sp if s['lean'] == A)}"
+            first = min(s["first"] for s in sp if s["lean"] == A)
+            text = f"{lab}: {what} never toward {B} in the years with data; toward {A} from {first}"
         else:
             text = f"{lab}: {what} never toward either power in the years with data"
         return {"state": lab, "channel": channel, "moved": first_a is not None, "last_b": last_b,
-                "first_a": first_a, "text": f"{text} ({runs})."}
+                "first_a": first_a, "text": f"{text}; by year: {runs}."}
 
     def summary(self) -> list[str]:
         """One line per state: when its trade lean moved from B to A, if it did."""
@@ -291,13 +304,13 @@ def _lean_col(channel: str) -> str:
     return f"lean_{channel}"
 
 
-def _label(state: Any, orb: Orbit) -> str:
+def _ccode(state: Any, orb: Orbit) -> int:
     from .states import resolve
 
     st = resolve(state)
-    if st.label not in {s.label for s in orb.states}:
+    if st.ccode not in orb._by_state:
         raise InputError(f"{st.name} is not one of the states of this orbit")
-    return st.label
+    return st.ccode
 
 
 def _lean_text(v: Any) -> str:
@@ -463,7 +476,8 @@ def orbit(states: Sequence[Any] = (), *, between: Sequence[Any], region: str | N
         if E.member(st, np.full(len(yrs), s.ccode), yrs).any():
             alive.append(s)
         elif region is not None or world:
-            notes.append(f"{s.label} left out: not a member of the state system in {_span(start, end)}")
+            notes.append(f"{s.name} ({s.label}, COW {s.ccode}) left out: not a member of the state system in "
+                         f"{_span(start, end)}")
         else:
             raise CoverageError(f"{s.name} is not a member of the state system in any year of {_span(start, end)}")
     chosen = alive
@@ -504,8 +518,11 @@ def orbit(states: Sequence[Any] = (), *, between: Sequence[Any], region: str | N
     }
     overall = overall_lean(leans)
     name = {"A": sa.label, "B": sb.label}
+    shared = {lab for lab in (s.label for s in chosen) if sum(x.label == lab for x in chosen) > 1}
+    label = {s.ccode: f"{s.label} (COW {s.ccode})" if s.label in shared else s.label for s in chosen}
     frame = pd.DataFrame({
-        "ccode": cc, "label": [s.label for s in chosen for _ in yrs], "name": [s.name for s in chosen for _ in yrs],
+        "ccode": cc, "label": [label[s.ccode] for s in chosen for _ in yrs],
+        "name": [s.name for s in chosen for _ in yrs],
         "year": yy, "member": member,
         "trade_a": va["trade"].astype(float), "trade_b": vb["trade"].astype(float),
         "trade_source": [x if x == y else f"{x or 'no data'}/{y or 'no data'}"

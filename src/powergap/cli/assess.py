@@ -46,6 +46,8 @@ def register(app: typer.Typer) -> None:
                 raise InputError("--all assesses every dyad; do not name states with it")
             if year is None or out is None:
                 raise InputError("--all needs --year Y and -o FILE")
+            if multiverse or space is not None:
+                raise InputError("--multiverse is for one pair (powergap assess A B --multiverse), not with --all")
             _run_all(year, config, out)
             return
         if year is not None or out is not None:  # options that only --all takes: refused, not ignored

@@ -55,6 +55,11 @@ def register(app: typer.Typer) -> None:
         if orbit:  # the orbit page (cli/orbit.py)
             from .orbit import orbit_report
 
+            if third or config or claims or not seeds:
+                from ..errors import InputError
+
+                raise InputError("--third, --config, --claims and --no-seeds apply to the pair report, not to --orbit")
+
             orbit_report([s for s in (a, b) if s], between, region=region, world=world, year=year, start=start,
                          end=end, output=output, generated=generated)
             return

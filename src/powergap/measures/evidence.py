@@ -784,8 +784,9 @@ def _regional_median(store, weak, strong, yy, own, peer_values) -> tuple[np.ndar
     x = own[ok]
     # leave the weaker's own value out (it is one of its region's values when it has one)
     drop = ~np.isnan(x) & (k > 0)
-    pos = np.where(drop, np.array([np.searchsorted(v_[:m_], xv) if d else 0
-                                   for v_, m_, xv, d in zip(vals, k, np.nan_to_num(x), drop)], dtype=np.int64), k)
+    # its position in the sorted row (searchsorted, left): the values below it (NaN pads compare False)
+    with np.errstate(invalid="ignore"):
+        pos = np.where(drop, (vals < np.nan_to_num(x)[:, None]).sum(axis=1), k)
     m = k - drop.astype(np.int64)
     i1, i2 = np.maximum((m - 1) // 2, 0), np.maximum(m // 2, 0)
     i1 = i1 + (i1 >= pos)

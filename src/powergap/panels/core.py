@@ -233,7 +233,7 @@ def _system_cached(snapshot: str, system: str, end_year: int) -> _System:
             block[j, part[i]] = -1
         pos += n * n
     dkey = _sorted_unique(pairs)
-    dkey = dkey[np.searchsorted(dkey, 0):]  # the dropped pairs (-1) sort first
+    dkey = dkey[np.searchsorted(dkey, dkey.dtype.type(0)):]  # the dropped pairs (-1) sort first
     c1, c2 = dkey >> 21, (dkey >> 11) & 0x3FF  # ccodes < 1000 fit 10 bits
     differ = c1 != c2  # two spells of one state in one year pair it with itself
     if not differ.all():
@@ -248,7 +248,12 @@ def _system_cached(snapshot: str, system: str, end_year: int) -> _System:
 def _sorted_unique(keys: np.ndarray) -> np.ndarray:
     # np.sort + a neighbour test: numpy 2's np.unique hashes first and is ~50x slower here.
     keys = np.sort(keys)
-    return keys[np.r_[True, keys[1:] != keys[:-1]]] if len(keys) else keys
+    if not len(keys):
+        return keys
+    first = np.empty(len(keys), dtype=bool)
+    first[0] = True
+    np.not_equal(keys[1:], keys[:-1], out=first[1:])
+    return keys[first]
 
 
 def _resolve_years(system: str, start: int | None, end: int | None, end_year: int | None) -> tuple[int, int, int]:

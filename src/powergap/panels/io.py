@@ -127,14 +127,16 @@ def _open_writer(fmt: str, path: Path, schema):
     if fmt == "parquet":
         import pyarrow.parquet as pq
 
-        # Chosen for write speed at a small size cost (measured in benchmarks/bench_panels.py):
-        # float columns repeat each state-year's value once per partner in no useful order,
-        # so byte-stream-split + fast zstd beats dictionary encoding; statistics only for the
-        # key columns that filters use.
+        # Chosen for write speed at a small size cost: float columns repeat each state-year's
+        # value once per partner in no useful order, so byte-stream-split + fast zstd beats
+        # dictionary encoding; statistics only for the key columns that filters use. zstd's
+        # fast level -3 (any zstd reader reads it) encodes the directed NMC panel in 0.27 s of
+        # CPU against 0.33 s at level 1 and 0.23 s uncompressed, for a 28 MB file instead of
+        # 26 MB (238 MB uncompressed); the encoding is the CLI fast path's critical path.
         floats = [f.name for f in schema if pa.types.is_floating(f.type)]
         others = [f.name for f in schema if f.name not in floats]
         keys = [c for c in ("ccode", "ccode1", "ccode2", "year") if c in schema.names]
-        return pq.ParquetWriter(path, schema, compression="zstd", compression_level=1,
+        return pq.ParquetWriter(path, schema, compression="zstd", compression_level=-3,
                                 use_dictionary=others or False, use_byte_stream_split=floats or False,
                                 write_statistics=keys or False)
     if fmt == "feather":

@@ -454,6 +454,18 @@ def add_dependence(panel: pd.DataFrame, *, store=None) -> pd.DataFrame:
     return _attach(panel, info, cols, sources_of(store, [s for s in used if s in store.series_index]))
 
 
+def _return_freed_memory() -> None:
+    """Give heap pages freed by Python and numpy back to the operating system (glibc's
+    ``malloc_trim``; elsewhere nothing). glibc keeps the freed pages of many mid-sized arrays,
+    so without this a process's peak memory is what it held before plus what comes next."""
+    import ctypes
+
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc: no malloc_trim, nothing to do
+        pass
+
+
 def add_asymmetry(panel: pd.DataFrame, *, store=None) -> pd.DataFrame:
     """Wong's stage of power asymmetry for every dyad-year, from the assessment engine
     (:func:`powergap.assessment.asymmetry_panel`: the numbers ``powergap assess`` gives for
@@ -464,7 +476,8 @@ def add_asymmetry(panel: pd.DataFrame, *, store=None) -> pd.DataFrame:
     (the next stage could not be tested), ``evidence_reach`` (the highest stage the data
     could show), the deciding criterion, and each criterion's ``<criterion>_value`` and
     ``<criterion>_met``, as the engine names them. Missing where the engine gives no row
-    (outside the data's years). Directed and non-directed panels alike; the engine is run
+    (outside the data's years). Directed and non-directed panels alike (both orders of a
+    pair carry the pair's values, as in the engine's directed frame); the engine is run
     once for the panel's years.
     """
     from ..assessment import asymmetry_panel
@@ -477,9 +490,14 @@ def add_asymmetry(panel: pd.DataFrame, *, store=None) -> pd.DataFrame:
         years = (info.start, info.end)
     else:
         years = (int(year.min()), int(year.max()))
-    asym = asymmetry_panel(years[0], years[1], directed=info.directed, store=store)
+    # The engine's non-directed rows (ccode1 < ccode2), looked up by the unordered pair: its
+    # directed frame only repeats each row with the codes swapped, and doubling and sorting
+    # two million rows of it would cost more memory than the rest of the verb.
+    asym = asymmetry_panel(years[0], years[1], directed=False, store=store)
+    _return_freed_memory()  # the engine's evidence arrays, before the join copies its rows
     sources = [k for k in asym.attrs.get("sources", []) if k in store.source_index]
-    rows, hit = DyadLocator(c1, c2, year).place(pack_dyads(asym["ccode1"], asym["ccode2"], asym["year"]))
+    lo, hi = (np.minimum(c1, c2), np.maximum(c1, c2)) if info.directed else (c1, c2)
+    rows, hit = DyadLocator(lo, hi, year).place(pack_dyads(asym["ccode1"], asym["ccode2"], asym["year"]))
     values = asym.copy(deep=False)  # the engine's columns without copying them (a million rows and more)
     del asym
     for k in ("ccode1", "ccode2", "year"):

@@ -204,6 +204,19 @@ def _stage_span(stage: str | None, text: str | None = None) -> Markup:
     return Markup(f"<span class='stage stage-{s}'>{esc(text or stage or 'unassessed')}</span>")
 
 
+def _multiverse_section(assessment: Any, ctx: _Ctx | None = None) -> Section:
+    from ..multiverse import multiverse
+    from .multiverse import multiverse_section
+
+    sec = multiverse_section(multiverse(assessment=assessment))
+    if ctx is not None:  # every specification is evaluated on the assessment's own evidence
+        used = ctx.use(assessment.sources())
+        for fig in sec.figures:
+            if fig.spec is not None and not fig.sources:
+                fig.sources = used
+    return sec
+
+
 def _safe_section(sid: str, title: str, what: str, ctx: _Ctx, fn: Callable[[], Section],
                   chart_section: bool = True) -> Section:
     """Run one section's gatherer; a PowergapError becomes words on the page, not a crash."""
@@ -1224,7 +1237,9 @@ def pair_claims(a: str, b: str, store, *, extra_claims: str | Path | None = None
                 raise InputError(f"{extra_claims}: claim {c.id!r} has the same id as a seed claim")
         chosen += extra
         origin += [Path(extra_claims).name] * len(extra)
-    return chosen, origin, (check_scoped(chosen, store) if chosen else None)
+    checked = check_scoped(chosen, store) if chosen else None
+    _trim()
+    return chosen, origin, checked
 
 
 def claims_section(ctx: _Ctx, *, extra_claims: str | Path | None = None, seeds: bool = True,
@@ -1289,17 +1304,25 @@ def claim_source_text(source: str) -> str:
     return f"{title}{sep}{rest}" if title else str(source)
 
 
-_SHARE_WORDS = re.compile(r"%|percent|per cent|\bshare\b|\bthird\b|\bhalf\b|\bquarter\b|\bfifth\b", re.I)
+# "a third", "one quarter", "half" are fractions; "third term" is not
+_SHARE_WORDS = re.compile(r"%|percent|per cent|\bshare\b|\b(?:a|one|two)[ -](?:third|quarter|fifth)s?\b|\bhalf\b", re.I)
 _MONEY_WORDS = re.compile(r"\$|US\$|\bdollars?\b|\bbillion\b|\bmillion\b|\btrillion\b|\bbn\b", re.I)
+# expressions whose value is a ratio of two sides, a rank or an order, whatever the words say
+_PLAIN_CALLS = re.compile(r"^\s*(?:ratio|rank|partner_rank|rank_increase|rank_decrease|visit_order\w*)\(")
 
 
 def claim_unit(claim: Any) -> str:
-    """The unit a claim speaks in, from its own words and target: a share ("4%", "a third")
-    when the target is a fraction, US dollars when it is money-sized, else a plain number.
-    The computed value and the expectation are then written in that same unit."""
+    """The unit a claim speaks in, from its expression, its own words and its target: a plain
+    number for a ratio, rank or order ("ratio(gdp_usd, CHN, RUS, 2021) >= 1.5" reads 9.95,
+    not 995%); a share ("4%", "a third") when the target is a fraction (below 1, or 1 as an
+    upper bound or approximate value); US dollars when it is money-sized; else a plain
+    number. The computed value and the expectation are then written in that same unit."""
     target = _num(getattr(claim.expect, "target", None))
     text = f"{claim.text} {claim.note or ''}"
-    if target is not None and abs(target) <= 1.5 and _SHARE_WORDS.search(text):
+    if _PLAIN_CALLS.match(str(getattr(claim, "value", ""))):
+        return ""
+    fraction = target is not None and (abs(target) < 1 or (abs(target) == 1 and claim.expect.op in ("approx", "<=", "<")))
+    if fraction and _SHARE_WORDS.search(text):
         return "share"
     if target is not None and abs(target) >= 1e6 and _MONEY_WORDS.search(text):
         return "usd"
@@ -1433,6 +1456,19 @@ def _is_assessment(obj: Any) -> bool:
     return all(hasattr(obj, k) for k in ("years", "changes", "sources", "summary", "config", "state_a", "state_b"))
 
 
+def _trim() -> None:
+    """Give freed heap pages back to the system (glibc's malloc_trim): the Parquet decoding
+    of a section leaves megabytes of freed buffers in malloc's arenas, one per thread, which
+    would otherwise add up in the report's peak memory. A no-op elsewhere."""
+    import ctypes
+    import ctypes.util
+
+    try:
+        ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):
+        pass
+
+
 class _Background:
     """``fn(*args, **kwargs)`` run in a daemon thread; :meth:`result` waits for it and returns
     its value or raises its exception. A report that fails elsewhere does not wait for it."""
@@ -1563,6 +1599,7 @@ def build_report(a: Any = None, b: Any = None, *, start: int | None = None, end:
 
         say("assessing the stages, year by year")
         assessment = timed("assessment", lambda: assess(a, b, start=start, end=end, config=config, store=st))
+        _trim()
     elif not _is_assessment(assessment):
         raise InputError("assessment= must be a powergap Assessment")
     sa, sb = assessment.state_a, assessment.state_b
@@ -1615,6 +1652,10 @@ def build_report(a: Any = None, b: Any = None, *, start: int | None = None, end:
 
     jobs = [
         ("capability by dimension and weight robustness", cap_and_robustness),
+        # issue 15: every specification of the multiverse on the assessment's own evidence
+        ("how sure the verdict is", lambda c: [timed("multiverse", lambda: _safe_section(
+            "multiverse", "How sure is this verdict?", "the multiverse", c,
+            lambda: _multiverse_section(assessment, c)))]),
         ("dependence and arms flows", dependence_and_arms),
         ("UN alignment and ideal points", lambda c: [timed("alignment", lambda: _safe_section(
             "alignment", "UN alignment and ideal points", "UN alignment", c, lambda: alignment_section(c)))]),
@@ -1624,6 +1665,15 @@ def build_report(a: Any = None, b: Any = None, *, start: int | None = None, end:
     from concurrent.futures import ThreadPoolExecutor
 
     forks = [ctx.fork() for _ in jobs]
+
+    def trimmed(fn: Callable[[_Ctx], list[Section]]) -> Callable[[_Ctx], list[Section]]:
+        def run(c: _Ctx) -> list[Section]:
+            out = fn(c)
+            _trim()
+            return out
+        return run
+
+    jobs = [(message, trimmed(fn)) for message, fn in jobs]
     if WORKERS > 1:
         with ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="powergap-section") as pool:
             futures = [pool.submit(fn, c) for (_, fn), c in zip(jobs, forks)]

@@ -8,7 +8,7 @@ from typing import Any
 
 import pandas as pd
 
-from .charts import PALETTE, _spec, _tip, _year_x
+from .charts import PALETTE, _spec, _tip
 from .page import Figure, Section
 
 ORDER = ["none", "potential", "emerging", "actual", "unassessed"]
@@ -20,14 +20,17 @@ def share_chart(df: pd.DataFrame, *, start: int, end: int, height: int = 200) ->
     rows = [{"year": int(r["year"]), "stage": s, "share": float(r[s]), "n": int(r["n"]),
              "default": r["default_stage"] or "unassessed"}
             for r in allr.to_dict("records") for s in ORDER if r[s] > 0]
-    colours = ["#d0d7de", PALETTE[0], PALETTE[1], PALETTE[3] if len(PALETTE) > 3 else "#b3261e", "#f6f8fa"]
-    layer = {"data": {"name": "data"}, "mark": {"type": "bar", "stroke": "white", "strokeWidth": 0.3},
-             "encoding": {"x": {**_year_x(start, end), "type": "ordinal", "scale": None},
+    colours = ["#d0d7de", PALETTE[0], PALETTE[4], PALETTE[1], "#f6f8fa"]
+    x = {"field": "year", "type": "ordinal", "title": None, "sort": list(range(start, end + 1)),
+         "scale": {"domain": list(range(start, end + 1))}, "axis": {"labelAngle": 0, "labelOverlap": True}}
+    layer = {"data": {"name": "data"}, "mark": {"type": "bar", "stroke": "#8c959f", "strokeWidth": 0.3},
+             "encoding": {"x": x,
                           "y": {"field": "share", "type": "quantitative", "stack": "normalize", "title": None,
                                 "axis": {"format": ".0%"}},
                           "color": {"field": "stage", "type": "nominal", "sort": ORDER,
                                     "scale": {"domain": ORDER, "range": colours},
-                                    "legend": {"title": None, "orient": "bottom", "direction": "horizontal"}},
+                                    "legend": {"title": None, "orient": "bottom", "direction": "horizontal",
+                                               "columns": 3}},  # five entries fit a 390 px phone in 3 columns
                           "order": {"field": "rank", "type": "quantitative"},
                           "tooltip": [_tip("year", "Year", "d"), _tip("stage", "Stage"),
                                       _tip("share", "Share of specifications", ".1%"),
@@ -58,6 +61,6 @@ def multiverse_section(df: pd.DataFrame, *, top: int = 6) -> Section:
     return Section(id="multiverse", title="How sure is this verdict?", intro=df.attrs["sentence"],
                    figures=[fig], table=influence, numeric=frozenset({"influence"}),
                    caption=("Influence: the mean over years of the largest swing of a stage share between a "
-                            f"choice's options. The table under the chart: stage shares in {end} with each choice "
-                            "held at each option."),
+                            f"choice's options (the numbers under the chart: stage shares in {end} with each "
+                            "choice held at each option)."),
                    chart_section=True)

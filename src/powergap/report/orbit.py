@@ -27,6 +27,7 @@ from .charts import CONFIG, PALETTE, SCHEMA, SHARE_FORMAT, records
 from .page import Figure, Markup, Section, fmt, render_page
 
 MAP_HEIGHT = 420
+MAX_PANELS = 36  # small multiples beyond this many states stop being readable
 NO_DATA_FILL = "#ffffff"
 OUTSIDE_FILL = "#eeeeee"
 BALANCED_FILL = "#999999"
@@ -43,11 +44,16 @@ def countries_topology() -> dict:
     return json.loads(path.read_text(encoding="utf-8"))
 
 
+POWER_FILLS = ("#7a3300", "#003a66")  # darker shades of the two leans: the powers themselves
+
+
 def lean_domain(a: str, b: str) -> tuple[list[str], list[str]]:
-    """Map classes and their fills: the two powers in the chart palette's first two colours
-    (those of the small multiples), balanced and neither in greys, no data white."""
-    return ([f"toward {a}", f"toward {b}", "balanced", "neither", "no data", "not in this query"],
-            [PALETTE[1], PALETTE[0], BALANCED_FILL, NEITHER_FILL, NO_DATA_FILL, OUTSIDE_FILL])
+    """Map classes and their fills: leaning toward a power in the chart palette's first two
+    colours (those of the small multiples), the powers themselves in darker shades of them,
+    balanced and neither in greys, no data white."""
+    return ([f"toward {a}", f"toward {b}", "balanced", "neither", "no data", f"{a} itself", f"{b} itself",
+             "not in this query"],
+            [PALETTE[1], PALETTE[0], BALANCED_FILL, NEITHER_FILL, NO_DATA_FILL, *POWER_FILLS, OUTSIDE_FILL])
 
 
 def _lean_class(v: Any) -> str:
@@ -62,7 +68,7 @@ def map_spec(rows: list[dict], *, a: str, b: str, title: str, whole_world: bool,
     grey); otherwise only the query's states, the projection fitted to them."""
     domain, fills = lean_domain(a, b)
     if not whole_world:  # only the query's outlines are drawn
-        domain, fills = domain[:-1], fills[:-1]
+        domain, fills = domain[:-3], fills[:-3]
     tips = [{"field": "properties.name", "type": "nominal", "title": "Outline"},
             {"field": "state", "type": "nominal", "title": "State"},
             {"field": "class", "type": "nominal", "title": title},
@@ -136,17 +142,15 @@ def _evidence_text(r: dict, a: str, b: str) -> str:
     return "; ".join(parts) or "no data"
 
 
-def _rows(frame) -> list[dict]:
-    return records(frame)
-
-
 def map_section(result: Any, sources: list[str]) -> Section:
     A, B = result.labels
     last = result.latest()
-    recs = _rows(last)
+    recs = records(last)
     rows = [{"ccode": r["ccode"], "state": f"{r['name']} ({r['label']})", "lean": _lean_class(r["lean"]),
              "evidence": _evidence_text(r, A, B)} for r in recs]
     whole = bool(result.world)
+    powers = [{"ccode": st.ccode, "state": f"{st.name} ({st.label})", "lean": f"{st.label} itself",
+               "evidence": "one of the two powers"} for st in (result.a, result.b)] if whole else []
     scope = "every state of the system" if whole else (result.region or "the states asked for")
     import pandas as pd
 
@@ -155,7 +159,8 @@ def map_section(result: Any, sources: list[str]) -> Section:
     table = pd.DataFrame([{"State": r["state"], "Overall lean": r["lean"], "Evidence": r["evidence"]} for r in rows])
     have = {ch: int(last[f"lean_{ch}"].notna().sum()) for ch in ("trade", "arms", "investment", "votes")}
     basis = ", ".join(f"{ch} for {n}" for ch, n in have.items() if n) or "none"
-    figs = [Figure(id="map-lean", spec=map_spec(rows, a=A, b=B, title=f"Lean in {result.end}", whole_world=whole),
+    figs = [Figure(id="map-lean",
+                   spec=map_spec(rows + powers, a=A, b=B, title=f"Lean in {result.end}", whole_world=whole),
                    alt=f"Map of {scope}: the overall lean of each state between {A} and {B} in {result.end} ({tally})",
                    caption=(f"Overall lean in {result.end}, {scope}: the channels with data vote (trade, arms, "
                             f"investment, UN votes); in {result.end} the states with data on each channel: {basis} "
@@ -166,13 +171,13 @@ def map_section(result: Any, sources: list[str]) -> Section:
     have = fr.loc[fr["lean_trade"].notna(), "year"]
     ty = int(have.max()) if len(have) else None
     if ty is not None and ty != result.end:
-        tr = _rows(fr[fr["year"] == ty])
+        tr = records(fr[fr["year"] == ty])
         trows = [{"ccode": r["ccode"], "state": f"{r['name']} ({r['label']})", "lean": _lean_class(r["lean_trade"]),
                   "evidence": f"trade {fmt(r['trade_a'], 'share')} {A} / {fmt(r['trade_b'], 'share')} {B}"}
                  for r in tr]
         tc = pd.Series([r["lean"] for r in trows]).value_counts()
         figs.append(Figure(
-            id="map-trade", spec=map_spec(trows, a=A, b=B, title=f"Trade lean in {ty}", whole_world=whole),
+            id="map-trade", spec=map_spec(trows + powers, a=A, b=B, title=f"Trade lean in {ty}", whole_world=whole),
             alt=f"Map of {scope}: the trade lean of each state between {A} and {B} in {ty} "
                 f"({', '.join(f'{n} {k}' for k, n in tc.items())})",
             caption=(f"Trade lean in {ty}, the last year with trade data: toward a power when its share of the "
@@ -190,25 +195,31 @@ def multiples_section(result: Any, channel: str, sources: list[str]) -> Section 
     A, B = result.labels
     fr = result.frame
     what = {"trade": ("Trade", "share of the state's total trade"),
-            "arms": ("Arms imports", f"share of the state's arms imports over {result.rule.arms_window} years")}[channel]
+            "arms": ("Arms imports",
+                     f"share of the state's arms imports over {result.rule.arms_window} years")}[channel]
     series = [f"{what[0].lower()} with {A}", f"{what[0].lower()} with {B}"]
     long = pd.concat([pd.DataFrame({"label": fr["label"], "year": fr["year"], "series": series[k],
                                     "value": fr[f"{channel}_{side}"]}) for k, side in enumerate(("a", "b"))])
-    order = [s.label for s in result.states]
-    empty = long.groupby("label")["value"].apply(lambda v: v.notna().any())
+    order = [result.label_of(s) for s in result.states]
+    has = long.groupby("label")["value"].apply(lambda v: v.notna().any())
     sid = f"multiples-{channel}"
     title = f"{what[0]}: {A} or {B}, state by state"
-    if not empty.any():
-        return Section(id=sid, title=title, notes=[f"No data for {what[0].lower()} shares in {result.start}-{result.end}."])
+    if len(order) > MAX_PANELS:
+        return Section(id=sid, title=title, notes=[f"{len(order)} states: too many for one panel each (at most "
+                                                   f"{MAX_PANELS}); the tables below hold every state."])
+    if not has.any():
+        return Section(id=sid, title=title,
+                       notes=[f"No data for {what[0].lower()} shares in {result.start}-{result.end}."])
     table = fr[["label", "year", f"{channel}_a", f"{channel}_b", f"lean_{channel}"]].copy()
     table.columns = ["State", "Year", f"{A}", f"{B}", "Lean"]
     for c in (A, B):
         table[c] = [fmt(v, "share") for v in table[c]]
     table["Year"] = table["Year"].astype(str)
     table["Lean"] = [_lean_class(v) for v in table["Lean"]]
-    none = [lab for lab in order if not empty.get(lab, False)]
-    notes = [f"No data for {what[0].lower()} shares of {', '.join(none)} in {result.start}-{result.end}."] if none else []
-    fig = Figure(id=sid, spec=multiples_spec(_rows(long), order=order, series=series, start=result.start,
+    none = [lab for lab in order if not has.get(lab, False)]
+    notes = ([f"No data for {what[0].lower()} shares of {', '.join(none)} in {result.start}-{result.end}."]
+             if none else [])
+    fig = Figure(id=sid, spec=multiples_spec(records(long), order=order, series=series, start=result.start,
                                              end=result.end, y_title=what[0] + " share"),
                  alt=f"Small multiples: each state's {what[1]} with {A} and with {B}, {result.start}-{result.end}",
                  caption=f"{what[0]}: {what[1]}, with {A} (solid) and {B} (dashed); gaps are years without data.",
@@ -221,7 +232,7 @@ def table_section(result: Any) -> Section:
 
     A, B = result.labels
     rows = []
-    for r in _rows(result.latest()):
+    for r in records(result.latest()):
         vm = r.get("votes_measure")
         rows.append({"State": f"{r['name']} ({r['label']})",
                      f"Trade {A}": fmt(r["trade_a"], "share"), f"Trade {B}": fmt(r["trade_b"], "share"),
