@@ -214,7 +214,7 @@ def main() -> None:
     report("powergap assess --all --year 2014 (18,915 dyads, whole process)", t_all, "s", "target", 3.0, "< 3 s")
     # multiverse (issue 15): the shipped space, CHN-RUS 1995-2024, against one assessment
     t_mv, _ = proc_time([PY, "-m", "powergap", "assess", "CHN", "RUS", "--multiverse", "--json"], repeat=rep)
-    from powergap.multiverse import load_space
+    from powergap.spec_curve import load_space
     n_specs = load_space().size
     report(f"powergap assess CHN RUS --multiverse ({n_specs} specifications, whole process)", t_mv, "s",
            "powergap assess CHN RUS", t, "<= 2x assess")

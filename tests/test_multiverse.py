@@ -12,7 +12,7 @@ from powergap.assess_core import load_config
 from powergap.assessment import Evidence, Grid
 from powergap.errors import InputError
 from powergap.measures.capability import compare, stability_runs
-from powergap.multiverse import load_space, multiverse, specifications, stages_by_spec
+from powergap.spec_curve import load_space, multiverse, specifications, stages_by_spec
 
 T = 10
 YEARS = np.arange(2000, 2000 + T)

@@ -416,3 +416,26 @@ def test_spell_arrays_follow_membership(end_year):
     np.testing.assert_array_equal(cc, m["ccode"].to_numpy())
     np.testing.assert_array_equal(first, day(m["start"]))
     np.testing.assert_array_equal(last, day(m["end"]))
+
+
+@settings(max_examples=12, deadline=None)
+@given(start=st.integers(1816, 2025), span=st.integers(0, 30), directed=st.booleans(),
+       verbs=st.lists(st.sampled_from(["nmc", "milex", "nuclear", "tech", "regime"]), max_size=3, unique=True),
+       states=st.booleans())
+def test_fast_path_any_range_and_verbs(tmp_path_factory, start, span, directed, verbs, states):
+    """Any year range, unit and set of state-level verbs: the pandas-free file equals the verbs'."""
+    from powergap.panels import read_panel
+    from powergap.panels.fast import write_panel_file
+    from powergap.panels.verbs import add
+
+    end = min(start + span, 2025)
+    out = tmp_path_factory.mktemp("fast") / "p.feather"
+    kind = "state-years" if states else "dyad-years"
+    kwargs = {"start": start, "end": end} if states else {"start": start, "end": end, "directed": directed}
+    write_panel_file(kind, out, verbs=verbs, **kwargs)
+    expected = pg.state_years(**kwargs) if states else pg.dyad_years(**kwargs)
+    if verbs:
+        expected = add(expected, verbs)
+    got = read_panel(out)
+    pd.testing.assert_frame_equal(got, expected)
+    assert got.attrs == expected.attrs

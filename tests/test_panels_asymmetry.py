@@ -12,6 +12,7 @@ import pytest
 
 import powergap as pg
 from powergap.errors import InputError
+from powergap.panels import read_panel
 from test_panels import run_cli
 
 CHN, RUS = 710, 365
@@ -29,7 +30,7 @@ def test_cli_panel_matches_assess_china_russia_2014(tmp_path, capsys):
     code, stdout, err = run_cli(["panel", "dyad-years", "--start", "2014", "--end", "2014", "--add", "asymmetry",
                                  "-o", str(out)], capsys)
     assert code == 0, err
-    panel = pg.panels.read_panel(out)
+    panel = read_panel(out)
     code, stdout, err = run_cli(["assess", "CHN", "RUS", "--start", "2014", "--end", "2014", "--json"], capsys)
     assert code == 0, err
     want = json.loads(stdout)["years"][0]
@@ -67,7 +68,7 @@ def test_nondirected_panel_is_the_engine_frame(engine_2014, monkeypatch):
     monkeypatch.setattr(A, "asymmetry_panel", lambda *a, **k: calls.append((a, k)) or engine_2014)
     panel = pg.dyad_years(directed=False, start=2014, end=2014)
     got = pg.add_asymmetry(panel)
-    assert calls == [((2014, 2014), {"directed": False, "store": pg.default_store()})]
+    assert calls == [((2014, 2014), {"directed": False, "store": pg.default_store(), "progress": None})]
     pd.testing.assert_frame_equal(got.reset_index(drop=True), engine_2014.reset_index(drop=True), check_like=False)
     assert got.attrs["unit"] == "dyad_year_nondirected" and got.attrs["sources"][0] == "cow_states"
     # a directed panel: each order of a pair gets the pair's row (what the engine's directed frame holds)

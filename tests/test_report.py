@@ -554,6 +554,27 @@ def test_trade_chart_cites_the_sources_of_the_years_it_draws():
     assert any("BACI" in t for t in fig.sources) and "curated customs figures" in fig.caption
 
 
+def test_un_chart_and_table_cite_only_what_they_show():
+    # India-Pakistan: no Voeten score (it is China-Russia only), so neither the chart nor the
+    # table cites it, and the table has no column of "no data"
+    from powergap.report.build import _Ctx, alignment_section
+    from powergap.snapshot.store import default_store
+
+    st = default_store()
+    voeten = st.source_index["voeten_agreement"]["title"]
+    ctx = _Ctx(resolve("IND"), resolve("PAK"), resolve("USA"), 1995, 2024, {}, st)
+    sec = alignment_section(ctx)
+    fig = next(f for f in sec.figures if f.id == "un-agreement")
+    assert voeten not in fig.sources and voeten not in fig.table_sources
+    assert "Voeten agreement" not in fig.table.columns
+    for col in fig.table.columns:
+        assert (fig.table[col] != "no data").any(), col
+    assert "voeten_agreement" not in ctx.used
+    ctx = _Ctx(resolve("CHN"), resolve("RUS"), resolve("USA"), 1995, 2024, {}, st)
+    fig = next(f for f in alignment_section(ctx).figures if f.id == "un-agreement")
+    assert voeten in fig.sources and "Voeten agreement" in fig.table.columns
+
+
 def test_claims_checked_on_the_scoped_store_give_the_same_results():
     # the report checks claims reading dyadic series only for the states they name and the
     # years they ask about, and state-year series with filtered reads: the same verdicts,

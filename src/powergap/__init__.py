@@ -53,6 +53,8 @@ _API = {
     "assess": "powergap.assessment",
     "assess_all": "powergap.assessment",
     "Assessment": "powergap.assessment",
+    "asymmetry_panel": "powergap.assessment",
+    "multiverse": "powergap.spec_curve",
     "check_claims": "powergap.claims",
     "draft_claims": "powergap.claims.draft",
     "orbit": "powergap.orbit",

@@ -363,7 +363,7 @@ CONVERGENCE = "context: ideal-point convergence"
 class Decision:
     """Every criterion's value and met flag and the stage, for each dyad-year of an
     :class:`Evidence`, as arrays of its grid's shape (or of a specification space's, see
-    :mod:`powergap.multiverse`). Flags are tri-state floats: 1.0 met, 0.0 not met, NaN no
+    :mod:`powergap.spec_curve`). Flags are tri-state floats: 1.0 met, 0.0 not met, NaN no
     data; for the independence standards "met" means the weaker *fails* the standard.
     Stages and reaches are codes into ``STAGES`` (-1: unassessed). Where no side is stronger
     (``sw`` 0) the dependence and independence criteria do not apply (NaN)."""

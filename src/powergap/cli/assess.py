@@ -117,7 +117,7 @@ def _print_timeline(result) -> None:
 
 
 def _run_multiverse(a, b, start, end, config, space, as_json: bool) -> None:
-    from ..multiverse import multiverse, to_json_dict
+    from ..spec_curve import multiverse, to_json_dict
 
     df = multiverse(a, b, start, end, space=space, config=config)
     if as_json:

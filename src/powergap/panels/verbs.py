@@ -466,7 +466,8 @@ def _return_freed_memory() -> None:
         pass
 
 
-def add_asymmetry(panel: pd.DataFrame, *, store=None) -> pd.DataFrame:
+def add_asymmetry(panel: pd.DataFrame, *, store=None, progress: Callable[[str], None] | None = None
+                  ) -> pd.DataFrame:
     """Wong's stage of power asymmetry for every dyad-year, from the assessment engine
     (:func:`powergap.assessment.asymmetry_panel`: the numbers ``powergap assess`` gives for
     the same pair and year).
@@ -478,7 +479,7 @@ def add_asymmetry(panel: pd.DataFrame, *, store=None) -> pd.DataFrame:
     ``<criterion>_met``, as the engine names them. Missing where the engine gives no row
     (outside the data's years). Directed and non-directed panels alike (both orders of a
     pair carry the pair's values, as in the engine's directed frame); the engine is run
-    once for the panel's years.
+    once for the panel's years; ``progress`` gets its messages (one per block of years).
     """
     from ..assessment import asymmetry_panel
 
@@ -493,7 +494,7 @@ def add_asymmetry(panel: pd.DataFrame, *, store=None) -> pd.DataFrame:
     # The engine's non-directed rows (ccode1 < ccode2), looked up by the unordered pair: its
     # directed frame only repeats each row with the codes swapped, and doubling and sorting
     # two million rows of it would cost more memory than the rest of the verb.
-    asym = asymmetry_panel(years[0], years[1], directed=False, store=store)
+    asym = asymmetry_panel(years[0], years[1], directed=False, store=store, progress=progress)
     _return_freed_memory()  # the engine's evidence arrays, before the join copies its rows
     sources = [k for k in asym.attrs.get("sources", []) if k in store.source_index]
     lo, hi = (np.minimum(c1, c2), np.maximum(c1, c2)) if info.directed else (c1, c2)
@@ -536,7 +537,10 @@ def add(panel: pd.DataFrame, names: str | Iterable[str], *, store=None,
     for name in verbs:
         if progress:
             progress(f"adding {name}")
-        panel = VERBS[name](panel, store=store)
+        if name == "asymmetry":  # the one long verb: say where the engine is
+            panel = add_asymmetry(panel, store=store, progress=progress and (lambda m: progress(f"asymmetry: {m}")))
+        else:
+            panel = VERBS[name](panel, store=store)
     return panel
 
 

@@ -205,7 +205,7 @@ def _stage_span(stage: str | None, text: str | None = None) -> Markup:
 
 
 def _multiverse_section(assessment: Any, ctx: _Ctx | None = None) -> Section:
-    from ..multiverse import multiverse
+    from ..spec_curve import multiverse
     from .multiverse import multiverse_section
 
     sec = multiverse_section(multiverse(assessment=assessment))
@@ -867,7 +867,6 @@ def alignment_section(ctx: _Ctx) -> Section:
     al = alignment(ctx.a, ctx.b, start=ctx.start, end=ctx.end, store=ctx.store)
     fr = al.frame.copy()
     A, B, C = ctx.A, ctx.B, ctx.C
-    sources = ctx.use(al.sources.values())  # recorded for the page's list of sources
     from ..measures.evidence import min_roll_calls
 
     least = min_roll_calls()  # below it vote_agreement has no agreement (assess_config.yaml)
@@ -886,6 +885,32 @@ def alignment_section(ctx: _Ctx) -> Section:
     if few:
         notes.append(f"Fewer than {least} roll calls both voted on in {_runs(few)}: no agreement from the roll "
                      f"calls for those years (too few to mean anything; un_votes.min_roll_calls).")
+    # the table's columns, each with the series behind it: a column with no value in any year
+    # (Voeten's score outside China-Russia, ICEWS outside 2002-2014) is left out, and so is
+    # its source
+    alliances = [c for c in fr.columns if c.startswith("alliance_")]
+    columns = [
+        ("Agreement", [fmt_ratio(v) for v in fr["agreement"]], fr["agreement"], ["un_votes"]),
+        ("S score", [fmt_ratio(v) for v in fr["s_score"]], fr["s_score"], ["un_votes"]),
+        ("Kappa", [fmt_ratio(v) for v in fr["kappa"]], fr["kappa"], ["un_votes"]),
+        ("Roll calls", fr["n_txt"], fr["n_votes"], ["un_votes"]),
+        ("Voeten agreement", [fmt_ratio(v) for v in fr["agreement_voeten"]], fr["agreement_voeten"],
+         ["un_agreement_voeten"]),
+        ("Joint UNSC vetoes", [fmt_number(_num(v)) if _num(v) is not None else "no data" for v in fr["joint_vetoes"]],
+         fr["joint_vetoes"], ["veto_joint"]),
+        ("Alliance (ATOP)", [_alliance_txt(r) for r in fr.to_dict("records")],
+         fr[alliances].max(axis=1) if alliances else pd.Series(dtype=float), alliances),
+        ("Joint IGOs", [fmt_number(_num(v)) if _num(v) is not None else "no data" for v in fr["igo_joint"]],
+         fr["igo_joint"], ["igo_joint"]),
+        (f"ICEWS coop/conflict {A}->{B}", [fmt_ratio(v) for v in fr["icews_a_to_b_ratio"]], fr["icews_a_to_b_ratio"],
+         [k for k in al.sources if k.startswith("icews_")]),
+        (f"ICEWS coop/conflict {B}->{A}", [fmt_ratio(v) for v in fr["icews_b_to_a_ratio"]], fr["icews_b_to_a_ratio"],
+         [k for k in al.sources if k.startswith("icews_")]),
+    ]
+    kept = [(name, txt, keys) for name, txt, raw, keys in columns if pd.Series(raw).notna().any()]
+    table = pd.DataFrame({"Year": [str(y) for y in fr["year"]], **{name: list(txt) for name, txt, _ in kept},
+                          "Note": [n or "" for n in fr["note"]]})
+    table_sources = ctx.use([al.sources.get(k) for _, _, keys in kept for k in keys])
     figs = [Figure(
         id="un-agreement", missing="" if have else f"No data for UN vote agreement of {A} and {B} in {ctx.span}.",
         spec=line_chart(_long(fr, ag, extra=["n_txt"]), start=ctx.start, end=ctx.end, series_order=list(ag.values()),
@@ -897,22 +922,7 @@ def alignment_section(ctx: _Ctx) -> Section:
                  "series where the roll-call data stop."),
         sources=ctx.use([al.sources.get("un_votes") if fr["agreement_drawn"].notna().any() else None,
                          al.sources.get("un_agreement_voeten") if fr["agreement_voeten"].notna().any() else None]),
-        table_sources=sources,
-        table=pd.DataFrame({
-            "Year": [str(y) for y in fr["year"]],
-            "Agreement": [fmt_ratio(v) for v in fr["agreement"]],
-            "S score": [fmt_ratio(v) for v in fr["s_score"]],
-            "Kappa": [fmt_ratio(v) for v in fr["kappa"]],
-            "Roll calls": fr["n_txt"],
-            "Voeten agreement": [fmt_ratio(v) for v in fr["agreement_voeten"]],
-            "Joint UNSC vetoes": [fmt_number(_num(v)) if _num(v) is not None else "no data" for v in fr["joint_vetoes"]],
-            "Alliance (ATOP)": [_alliance_txt(r) for r in fr.to_dict("records")],
-            "Joint IGOs": [fmt_number(_num(v)) if _num(v) is not None else "no data" for v in fr["igo_joint"]],
-            f"ICEWS coop/conflict {A}->{B}": [fmt_ratio(v) for v in fr["icews_a_to_b_ratio"]],
-            f"ICEWS coop/conflict {B}->{A}": [fmt_ratio(v) for v in fr["icews_b_to_a_ratio"]],
-            "Note": [n or "" for n in fr["note"]],
-        }), numeric=frozenset({"Agreement", "S score", "Kappa", "Roll calls", "Voeten agreement", "Joint UNSC vetoes",
-                               "Joint IGOs", f"ICEWS coop/conflict {A}->{B}", f"ICEWS coop/conflict {B}->{A}"}))]
+        table_sources=table_sources, table=table, numeric=frozenset(table.columns) - {"Year", "Alliance (ATOP)", "Note"})]
     # ideal points of the two and the third state
     ip_rows = []
     for st in (ctx.a, ctx.b, ctx.third):

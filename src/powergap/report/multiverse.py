@@ -1,6 +1,7 @@
 """The report's section "How sure is this verdict?" (issue 15): stage shares per year over
-every specification of the multiverse (:func:`powergap.multiverse.multiverse`), the choices
-that move the verdict most, and one sentence a reader can quote."""
+every specification of the multiverse (:func:`powergap.multiverse`, in
+:mod:`powergap.spec_curve`), the choices that move the verdict most, and one sentence a
+reader can quote."""
 
 from __future__ import annotations
 
@@ -40,7 +41,7 @@ def share_chart(df: pd.DataFrame, *, start: int, end: int, height: int = 200) ->
 
 
 def multiverse_section(df: pd.DataFrame, *, top: int = 6) -> Section:
-    """The section from a :func:`powergap.multiverse.multiverse` result."""
+    """The section from a :func:`powergap.multiverse` result."""
     start, end = int(df["year"].min()), int(df["year"].max())
     n = df.attrs["n_specifications"]
     inf = df.attrs["influence"].head(top)

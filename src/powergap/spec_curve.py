@@ -1,4 +1,6 @@
-"""How sure is the verdict? Every defensible specification of the stage at once (issue 15).
+"""How sure is the verdict? Every defensible specification of the stage at once (issue 15):
+``powergap.multiverse(a, b, start, end, space=None)`` (the module has its own name so that
+the package attribute stays the function, as ``powergap.assess`` lives in ``assessment``).
 
 A specification space (``data/multiverse_space.yaml``, or the user's file) lists choices
 behind a stage (the military series, Womack's threshold, the stability years, the
