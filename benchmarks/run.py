@@ -51,17 +51,9 @@ PEACESCIENCER_NMC = {"seconds": 8.1, "seconds_max": 10.0, "peak_mb": 1100.0,
 
 def proc_time(args: list[str], *, repeat: int = 3) -> tuple[float, float]:
     """Median wall time of a whole process, and its peak RSS in MB (GNU time is not
-    assumed: the child's rusage is read through os.wait4)."""
-    times, peaks = [], []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        p = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        _, status, usage = os.wait4(p.pid, 0)
-        times.append(time.perf_counter() - t0)
-        peaks.append(usage.ru_maxrss / 1024)
-        if os.waitstatus_to_exitcode(status) != 0:
-            raise SystemExit(f"command failed: {' '.join(args)}")
-    return statistics.median(times), max(peaks)
+    assumed: the child's rusage is read through os.wait4; see proc_stats)."""
+    st = proc_stats(args, repeat=repeat)
+    return st["median"], st["peak"]
 
 
 def proc_stats(args: list[str], *, repeat: int = 5) -> dict:

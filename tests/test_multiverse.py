@@ -183,3 +183,20 @@ def test_report_section_reuses_the_assessment_and_draws_a_valid_chart(chn_rus):
         by_year[r["year"]] = by_year.get(r["year"], 0.0) + r["share"]
     assert sorted(by_year) == list(range(1995, 2025)) and all(abs(v - 1) < 1e-9 for v in by_year.values())
     assert list(sec.table["choice"])[0] == again.attrs["influence"]["choice"].iloc[0].replace("_", " ")
+
+
+def test_every_specification_is_the_assessment_under_its_own_config(chn_rus):
+    """The thresholds as arrays give, row by row, what `assess` gives with that row's settings
+    as its config (a sample of specifications; the two settings that exist only in a space
+    are held at their defaults)."""
+    specs = chn_rus.attrs["specifications"]
+    plain = specs[(specs["capability.primary_series"] == "precedence")
+                  & (specs["independence.vote_difference.measure"] == "roll calls") & ~specs["default"]]
+    rng = np.random.default_rng(15)
+    from powergap.spec_curve import VARIABLE, _nest
+    for i in rng.choice(len(plain), size=12, replace=False):
+        row = plain.iloc[int(i)]
+        settings = {p: (row[p].item() if hasattr(row[p], "item") else row[p]) for p in plain.columns
+                    if p in VARIABLE and p not in ("capability.primary_series", "independence.vote_difference.measure")}
+        want = [y.stage for y in pg.assess("CHN", "RUS", start=1995, end=2024, config=_nest(settings)).years]
+        assert [row[str(y)] for y in range(1995, 2025)] == want, settings

@@ -611,6 +611,16 @@ def test_triangle_on_the_three_states_rows_is_the_same():
             assert fast.to_json() == full.to_json(), (trio, measure)
 
 
+def test_triangle_headline_names_a_single_year_once():
+    from powergap.report.build import _Ctx, triangle_section
+    from powergap.snapshot.store import default_store
+
+    ctx = _Ctx(resolve("DEU"), resolve("FRA"), resolve("USA"), 1995, 2024, {}, default_store())
+    triangle_section(ctx)
+    line = next(h for h in ctx.headlines if h.startswith("Triangle with USA"))
+    assert not re.search(r"\b(\d{4})-\1\b", line), line  # "2024", never "2024-2024"
+
+
 def test_criterion_thresholds_read_in_the_unit_of_their_values():
     from powergap.report.build import _criterion_unit, _fmt_threshold
 

@@ -131,9 +131,9 @@ def gather(grid: Grid, cfg: dict, *, store=None, registry=None) -> Evidence:
             raise InputError(f"config names dimension {name!r}, which the capability registry does not define "
                              f"(known: {', '.join(registry.dimensions)})")
 
-    def capability_and_trade() -> tuple[dict, dict, dict]:
-        dims_, extra, sources = {}, {}, {}
-        # capability: the one engine (measures.capability.capability_panel) with its series rule
+    def capability() -> tuple[dict, dict]:
+        # the one capability engine (measures.capability.capability_panel) with its series rule
+        dims_, sources = {}, {}
         panel = capability_panel(grid.a, grid.b, grid.years, registry=registry, dimensions=dims, window=k,
                                  threshold=cap["threshold"], store=getattr(store, "_store", store))
         for name in dims:
@@ -141,30 +141,38 @@ def gather(grid: Grid, cfg: dict, *, store=None, registry=None) -> Evidence:
             dims_[name] = {"va": p.a, "vb": p.b, "ratio": p.ratio, "side": p.side, "flag": p.womack,
                            "stable": p.stable, "entry": np.where(p.series == None, "", p.series).astype(object)}  # noqa: E711
             sources[f"capability:{name}"] = sorted({s for v in p.sources.values() for s in v})
-        # --- dependence, both directions: x_ab = a's dependence on b (the one evidence layer)
-        if any(_has(store, spec[1]) for spec in E.TRADE_ORDER):
-            ts = E.trade_shares(store, a, b, y)
-            extra["trade_a_on_b"] = _reshape(ts.share_ab, grid)
-            extra["trade_b_on_a"] = _reshape(ts.share_ba, grid)
-            extra["trade_label"] = np.asarray(ts.label, dtype=object).reshape(grid.shape)
-            extra["trade_facts"] = np.asarray(ts.fact_ids, dtype=object).reshape(grid.shape)
-            extra["trade_totals_src"] = np.asarray(ts.source_total_a, dtype=object).reshape(grid.shape)
-            for spec in E.TRADE_ORDER:
-                sources[f"trade:{spec[0]}"] = E.sources_of(store, *spec[1:])
-            sources["trade"] = [s_ for spec in E.TRADE_ORDER for s_ in sources[f"trade:{spec[0]}"]]
-        return dims_, extra, sources
+        return dims_, sources
 
-    # many dyads: capability and trade in a second thread while the rest is gathered here (Parquet
-    # decoding and most numpy work release the GIL; the store's caches are shared, as in the report)
+    votes = "un_votes" in store.catalog.get("tables", {}) and "un_roll_calls" in store.catalog.get("tables", {})
+    # many dyads: capability and the manoeuvre standard in a second thread while the rest is
+    # gathered here (Parquet decoding and most numpy work release the GIL; the store's caches are
+    # shared, as in the report); the results are merged in the order of the one-thread path
     background = None
     if len(grid.a) > 10:
         from concurrent.futures import ThreadPoolExecutor
 
+        def capability_and_manoeuvre() -> tuple[dict, dict, Evidence]:
+            dims_, sources = capability()
+            man = Evidence(grid, cfg)  # vote_codes None: agreement among all voters, as for many dyads
+            _manoeuvre(store, man, votes)
+            return dims_, sources, man
+
         pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="powergap-gather")
-        background = pool.submit(capability_and_trade)
+        background = pool.submit(capability_and_manoeuvre)
         pool.shutdown(wait=False)
     else:
-        ev.dims, ev.extra, ev.sources = capability_and_trade()
+        ev.dims, ev.sources = capability()
+    # --- dependence, both directions: x_ab = a's dependence on b (the one evidence layer)
+    if any(_has(store, spec[1]) for spec in E.TRADE_ORDER):
+        ts = E.trade_shares(store, a, b, y)
+        ev.extra["trade_a_on_b"] = _reshape(ts.share_ab, grid)
+        ev.extra["trade_b_on_a"] = _reshape(ts.share_ba, grid)
+        ev.extra["trade_label"] = np.asarray(ts.label, dtype=object).reshape(grid.shape)
+        ev.extra["trade_facts"] = np.asarray(ts.fact_ids, dtype=object).reshape(grid.shape)
+        ev.extra["trade_totals_src"] = np.asarray(ts.source_total_a, dtype=object).reshape(grid.shape)
+        for spec in E.TRADE_ORDER:
+            ev.sources[f"trade:{spec[0]}"] = E.sources_of(store, *spec[1:])
+        ev.sources["trade"] = [s_ for spec in E.TRADE_ORDER for s_ in ev.sources[f"trade:{spec[0]}"]]
     if _has(store, ARMS):
         sh_ab, _, tot_a = E.arms_import_share(store, a, b, y, width=5)
         sh_ba, _, tot_b = E.arms_import_share(store, b, a, y, width=5)
@@ -185,7 +193,6 @@ def gather(grid: Grid, cfg: dict, *, store=None, registry=None) -> Evidence:
         ev.sources["monetary"] = [f"curated:{E.MONETARY_FILE}"]
 
     # --- independence of each side toward the other
-    votes = "un_votes" in store.catalog.get("tables", {}) and "un_roll_calls" in store.catalog.get("tables", {})
     if votes:
         m = int(cfg["un_votes"]["min_roll_calls"])
         majors = _majors(store, cfg["independence"]["vote_difference"]["major_powers"], y)
@@ -240,7 +247,9 @@ def gather(grid: Grid, cfg: dict, *, store=None, registry=None) -> Evidence:
             ev.extra[f"conflict_base_{side_name}"] = _reshape(base, grid)
             ev.extra[f"events_{side_name}"] = _reshape(allv, grid)
         ev.sources["events"] = _sources(store, *ICEWS_ALL)
-    _manoeuvre(store, ev, votes)
+    if background is None:
+        _manoeuvre(store, ev, votes)
+    before_manoeuvre = list(ev.sources)
     ideal = "ideal_point"
     if _has(store, ideal):
         ev.extra["theta_a"] = _reshape(_state(store, ideal, a, y), grid)
@@ -248,9 +257,11 @@ def gather(grid: Grid, cfg: dict, *, store=None, registry=None) -> Evidence:
         ev.extra["theta_a_5"] = _reshape(_state(store, ideal, a, y - 5), grid)  # the context criterion's start
         ev.extra["theta_b_5"] = _reshape(_state(store, ideal, b, y - 5), grid)
         ev.sources["ideal_points"] = _sources(store, ideal)
-    if background is not None:  # in the same order as gathered one after the other
-        dims_, extra, sources = background.result()
-        ev.dims, ev.extra, ev.sources = dims_, {**extra, **ev.extra}, {**sources, **ev.sources}
+    if background is not None:  # in the order of the one-thread path
+        dims_, sources, man = background.result()
+        before = {key: ev.sources[key] for key in before_manoeuvre}
+        ev.dims, ev.extra = dims_, {**ev.extra, **man.extra}
+        ev.sources = {**sources, **before, **man.sources, **ev.sources}
     return ev
 
 

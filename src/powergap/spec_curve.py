@@ -251,11 +251,9 @@ def evaluate(a: Any, b: Any, start: int | None = None, end: int | None = None, *
                           f"ideal_peers_{side}": cnt[None]})
     stages = stages_by_spec(ev, specs, cfg, lambda series, thr, k: _capability(grid, store, registry, cfg, series,
                                                                                 thr, k), (ma & mb)[None, :], ideal=ideal)
-    ratio = _capability(grid, store, registry, cfg, "precedence", cfg["capability"]["threshold"],
-                        cfg["capability"]["stability_years"])["ratio"][0] if end is None else None
     cols = grid.years >= start
-    if end is None:
-        end = last_known_year(ratio, grid.years, start)
+    if end is None:  # as assess: the last year with data on the primary dimension
+        end = last_known_year(ev.dims[cfg["capability"]["primary_dimension"]]["ratio"][0], grid.years, start)
     cols &= grid.years <= end
     return {"specs": specs, "years": grid.years[cols], "stages": stages[:, cols], "a": sa, "b": sb,
             "start": start, "end": end, "space": sp}

@@ -238,11 +238,11 @@ def _system_cached(snapshot: str, system: str, end_year: int) -> _System:
     differ = c1 != c2  # two spells of one state in one year pair it with itself
     if not differ.all():
         dkey, c1, c2 = dkey[differ], c1[differ], c2[differ]
-    return _System(
-        end_year=end_year, state_ccode=state_ccode, state_year=state_year,
-        dyad_ccode1=c1.astype(np.int16), dyad_ccode2=c2.astype(np.int16),
-        dyad_year=((dkey & (_YEAR_SPAN - 1)) + FIRST_YEAR).astype(np.int16),
-    )
+    arrays = [state_ccode, state_year, c1.astype(np.int16), c2.astype(np.int16),
+              ((dkey & (_YEAR_SPAN - 1)) + FIRST_YEAR).astype(np.int16)]
+    for a in arrays:  # cached and handed out without copies (dyad_keys): nobody may change them
+        a.flags.writeable = False
+    return _System(end_year, *arrays)
 
 
 def _sorted_unique(keys: np.ndarray) -> np.ndarray:

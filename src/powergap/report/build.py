@@ -1066,7 +1066,8 @@ def triangle_section(ctx: _Ctx) -> Section:
     known = [e for e in eras if e["pattern"]]
     if known:
         e = known[-1]
-        ctx.headlines.append(f"Triangle with {ctx.C}, {e['from']}-{e['to']}: {items_text(e)}.")
+        ctx.headlines.append(f"Triangle with {ctx.C}, {_runs(range(int(e['from']), int(e['to']) + 1))}: "
+                             f"{items_text(e)}.")
     return Section(id="triangle", title=f"The triangle with {ctx.third.name}",
                    intro=(f"{ctx.a.name}, {ctx.b.name} and {ctx.third.name}: who is aligned with whom, year by year, from "
                           f"rivalries, wars and alliances, with UN voting beside them."),
