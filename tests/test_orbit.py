@@ -17,7 +17,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as hs
 
-from powergap.orbit import LeanRule, margin_lean, orbit, overall_lean, region_members, regions, share_lean
+from powergap.orbits import LeanRule, margin_lean, orbit, overall_lean, region_members, regions, share_lean
 
 CA = ["KAZ", "UZB", "KGZ", "TJK", "TKM", "MNG"]
 
@@ -255,3 +255,14 @@ def test_fbic_comparison_reproduces_the_documented_figures():
     assert "| dependence | trade_share | 4395 | 172 | 1994-2023 | 0.70 | 0.87 |" in r.stdout
     doc = (root / "docs" / "orbit.md").read_text(encoding="utf-8")
     assert "| dependence (fbic / bandwidth) | trade share with China | 4,395 | 172 | 1994-2023 | 0.70 | 0.87 |" in doc
+
+
+def test_package_attribute_stays_the_function_after_the_module_is_imported():
+    import importlib
+
+    import powergap as pg
+
+    first = pg.orbit
+    importlib.import_module("powergap.orbits")
+    assert callable(first) and pg.orbit is first
+    assert callable(pg.multiverse) and callable(pg.assess) and callable(pg.asymmetry_panel)

@@ -57,8 +57,8 @@ _API = {
     "multiverse": "powergap.spec_curve",
     "check_claims": "powergap.claims",
     "draft_claims": "powergap.claims.draft",
-    "orbit": "powergap.orbit",
-    "Orbit": "powergap.orbit",
+    "orbit": "powergap.orbits",
+    "Orbit": "powergap.orbits",
 }
 
 __all__ = sorted(_API) + ["__version__"]

@@ -22,7 +22,7 @@ def run_orbit(states: list[str], between: tuple[str, str] | None, *, region: str
               year: int | None, start: int | None, end: int | None, progress=None):
     """Check the options, then call :func:`powergap.orbit` (shared by ``orbit`` and ``report --orbit``)."""
     from ..errors import InputError
-    from ..orbit import orbit
+    from ..orbits import orbit
 
     if not between or len(between) != 2 or not all(between):
         raise InputError("give the two powers: --between A B")

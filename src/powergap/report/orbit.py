@@ -279,7 +279,7 @@ def _esc(text: str) -> str:
 
 
 def orbit_html(result: Any, *, generated: str | None = None, store=None) -> str:
-    """The orbit page for an :class:`~powergap.orbit.Orbit`, as a string."""
+    """The orbit page for an :class:`~powergap.orbits.Orbit`, as a string."""
     from ..snapshot.store import default_store
     from . import _now
     from .build import citations_html, config_html, snapshot_identity
