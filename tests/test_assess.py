@@ -190,7 +190,13 @@ def test_other_pairs_run_and_explain(a, b):
     res = pg.assess(a, b, start=2005, end=2015)
     assert len(res.years) == 11
     assert res.years[-1].stronger in (a, b)
-    assert res.summary()
+    counts: dict[str, int] = {}
+    for y in res.years:
+        counts[y.stage_text] = counts.get(y.stage_text, 0) + 1
+    head = res.summary().split(": ", 1)[1].split(". In ", 1)[0]
+    # the summary counts each stage text in words a reader can quote: "none in 3 years, potential in 1 year"
+    assert "(s)" not in head
+    assert {p.rsplit(" in ", 1)[0]: int(p.rsplit(" in ", 1)[1].split()[0]) for p in head.split(", ")} == counts
 
 
 @pytest.mark.parametrize("args, err, message", [

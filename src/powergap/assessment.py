@@ -882,7 +882,7 @@ class Assessment:
         last = self.years[-1]
         counts = pd.Series([y.stage_text for y in self.years]).value_counts()
         parts = [f"{self.state_a.name} and {self.state_b.name}, {self.start}-{self.end}: "
-                 + ", ".join(f"{n} year(s) {s}" for s, n in counts.items()) + "."]
+                 + ", ".join(f"{s} in {n} year{'' if n == 1 else 's'}" for s, n in counts.items()) + "."]
         parts.append(f"In {last.year}: {last.summary.split(': ', 1)[-1]}.")
         return " ".join(parts)
 
