@@ -200,3 +200,18 @@ def test_every_specification_is_the_assessment_under_its_own_config(chn_rus):
                     if p in VARIABLE and p not in ("capability.primary_series", "independence.vote_difference.measure")}
         want = [y.stage for y in pg.assess("CHN", "RUS", start=1995, end=2024, config=_nest(settings)).years]
         assert [row[str(y)] for y in range(1995, 2025)] == want, settings
+
+
+def test_sentence_counts_only_specifications_that_can_assess_the_year(chn_rus):
+    # In 2024 the NMC options have no data (NMC ends in 2016): those specifications are
+    # unassessed, and the sentence's share is of the others, not of all 1,296.
+    last = chn_rus[(chn_rus["choice"] == "all") & (chn_rus["year"] == 2024)].iloc[0]
+    n = int(last["n"])
+    can = n - int(round(last["unassessed"] * n))
+    assert 0 < can < n
+    at_or_above = sum(last[s] for s in ("emerging", "actual")) / (1 - last["unassessed"])
+    assert chn_rus.attrs["sentence"].startswith(
+        f"In 2024, {can:,} of {n:,} specifications can assess China-Russia (the others lack data for that "
+        f"year); {at_or_above:.0%} of those place it at 'emerging' or above")
+    nmc = chn_rus[(chn_rus["year"] == 2024) & chn_rus["option"].astype(str).str.startswith("NMC")]
+    assert len(nmc) and (nmc["unassessed"] == 1).all()

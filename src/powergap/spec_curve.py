@@ -374,7 +374,13 @@ def sentence(df: pd.DataFrame) -> str:
     else:
         k = STAGES.index(st)
         share = sum(last[s] for s in STAGES[k:])
-        text = f"In {int(last['year'])}, {share:.0%} of {n:,} specifications place {a}-{b} at '{st}' or above"
+        gap = float(last["unassessed"])
+        if gap > 0:  # specifications whose data end before the year cannot vote: say so, not "below"
+            m = n - int(round(gap * n))
+            text = (f"In {int(last['year'])}, {m:,} of {n:,} specifications can assess {a}-{b} (the others lack "
+                    f"data for that year); {share / (1 - gap):.0%} of those place it at '{st}' or above")
+        else:
+            text = f"In {int(last['year'])}, {share:.0%} of {n:,} specifications place {a}-{b} at '{st}' or above"
     return text + (f"; the verdict depends most on the {most}." if most else "; no choice moves the verdict.")
 
 

@@ -144,8 +144,11 @@ def _run_multiverse(a, b, start, end, config, space, as_json: bool) -> None:
         t.add_column(col)
     last = df[df["year"] == df["year"].max()]
     for ch in df.attrs["influence"]["choice"]:
-        for _, r in last[last["choice"] == ch].iterrows():
-            t.add_row(ch, str(r["option"]), *(f"{r[o]:.0%}" for o in ("none", "potential", "emerging", "actual", "unassessed")))
+        for k, (_, r) in enumerate(last[last["choice"] == ch].iterrows()):
+            # the choice's name once per group, with spaces so that a narrow terminal wraps it
+            t.add_row(ch.replace("_", " ") if k == 0 else "", str(r["option"]),
+                      *(f"{r[o]:.0%}" for o in ("none", "potential", "emerging", "actual", "unassessed")),
+                      end_section=k == len(last[last["choice"] == ch]) - 1)
     con.print(t)
     inf = ", ".join(f"{r.choice} {r.influence:.2f}" for r in df.attrs["influence"].itertuples())
     con.print(f"[dim]Influence (mean over years of the largest swing of a stage share between a choice's options): "
