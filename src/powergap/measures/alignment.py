@@ -136,8 +136,7 @@ def state_year_values(store: "Snapshot", series_id: str, ccode: int, years: Sequ
         if with_source:
             out["source"] = None
         return out
-    df = _state_one(store, series_id, int(ccode))[["year", "value", "source"]]
-    out = out.merge(df, on="year", how="left")
+    out = _on_years(out, _state_one(store, series_id, int(ccode)))
     out = _zero_fill(store, series_id, out, (int(ccode),))
     return out if with_source else out.drop(columns="source")
 
@@ -151,18 +150,30 @@ def dyad_year_values(store: "Snapshot", series_id: str, ccode1: int, ccode2: int
         if with_source:
             out["source"] = None
         return out
-    df = _dyad_pair(store, series_id, int(ccode1), int(ccode2))[["year", "value", "source"]]
-    out = out.merge(df, on="year", how="left")
+    out = _on_years(out, _dyad_pair(store, series_id, int(ccode1), int(ccode2)))
     out = _zero_fill(store, series_id, out, (int(ccode1), int(ccode2)))
     return out if with_source else out.drop(columns="source")
 
 
+def _on_years(out: pd.DataFrame, df: pd.DataFrame) -> pd.DataFrame:
+    """``out`` (a ``year`` column) left-joined with the ``value`` and ``source`` of ``df`` on
+    the year: missing where ``df`` has no row. One row per year of ``df`` (as in the
+    snapshot) is looked up directly; anything else goes through a merge."""
+    yrs = df["year"].to_numpy()
+    if len(yrs) == 0 or len(np.unique(yrs)) != len(yrs):
+        return out.merge(df[["year", "value", "source"]], on="year", how="left")
+    idx = pd.Index(yrs).get_indexer(out["year"].to_numpy())
+    hit = idx >= 0
+    value = np.full(len(idx), np.nan)
+    value[hit] = df["value"].to_numpy(dtype=float)[idx[hit]]
+    source = np.full(len(idx), np.nan, dtype=object)
+    source[hit] = df["source"].to_numpy(dtype=object)[idx[hit]]
+    return out.assign(value=value, source=source)
+
+
 @functools.lru_cache(maxsize=512)
 def _state_one(store: "Snapshot", series_id: str, ccode: int) -> pd.DataFrame:
-    try:
-        df = _read_series_fast(store, series_id, dyadic=False, codes=(ccode,))
-    except Exception:  # any other snapshot layout: the store's own (slower) reader
-        df = store.series(series_id)
+    df = store.series(series_id)  # the state-year file is read once per process and sliced
     df = df[df["ccode"] == ccode].reset_index(drop=True)
     return df.assign(source=df["source"].astype(object))
 
@@ -171,10 +182,13 @@ def _state_one(store: "Snapshot", series_id: str, ccode: int) -> pd.DataFrame:
 def _dyad_pair(store: "Snapshot", series_id: str, ccode1: int, ccode2: int) -> pd.DataFrame:
     """Rows of one directed pair (for a symmetric series, the pair stored in either order)."""
     meta = store.series_meta(series_id)
-    try:
-        df = _read_series_fast(store, series_id, dyadic=True, codes=(ccode1, ccode2))
-    except Exception:
-        df = store.series(series_id, directed=False)
+    try:  # the snapshot's rows of the two states (read once per process, shared with `assess`)
+        df = store.series(series_id, directed=False, involving=(ccode1, ccode2))
+    except TypeError:  # a view without ``involving`` (evidence.Scoped, the report's claim store)
+        try:
+            df = _read_series_fast(store, series_id, dyadic=True, codes=(ccode1, ccode2))
+        except Exception:
+            df = store.series(series_id, directed=False)
     fwd = df[(df["ccode1"] == ccode1) & (df["ccode2"] == ccode2)]
     if meta.get("symmetric"):
         rev = df[(df["ccode1"] == ccode2) & (df["ccode2"] == ccode1)]
@@ -199,66 +213,17 @@ def _dyad_frame_cached(store: "Snapshot", series_id: str) -> pd.DataFrame:
 
 def _read_series_fast(store: "Snapshot", series_id: str, *, dyadic: bool,
                       codes: tuple[int, ...] | None = None) -> pd.DataFrame:
-    """One series straight from the snapshot's Parquet file.
-
-    The store's generic path loads every series of the file into pandas and compares
-    strings (seconds for a snapshot of several million dyad-years). Here only the row
-    groups whose statistics can hold the series are read (each once per process), with
-    ``series`` dictionary-encoded so the selection compares small integers; with
-    ``codes``, only rows whose first code (``ccode1``/``ccode``) is one of them are kept,
-    and row groups holding one series whose code range excludes them are skipped (the
-    files are sorted by series, then codes). Same columns as ``Snapshot.series`` (``source``
-    categorical), symmetric series as stored (once per pair).
-    """
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    pf = _parquet_file(store, dyadic)
-    key = "ccode1" if dyadic else "ccode"
-    col = pf.schema_arrow.get_field_index("series")
-    kcol = pf.schema_arrow.get_field_index(key)
-    parts = []
-    for i in range(pf.num_row_groups):
-        rg = pf.metadata.row_group(i)
-        st = rg.column(col).statistics
-        if st is not None and st.has_min_max:
-            if not (st.min <= series_id <= st.max):
-                continue
-            kst = rg.column(kcol).statistics
-            if (codes is not None and st.min == st.max and kst is not None and kst.has_min_max
-                    and not any(kst.min <= c <= kst.max for c in codes)):
-                continue
-        table = _row_group(store, dyadic, i)
-        masks = []
-        for chunk in table.column("series").chunks:
-            words = chunk.dictionary.to_pylist()
-            if series_id in words:
-                masks.append(pc.equal(chunk.indices, pa.scalar(words.index(series_id), chunk.indices.type)))
-            else:
-                masks.append(pa.array(np.zeros(len(chunk), dtype=bool)))
-        mask = pa.chunked_array(masks, type=pa.bool_())
-        if codes is not None:
-            kc = table.column(key)
-            mask = pc.and_(mask, pc.is_in(kc, value_set=pa.array(list(codes), type=kc.type)))
-        parts.append(table.filter(mask).drop_columns(["series"]))
-    df = pa.concat_tables(parts).to_pandas() if parts else pd.DataFrame(
-        columns=(["ccode1", "ccode2"] if dyadic else ["ccode"]) + ["year", "value", "source"])
+    """One series straight from the snapshot's Parquet file (:meth:`Snapshot.rows
+    <powergap.snapshot.store.Snapshot.rows>`: only the row groups whose statistics can hold
+    it are decoded, ``series`` and ``source`` dictionary-encoded); with ``codes``, only rows
+    whose first code (``ccode1``/``ccode``) is one of them, whole row groups skipped where the
+    sort order allows. Same columns as ``Snapshot.series`` (``source`` categorical),
+    symmetric series as stored (once per pair)."""
+    df = store.rows(series_id, first=codes).to_pandas()
     for k in (["ccode1", "ccode2", "year"] if dyadic else ["ccode", "year"]):
         df[k] = df[k].astype("int64")
     df["value"] = df["value"].astype("float64")
-    return df.reset_index(drop=True)
-
-
-@functools.lru_cache(maxsize=8)
-def _parquet_file(store: "Snapshot", dyadic: bool):
-    from ..snapshot.store import DYAD_YEAR, STATE_YEAR, open_arrow
-
-    return open_arrow(store.checked(DYAD_YEAR if dyadic else STATE_YEAR), read_dictionary=["series", "source"])
-
-
-@functools.lru_cache(maxsize=256)
-def _row_group(store: "Snapshot", dyadic: bool, i: int):
-    return _parquet_file(store, dyadic).read_row_group(i)
+    return df
 
 
 @functools.lru_cache(maxsize=128)

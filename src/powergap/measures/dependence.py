@@ -294,20 +294,47 @@ def _trade_frame(store: "Snapshot", label: str) -> pd.DataFrame | None:
 
 @functools.lru_cache(maxsize=8)
 def _world_exports(store: "Snapshot", label: str) -> pd.Series:
-    """World exports (sum over every directed pair) by year, in one source."""
+    """World exports (sum over every directed pair) by year, in one source: only the year and
+    value columns of the series are read (the snapshot's rows, whatever view ``store`` is)."""
+    spec = next(s for s in TRADE_SOURCES if s.label == label)
+    if (has_series(store, spec.dyadic) and not store.series_meta(spec.dyadic).get("symmetric")
+            and hasattr(store, "rows")):
+        t = store.rows(spec.dyadic, columns=["year", "value"]).to_pandas()
+        return t["value"].astype("float64").groupby(t["year"].astype("int64")).sum()
     df = _trade_frame(store, label)
     return df.groupby("year")["value"].sum()
 
 
+def _rows_involving(store: "Snapshot", series_id: str, codes: tuple[int, ...]) -> pd.DataFrame:
+    """Rows of a dyadic series with one of ``codes`` on either side (at least): the snapshot
+    reads only those; a view already scoped to its states (``evidence.Scoped``, the report's
+    claim store) gives its own rows, which hold them."""
+    try:
+        return store.series(series_id, involving=codes)
+    except TypeError:  # a scoped view: no ``involving`` argument
+        return store.series(series_id)
+
+
 @functools.lru_cache(maxsize=64)
-def _state_sums(store: "Snapshot", label: str, ccode: int) -> tuple[pd.Series, pd.Series, pd.DataFrame]:
+def _state_sums(store: "Snapshot", label: str, ccode: int,
+                pair: tuple[int, ...]) -> tuple[pd.Series, pd.Series, pd.DataFrame]:
     """A state's summed exports to and imports from (mirror) all partners by year, and its
-    rows of the source (``ccode1 == ccode`` or ``ccode2 == ccode``), in one source."""
-    df = _trade_frame(store, label)
+    rows of the source (``ccode1 == ccode`` or ``ccode2 == ccode``), in one source; ``pair``:
+    the codes of the question (``ccode`` among them), whose rows are read together."""
+    spec = next(s for s in TRADE_SOURCES if s.label == label)
+    if has_series(store, spec.dyadic):
+        df = _rows_involving(store, spec.dyadic, pair)[["ccode1", "ccode2", "year", "value", "source"]]
+    else:
+        df = _trade_frame(store, label)
     rows = df[(df["ccode1"] == ccode) | (df["ccode2"] == ccode)]
     ex = rows[rows["ccode1"] == ccode].groupby("year")["value"].sum()
     im = rows[rows["ccode2"] == ccode].groupby("year")["value"].sum()
     return ex, im, rows
+
+
+def _has_trade(store: "Snapshot", label: str) -> bool:
+    spec = next(s for s in TRADE_SOURCES if s.label == label)
+    return has_series(store, spec.dyadic) or _trade_frame(store, label) is not None
 
 
 def _lookup(s: pd.Series, key: Any) -> float:
@@ -339,8 +366,10 @@ TRADE_COLUMNS = ["year", "a_on_b_share", "a_on_b_gdp", "b_on_a_share", "b_on_a_g
                  "asymmetry_diff", "source_trade", "source_total"]
 
 
-def _trade_year_rows(store: "Snapshot", sa: "State", sb: "State", years: list[int]) -> pd.DataFrame:
-    """Per year: the chosen source, flows, totals, GDP and all trade measures (both ways).
+def _trade_year_rows(store: "Snapshot", sa: "State", sb: "State", years: list[int], *,
+                     intensity: bool = True) -> pd.DataFrame:
+    """Per year: the chosen source, flows, totals, GDP and all trade measures (both ways);
+    ``intensity=False`` leaves trade intensity missing (it needs the world's exports).
 
     Flows, totals and shares come from :func:`powergap.measures.evidence.trade_shares` (the
     one definition the assessment and the claims use too); this adds GDP shares, trade
@@ -368,9 +397,12 @@ def _trade_year_rows(store: "Snapshot", sa: "State", sb: "State", years: list[in
     for i, y in enumerate(years):
         lab = ts.label[i]
         if lab in ("dots", "cow"):
+            if not intensity:
+                continue
             world = _lookup(_world_exports(store, lab), y)
-            (ex_a, im_a), (ex_b, im_b) = [(_lookup(_state_sums(store, lab, c)[0], y),
-                                           _lookup(_state_sums(store, lab, c)[1], y)) for c in (a, b)]
+            pair = (min(a, b), max(a, b))
+            (ex_a, im_a), (ex_b, im_b) = [(_lookup(_state_sums(store, lab, c, pair)[0], y),
+                                           _lookup(_state_sums(store, lab, c, pair)[1], y)) for c in (a, b)]
             out.at[i, "intensity_ab"] = float(trade_intensity(ts.x_ab[i], ex_a, im_b, world))
             out.at[i, "intensity_ba"] = float(trade_intensity(ts.x_ba[i], ex_b, im_a, world))
             continue
@@ -413,9 +445,9 @@ def _partner_measures(store: "Snapshot", ccode: int, partner: int, chosen: pd.Se
     for spec in TRADE_SOURCES:
         yrs = chosen[chosen == spec.label].index
         # a source holding a few pairs cannot rank partners or measure concentration
-        if len(yrs) == 0 or spec.label in TRADE_PARTIAL or _trade_frame(store, spec.label) is None:
+        if len(yrs) == 0 or spec.label in TRADE_PARTIAL or not _has_trade(store, spec.label):
             continue
-        rows = _state_sums(store, spec.label, ccode)[2]
+        rows = _state_sums(store, spec.label, ccode, (min(ccode, partner), max(ccode, partner)))[2]
         pf = partner_flows(rows[rows["year"].isin(yrs)], ccode)[["year", "partner", "value"]]
         conc = concentration_by_year(pf)
         rank = partner_rank(pf, partner)[["year", "rank"]]
@@ -773,20 +805,22 @@ class DependenceResult:
 
 
 def dependence(a: "str | int | State", b: "str | int | State", *, start: int | None = None,
-               end: int | None = None, store: "Snapshot | None" = None) -> DependenceResult:
+               end: int | None = None, store: "Snapshot | None" = None, intensity: bool = True) -> DependenceResult:
     """Every dependence indicator for ``a`` on ``b`` and ``b`` on ``a``, year by year.
 
     Trade (:func:`trade_dependence`), partner rank and concentration, trade intensity,
     composition (product data where they exist, else the WDI proxy), arms (SIPRI TIV:
     shares of imports from the other yearly and over five years, supplier concentration,
     shares of world exports), investment (IMF direct-investment positions, AEI CGIT).
-    ``start`` defaults to 1946 and ``end`` to the snapshot's end year.
+    ``start`` defaults to 1946 and ``end`` to the snapshot's end year. ``intensity=False``
+    leaves trade intensity missing: it sums the world's exports, which a caller that does
+    not show it (the report) need not read.
     """
     store = _store(store)
     sa, sb = resolve_states(a, b)
     start, end = check_years(start, end, store)
     years = list(range(start, end + 1))
-    frame = _trade_year_rows(store, sa, sb, years)
+    frame = _trade_year_rows(store, sa, sb, years, intensity=intensity)
     notes: list[str] = []
     sources: dict[str, str] = {}
 

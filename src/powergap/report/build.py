@@ -611,7 +611,9 @@ def dependence_sections(ctx: _Ctx) -> tuple[Section, Section]:
 
     # dyadic series read only for the rows that involve the pair (the partner totals and ranks
     # are among them): the same result at half the memory (tests/test_report.py)
-    dep = dependence(ctx.a, ctx.b, start=ctx.start, end=ctx.end, store=scoped_store(ctx.store, {ctx.a.ccode, ctx.b.ccode}))
+    # (trade intensity, which sums the world's exports, is not shown: not computed)
+    dep = dependence(ctx.a, ctx.b, start=ctx.start, end=ctx.end, store=scoped_store(ctx.store, {ctx.a.ccode, ctx.b.ccode}),
+                     intensity=False)
     fr = dep.frame.copy()
     A, B = ctx.A, ctx.B
     src = dep.sources
@@ -1164,49 +1166,16 @@ class ClaimRows:
         self._codes = tuple(sorted(codes))
         self._named = named
         self._indirect = indirect
-        self._state: dict[str, Any] | None = None  # state-year series read so far
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._store, name)
 
     def series(self, series_id: str, *, directed: bool = True):
         meta = self._store.series_meta(series_id)
-        if not meta.get("dyadic"):
-            return self._state_series(series_id)
+        if not meta.get("dyadic"):  # the store's own: the state-year file is read once per process
+            return self._store.series(series_id)
         years = self._named.get(series_id, set()) | self._indirect
         return self._store.series(series_id, directed=directed, involving=self._codes, years=years)
-
-    def _state_series(self, series_id: str):
-        """A state-year series read with a pushed-down filter (the series the claims name in
-        one read, any other on its own), not the whole state-year file in pandas."""
-        from ..snapshot.store import STATE_YEAR, read_arrow
-
-        checked = getattr(self._store, "checked", None)
-        if checked is None:  # a store that is not a snapshot on disk: its own reader
-            return self._store.series(series_id)
-        if self._state is None:
-            self._state = {}
-            index = self._store.series_index
-            wanted = sorted(s for s in self._named if s in index and not index[s].get("dyadic"))
-            if wanted:
-                self._state.update(self._read_state(read_arrow(checked(STATE_YEAR), filters=[
-                    ("series", "in", wanted)], columns=["series", "ccode", "year", "value", "source"]), wanted))
-        if series_id not in self._state:
-            self._state.update(self._read_state(read_arrow(checked(STATE_YEAR), filters=[
-                ("series", "=", series_id)], columns=["series", "ccode", "year", "value", "source"]), [series_id]))
-        return self._state[series_id].copy()
-
-    @staticmethod
-    def _read_state(table, ids: Sequence[str]) -> dict[str, Any]:
-        df = table.to_pandas()
-        out = {}
-        for sid in ids:
-            part = df[df["series"] == sid].drop(columns="series").reset_index(drop=True)
-            for k in ("ccode", "year"):
-                part[k] = part[k].astype("int64")
-            part["source"] = part["source"].astype(str)
-            out[sid] = part
-        return out
 
 
 def claims_store(claims: Sequence[Any], store) -> Any:
@@ -1481,19 +1450,29 @@ def _trim() -> None:
 
 
 class _Background:
-    """``fn(*args, **kwargs)`` run in a daemon thread; :meth:`result` waits for it and returns
-    its value or raises its exception. A report that fails elsewhere does not wait for it."""
+    """``fn(*args, **kwargs)`` run beside the caller; :meth:`result` waits for it and returns
+    its value or raises its exception. A report that fails elsewhere does not wait for it.
+
+    On Linux it runs in a forked process, so that it has a core of its own: most of the
+    report is Python code, which threads of one process run one at a time (the GIL). The
+    value comes back pickled (the same objects); if the process fails in any way, the call
+    is made here instead, so that its error, if any, is raised as it would be. Elsewhere, a
+    daemon thread."""
 
     def __init__(self, fn: Callable[..., Any], *args: Any, threaded: bool = True, **kwargs: Any) -> None:
         import threading
 
         self._out: list[Any] = []
         self._err: list[BaseException] = []
+        self._call: tuple | None = None
+        self._payload: list[bytes] = []
         if not threaded:  # run when the result is asked for
             self._thread = threading.Thread(target=lambda: None)
             self._call = (fn, args, kwargs)
             return
-        self._call = None
+        if _can_fork():
+            self._fork(fn, args, kwargs)
+            return
 
         def run() -> None:
             try:
@@ -1504,7 +1483,51 @@ class _Background:
         self._thread = threading.Thread(target=run, name="powergap-claims", daemon=True)
         self._thread.start()
 
+    def _fork(self, fn: Callable[..., Any], args: tuple, kwargs: dict) -> None:
+        import os
+        import pickle
+        import threading
+
+        r, w = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the child: compute, send, leave without running any exit handler
+            try:
+                os.close(r)
+                try:
+                    payload = pickle.dumps(("ok", fn(*args, **kwargs)), protocol=pickle.HIGHEST_PROTOCOL)
+                except BaseException:  # the parent makes the call itself and raises what it raises
+                    payload = pickle.dumps(("again", None))
+                with os.fdopen(w, "wb") as fh:
+                    fh.write(payload)
+            finally:
+                os._exit(0)
+        os.close(w)
+        self._call = (fn, args, kwargs)  # kept for the fallback
+
+        def read() -> None:  # a thread drains the pipe (the child never blocks) and reaps the child
+            try:
+                with os.fdopen(r, "rb") as fh:
+                    self._payload.append(fh.read())
+            finally:
+                os.waitpid(pid, 0)
+
+        self._thread = threading.Thread(target=read, name="powergap-claims", daemon=True)
+        self._thread.start()
+
     def result(self) -> Any:
+        if self._thread.ident is not None:
+            self._thread.join()
+        if self._call is not None and self._payload:
+            import pickle
+
+            try:
+                kind, value = pickle.loads(self._payload[0])
+            except Exception:
+                kind, value = "again", None
+            self._payload.clear()
+            if kind == "ok":
+                self._call = None
+                self._out.append(value)
         if self._call is not None:
             fn, args, kwargs = self._call
             self._call = None
@@ -1512,12 +1535,16 @@ class _Background:
                 self._out.append(fn(*args, **kwargs))
             except BaseException as exc:
                 self._err.append(exc)
-            return self.result()
-        if self._thread.ident is not None:
-            self._thread.join()
         if self._err:
             raise self._err[0]
         return self._out[0]
+
+
+def _can_fork() -> bool:
+    import os
+    import sys
+
+    return sys.platform.startswith("linux") and hasattr(os, "fork")
 
 
 def default_third(a: "State", b: "State", year: int, cfg: dict, store) -> "State":
@@ -1685,7 +1712,36 @@ def build_report(a: Any = None, b: Any = None, *, start: int | None = None, end:
         return run
 
     jobs = [(message, trimmed(fn)) for message, fn in jobs]
-    if WORKERS > 1:
+    if WORKERS > 1 and _can_fork():
+        # Two processes, each with its core (threads of one process run Python one at a time):
+        # the alignment and the triangle, which share their UN data, in a forked process that
+        # has every snapshot read of the assessment already; the rest here. Each section is
+        # then taken in the page's order, with its record of sources, as gathered one by one.
+        away = [3, 4]
+
+        def gather_away() -> tuple[list, dict[str, float]]:
+            out = []
+            for i in away:
+                c = forks[i]
+                out.append((jobs[i][1](c), c.used, c.facts, c.headlines))
+            return out, dict(timings)
+
+        remote = _Background(gather_away)
+        results: dict[int, list[Section]] = {}
+        for i, (_, fn) in enumerate(jobs):
+            if i not in away:
+                results[i] = fn(forks[i])
+        got, remote_timings = remote.result()
+        for i, (secs, used, facts, headlines) in zip(away, got):
+            results[i] = secs
+            forks[i].used, forks[i].facts, forks[i].headlines = used, facts, headlines
+        for k, v in remote_timings.items():
+            timings.setdefault(k, v)
+        for i, ((message, _), child) in enumerate(zip(jobs, forks)):
+            say(message)
+            sections += results[i]
+            ctx.merge(child)
+    elif WORKERS > 1:
         with ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="powergap-section") as pool:
             futures = [pool.submit(fn, c) for (_, fn), c in zip(jobs, forks)]
             for (message, _), future, child in zip(jobs, futures, forks):

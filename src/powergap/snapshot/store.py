@@ -17,8 +17,9 @@ import functools
 import hashlib
 import json
 import os
+import threading
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Sequence
 
 import numpy as np
 
@@ -49,6 +50,10 @@ class Snapshot:
     def __init__(self, path: Path | str):
         self.path = Path(path)
         self._cache: dict[str, pd.DataFrame] = {}
+        self._block_cache: dict[str, tuple[pd.DataFrame, dict[str, tuple[int, int]]]] = {}
+        self._lock = threading.RLock()
+        self._footers: dict[tuple, Any] = {}
+        self._pair_cache: dict[tuple, pd.DataFrame] = {}
 
     # -- catalog --------------------------------------------------------------------
     @functools.cached_property
@@ -159,7 +164,13 @@ class Snapshot:
         for k in ("ccode1", "ccode2", "ccode", "year"):
             if k in out.columns:
                 out[k] = out[k].astype("int64")
-        out["source"] = out["source"].astype(str)
+        src = out["source"]
+        if src.dtype == "category" and len(src) and (src.cat.codes.to_numpy() >= 0).all():
+            # the same str objects as astype(str), taken from the few categories at once
+            words = np.asarray(src.cat.categories.astype(str), dtype=object)
+            out["source"] = words[src.cat.codes.to_numpy()]
+        else:
+            out["source"] = src.astype(str)
         return out
 
     def _read(self, name: str) -> pd.DataFrame:
@@ -167,17 +178,26 @@ class Snapshot:
             self._cache[name] = self._parquet(name)
         return self._cache[name]
 
-    @functools.lru_cache(maxsize=2)
     def _blocks(self, name: str) -> tuple[pd.DataFrame, dict[str, tuple[int, int]]]:
-        import pandas as pd
+        """The whole file with ``series`` and ``source`` as categoricals (a tenth of the memory
+        and time of Python strings), and each series' row range (the files are sorted by
+        series). Read once per process, whichever thread asks first (the others wait)."""
+        with self._lock:
+            if name not in self._block_cache:
+                import pandas as pd
 
-        df = self._read(name)
-        codes = pd.Categorical(df["series"])
-        c = codes.codes
-        starts = np.flatnonzero(np.r_[True, c[1:] != c[:-1]])
-        ends = np.r_[starts[1:], len(c)]
-        bounds = {str(codes.categories[c[s]]): (int(s), int(e)) for s, e in zip(starts, ends)}
-        return df, bounds
+                if name in self._cache:  # already read with strings: reuse it
+                    df = self._cache[name]
+                    c = pd.Categorical(df["series"])
+                    codes, words = c.codes, c.categories
+                else:
+                    df = self._parquet(name, read_dictionary=["series", "source"])
+                    codes, words = df["series"].cat.codes.to_numpy(), df["series"].cat.categories
+                starts = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1]]) if len(codes) else np.zeros(0, int)
+                ends = np.r_[starts[1:], len(codes)]
+                bounds = {str(words[codes[s]]): (int(s), int(e)) for s, e in zip(starts, ends)}
+                self._block_cache[name] = (df, bounds)
+            return self._block_cache[name]
 
     def state_year_all(self) -> pd.DataFrame:
         """Every state-year observation: ``series, ccode, year, value, source``."""
@@ -199,8 +219,7 @@ class Snapshot:
             lo, hi = bounds.get(series_id, (0, 0))
             out = df.iloc[lo:hi].drop(columns="series").reset_index(drop=True)
         else:
-            cols = (["ccode1", "ccode2"] if dyadic else ["ccode"]) + ["year", "value", "source"]
-            out = self._parquet(name, columns=cols, filters=[("series", "=", series_id)])
+            out = self.rows(series_id).to_pandas()
         return self._tidy(out)
 
     def series(self, series_id: str, *, directed: bool = True, involving=None, years=None) -> pd.DataFrame:
@@ -225,11 +244,119 @@ class Snapshot:
             return pd.concat([out, flipped[out.columns]], ignore_index=True)  # a new frame already
         return out.copy()
 
-    @functools.lru_cache(maxsize=256)
     def _dyad_rows(self, series_id: str, codes: tuple[int, ...], years: tuple[int, ...] | None = None) -> pd.DataFrame:
-        sel = [("series", "=", series_id)] + ([("year", "in", years)] if years is not None else [])
-        return self._tidy(self._parquet(DYAD_YEAR, columns=["ccode1", "ccode2", "year", "value", "source"],
-                                        filters=[sel + [("ccode1", "in", codes)], sel + [("ccode2", "in", codes)]]))
+        """Rows of a dyadic series with one of ``codes`` on either side (in ``years``), cached:
+        a question about fewer states or years than one already read is answered from its
+        rows (the same rows in the same order as a read of its own)."""
+        key = (series_id, codes, years)
+        with self._lock:
+            hit = self._pair_cache.get(key)
+            if hit is None:
+                wider = next(((c, y) for (sid, c, y) in self._pair_cache if sid == series_id
+                              and set(codes) <= set(c) and (y is None or years is not None and set(years) <= set(y))),
+                             None)
+                base = self._pair_cache[(series_id, *wider)] if wider is not None else None
+        if hit is not None:
+            return hit
+        if base is not None:
+            keep = base["ccode1"].isin(codes) | base["ccode2"].isin(codes)
+            if years is not None:
+                keep &= base["year"].isin(years)
+            out = base[keep.to_numpy()].reset_index(drop=True)
+        else:
+            out = self._tidy(self.rows(series_id, involving=codes, years=years).to_pandas())
+        with self._lock:
+            while len(self._pair_cache) >= 256:  # a bounded cache, oldest out first
+                del self._pair_cache[next(iter(self._pair_cache))]
+            return self._pair_cache.setdefault(key, out)
+
+    def _metadata(self, name: str):
+        """The Parquet footer of snapshot file ``name``, verified like every read (the file is
+        hashed once per process; a file changed since is hashed again) and parsed once."""
+        import pyarrow.parquet as pq
+
+        p = self.checked(name)
+        st = p.stat()
+        key = (name, st.st_size, st.st_mtime_ns, st.st_ino)
+        with self._lock:
+            if key not in self._footers:
+                try:
+                    self._footers[key] = pq.read_metadata(p)
+                except Exception as exc:
+                    raise DataError(f"{p}: cannot be read ({type(exc).__name__}); run 'powergap data verify'") from None
+            return self._footers[key]
+
+    def rows(self, series_id: str, *, involving: Sequence[int] | None = None, first: Sequence[int] | None = None,
+             years: Sequence[int] | None = None, columns: Sequence[str] | None = None):
+        """One series' rows as a pyarrow Table in file order, ``series`` left out and ``source``
+        dictionary-encoded; only the row groups whose statistics can hold them are decoded.
+
+        ``involving`` (COW codes): dyadic rows with one of them on either side (a state-year
+        series: rows of those states); ``first``: rows whose first code (``ccode1``, or
+        ``ccode``) is one of them, where the sort order lets whole row groups be skipped;
+        ``years``: only those years; ``columns``: only those (default: every column but
+        ``series``). The store's one reader of series rows: a filtered ``read_table`` builds
+        a dataset and compares strings, several times slower for the same rows."""
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        dyadic = bool(self.series_meta(series_id).get("dyadic"))
+        name = DYAD_YEAR if dyadic else STATE_YEAR
+        keys = ["ccode1", "ccode2"] if dyadic else ["ccode"]
+        md = self._metadata(name)
+        schema = md.schema.to_arrow_schema()
+        out_cols = list(columns) if columns is not None else [c for c in schema.names if c != "series"]
+        tests: list[tuple[list[str], Any]] = []  # (columns, value set): a row passes if any column is in the set
+        if involving is not None:
+            tests.append((keys, tuple(sorted({int(c) for c in involving}))))
+        if first is not None:
+            tests.append((keys[:1], tuple(sorted({int(c) for c in first}))))
+        if years is not None:
+            tests.append((["year"], tuple(sorted({int(y) for y in years}))))
+        need = list(dict.fromkeys(["series", *[c for cols, _ in tests for c in cols], *out_cols]))
+        pos = {c: schema.get_field_index(c) for c in need}
+
+        def stats(rg, col):
+            st = rg.column(pos[col]).statistics
+            return (st.min, st.max) if st is not None and st.has_min_max else None
+
+        groups, whole = [], []
+        for i in range(md.num_row_groups):
+            rg = md.row_group(i)
+            if rg.num_rows == 0:
+                continue
+            s = stats(rg, "series")
+            if s is not None and not s[0] <= series_id <= s[1]:
+                continue
+            one = s is not None and s[0] == s[1] == series_id  # the group holds this series only
+            if one and any(not any(r is None or r[0] <= v <= r[1] for r in (stats(rg, c) for c in cols) for v in vals)
+                           for cols, vals in tests):
+                continue  # no value of a test can be in this group
+            groups.append(i)
+            whole.append(one)
+        pf = pq.ParquetFile(self.path / name, metadata=md, read_dictionary=["series", "source"])
+        parts = []
+        try:
+            for i, one in zip(groups, whole):
+                t = pf.read_row_group(i, columns=need)
+                mask = None if one else _equal_mask(t.column("series"), series_id)
+                for cols, vals in tests:
+                    m = None
+                    for c in cols:
+                        hit = _isin_mask(t.column(c), vals)
+                        m = hit if m is None else m | hit
+                    mask = m if mask is None else mask & m
+                if mask is not None:
+                    t = t.filter(pa.array(mask))
+                if t.num_rows:
+                    parts.append(t.select(out_cols))
+        except Exception as exc:  # corrupt parquet raises ArrowInvalid/OSError
+            raise DataError(f"{self.path / name}: cannot be read ({type(exc).__name__}); run 'powergap data verify'") from None
+        if not parts:
+            empty = pa.schema([pa.field(c, pa.dictionary(pa.int32(), pa.string()) if c == "source"
+                                        else schema.field(c).type) for c in out_cols])
+            return empty.empty_table()
+        return pa.concat_tables(parts)
 
     def value(self, series_id: str, ccode: int, year: int) -> float | None:
         df = self._series_frame(series_id)
@@ -263,6 +390,40 @@ class Snapshot:
             if p.is_file() and p.name not in listed and not p.name.startswith("."):
                 problems.append(f"{p.name}: not in the catalog")
         return problems
+
+
+def _equal_mask(column, word: str) -> np.ndarray:
+    """Rows of a dictionary-encoded string column equal to ``word``, compared on the
+    dictionary indices (a string comparison of every row is twenty times slower)."""
+    import pyarrow.compute as pc
+
+    out = []
+    for chunk in column.chunks:
+        if chunk.null_count or not hasattr(chunk, "indices"):
+            out.append(pc.equal(chunk, word).to_numpy(zero_copy_only=False).astype(bool))
+            continue
+        words = chunk.dictionary.to_pylist()
+        idx = chunk.indices.to_numpy()
+        out.append(idx == words.index(word) if word in words else np.zeros(len(idx), dtype=bool))
+    return np.concatenate(out) if out else np.zeros(0, dtype=bool)
+
+
+def _isin_mask(column, values: Sequence[int]) -> np.ndarray:
+    """Rows of an integer column holding one of ``values`` (codes, years): a lookup table when
+    the values are small non-negative integers, as they are in the snapshot."""
+    import pyarrow.compute as pc
+
+    if column.null_count:
+        return pc.is_in(column, value_set=pc.cast(values, column.type)).to_numpy(zero_copy_only=False).astype(bool)
+    arr = column.to_numpy()
+    if not values:
+        return np.zeros(len(arr), dtype=bool)
+    if min(values) < 0 or max(values) > 100_000:
+        return np.isin(arr, values)
+    table = np.zeros(max(values) + 1, dtype=bool)
+    table[list(values)] = True
+    inside = (arr >= 0) & (arr < len(table))
+    return inside & table[np.where(inside, arr, 0)]
 
 
 # files already hashed in this process: (resolved path, size, mtime, inode)
