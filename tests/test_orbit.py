@@ -266,3 +266,15 @@ def test_package_attribute_stays_the_function_after_the_module_is_imported():
     importlib.import_module("powergap.orbits")
     assert callable(first) and pg.orbit is first
     assert callable(pg.multiverse) and callable(pg.assess) and callable(pg.asymmetry_panel)
+
+
+def test_sources_are_those_the_rows_use():
+    # BACI holds China-Russia only and COW trade ends in 2014: Central Asian rows 2000-2020 are
+    # all IMF DOTS, so the page cites DOTS and not the other trade sources it could have used
+    o = orbit(["KAZ", "MNG"], between=("CHN", "RUS"), start=2000, end=2024)
+    used = set(o.frame["trade_source"].dropna())
+    assert used == {"dots"}
+    keys = o.sources()
+    assert "imf_dots" in keys and not {"cepii_baci", "cow_trade_dyadic", "wdi_merch_wto"} & set(keys)
+    late = orbit(["KAZ"], between=("CHN", "RUS"), start=2022, end=2024)
+    assert late.frame["trade_a"].isna().all() and "imf_dots" not in late.sources()

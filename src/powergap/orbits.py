@@ -549,7 +549,12 @@ def orbit(states: Sequence[Any] = (), *, between: Sequence[Any], region: str | N
             end = max(int(have.max()), start)
             frame = frame[frame["year"] <= end].reset_index(drop=True)
     f = frame
-    keys = E.sources_of(st, *[s for spec in E.TRADE_ORDER for s in spec[1:]]) if f["trade_a"].notna().any() else []
+    # the trade sources the rows actually use (one per pair-year, "dots", "baci", "cow"), not every candidate
+    used = {lab for v in f.loc[f[["trade_a", "trade_b"]].notna().any(axis=1), "trade_source"].dropna()
+            for lab in str(v).split("/")}
+    keys = E.sources_of(st, *[s for spec in E.TRADE_ORDER if spec[0] in used for s in spec[1:]])
+    if "curated" in used:
+        keys += E.sources_of(st, *E.TRADE_TOTALS_CURATED)
     if f["arms_a"].notna().any():
         keys += E.sources_of(st, E.ARMS, *E.ARMS_IMPORTS)
     if f[["investment_a", "investment_b"]].notna().any().any():
