@@ -237,3 +237,14 @@ def test_cli_json_and_errors(tmp_path):
     bad = run_cli("assess", "CHN", "RUS", "--config", str(cfg))
     assert bad.returncode == 2 and "not valid YAML" in bad.stderr and str(cfg) in bad.stderr
     assert "Traceback" not in bad.stderr and bad.stderr.count("\n") == 1
+
+
+def test_sources_are_those_of_criteria_with_data():
+    # CEPII BACI and the WDI/WTO totals serve China-Russia only: Germany-France's trade is IMF DOTS,
+    # so its assessment (and the report's stage timeline) cites DOTS and not the sources it could not use
+    deu_fra = pg.assess("DEU", "FRA", start=1995, end=2020)
+    keys = set(deu_fra.sources())
+    assert "imf_dots" in keys and not {"cepii_baci", "wdi_merch_wto"} & keys
+    cited = {s for y in deu_fra.years for c in y.criteria if c.value is not None or c.met is not None for s in c.sources}
+    assert keys == cited
+    assert {"cepii_baci", "wdi_merch_wto"} <= set(pg.assess("CHN", "RUS", start=2017, end=2023).sources())

@@ -1043,7 +1043,10 @@ def assess(a: Any, b: Any, *, start: int | None = None, end: int | None = None,
     if end is None:  # by default, end at the last year the primary dimension has data for both
         end = last_known_year(ev.dims[cfg["capability"]["primary_dimension"]]["ratio"][0], yrs, start)
         out = [y for y in out if y.year <= end]
-    keys = sorted({s for y in out for c in y.criteria for s in c.sources})
+    # the sources of criteria that had data in some year: a source consulted but without a value
+    # for this pair (BACI outside China-Russia, ICEWS outside 2002-14) is not cited
+    keys = sorted({s for y in out for c in y.criteria if c.value is not None or c.met is not None
+                   for s in c.sources})
     return Assessment(sa, sb, start, end, cfg, out, keys, evidence=ev)
 
 
