@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -622,3 +623,15 @@ def test_public_api(snap):
     assert powergap.check_claims is check_claims
     rep = powergap.check_claims(FIX / "example.yaml", store=str(snap.path))  # a directory works too
     assert rep.summary["supported"] == 2
+
+
+def test_cli_table_writes_values_in_the_claims_unit(capsys):
+    # the terminal uses the page's unit and formatter: money as "US$ ... bn", shares as percentages,
+    # never engineering notation ("244.8e9") or a share as a bare fraction
+    code, out, err = _cli(["claims", "check", "--seeds"], capsys)
+    assert code == 0, err
+    row = next(line for line in out.splitlines() if "s0-trade-2024-level" in line)
+    assert "US$ 245 bn" in row and "≈ US$ 245 bn ± 3%" in row
+    row = next(line for line in out.splitlines() if "s0-china-share-of-russia-trade-2024" in line)
+    assert "34.4%" in row and "≈ 33.3% ± 10%" in row
+    assert not re.search(r"\b\d+(\.\d+)?e\d+\b", out)

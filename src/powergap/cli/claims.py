@@ -130,7 +130,8 @@ def _print_table(report, *, title: str, confidence: dict | None = None, quotes: 
     from rich.table import Table
     from rich.text import Text
 
-    from ..claims import _fmt
+    from ..report.build import claim_unit, expectation_text
+    from ..report.page import fmt
 
     console = Console()
     if not console.is_terminal:  # piped into a file or pager: do not squeeze into 80 columns
@@ -146,7 +147,8 @@ def _print_table(report, *, title: str, confidence: dict | None = None, quotes: 
     for r in report.results:
         verdict = Text(r.label, style=_STYLE[r.verdict])
         detail = ", ".join(r.sources) if r.verdict != "unverifiable" else _missing_text(r.missing)
-        row = [r.id, verdict, _fmt(r.value), r.claim.expect.describe()]
+        unit = claim_unit(r.claim)  # the page's unit and formatter: "US$ 104 bn", "2.44%", "9.95"
+        row = [r.id, verdict, fmt(r.value, unit) if r.value is not None else "-", expectation_text(r.claim.expect, unit)]
         if confidence is not None:
             row.append(f"{confidence.get(r.id, 0):.2f}")
             detail = f"{r.claim.value}\n{detail}"
