@@ -926,6 +926,20 @@ def _context(cfg: dict) -> int:
     return int(cfg["stages"]["window"]) - 1
 
 
+def dyad_grid(a: Any, b: Any, start: int, end: int, cfg: dict) -> Grid:
+    """The grid of dyads ``(a[i], b[i])`` for ``start``-``end``, with the earlier years whose
+    own stages feed ``start``'s stable stage (the one grid of :func:`assess`,
+    :func:`asymmetry_panel` and :func:`powergap.orbit`)."""
+    return Grid(np.asarray(a, dtype=np.int64), np.asarray(b, dtype=np.int64), _grid_years(start, end, cfg),
+                eval_start=start - _context(cfg))
+
+
+def grid_members(store, grid: Grid) -> np.ndarray:
+    """(D, T): both states of the dyad are COW system members in the year."""
+    fa, fb, fy = grid.flat()
+    return (E.member(store, fa, fy) & E.member(store, fb, fy)).reshape(grid.shape)
+
+
 @dataclass
 class Stages:
     """Each dyad-year's stable stage (:func:`powergap.assess_core.steady_arr` over the
@@ -1061,8 +1075,8 @@ def pair_grid(a: Any, b: Any, start: int | None, end: int | None, cfg: dict, sto
     default_start, default_end = start is None, end is None
     start, end = _years(start, end, store)
     start, end, _ = _member_years(store, sa, sb, start, end, default_start, default_end)
-    yrs = _grid_years(start, end, cfg)
-    grid = Grid(np.array([sa.ccode]), np.array([sb.ccode]), yrs, eval_start=start - _context(cfg))
+    grid = dyad_grid([sa.ccode], [sb.ccode], start, end, cfg)
+    yrs = grid.years
     ma = E.member(store, np.full(len(yrs), sa.ccode), yrs)
     mb = E.member(store, np.full(len(yrs), sb.ccode), yrs)
     return sa, sb, start, None if default_end else end, grid, (ma, mb)
@@ -1247,7 +1261,6 @@ def asymmetry_panel(start: int | None = None, end: int | None = None, *, directe
     say = progress or (lambda m: None)
     c1, c2, yy, _ = dyad_keys(directed=False, start=lo, end=hi)
     c1, c2, yy = c1.astype(np.int64), c2.astype(np.int64), yy.astype(np.int64)
-    ctx = _context(cfg)
     blocks: list[dict[str, Any]] = []
     used: list[str] = []  # source keys the evidence read (attrs["sources"])
     for y0, y1 in _blocks(np.arange(lo, hi + 1), max(1, int(block_years))):
@@ -1257,14 +1270,12 @@ def asymmetry_panel(start: int | None = None, end: int | None = None, *, directe
         pair = c1[sel] * 10000 + c2[sel]
         pairs, inv = np.unique(pair, return_inverse=True)
         a, b = pairs // 10000, pairs % 10000
-        grid = Grid(a, b, _grid_years(y0, y1, cfg), eval_start=y0 - ctx)
+        grid = dyad_grid(a, b, y0, y1, cfg)
         say(f"{y0}-{y1}: gathering evidence for {len(a):,} dyads")
         ev = gather(grid, cfg, store=store)
         used += [k for k in dict.fromkeys(k for v in ev.sources.values() for k in v) if k not in used]
         dec = decide(ev)
-        fa, fb, fy = grid.flat()
-        member = (E.member(store, fa, fy) & E.member(store, fb, fy)).reshape(grid.shape)
-        stg = stable_stages(ev, dec, member)
+        stg = stable_stages(ev, dec, grid_members(store, grid))
         blocks.append(_panel_block(ev, dec, stg, inv, (yy[sel] - grid.years[0]).astype(np.int64)))
         del ev, dec, stg
     df = _panel_frame(blocks)

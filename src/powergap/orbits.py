@@ -363,9 +363,9 @@ def _engine(store, codes: np.ndarray, powers: np.ndarray, start: int, end: int, 
     from .measures import evidence as E
 
     cfg = AS.load_config(None)
-    yrs = AS._grid_years(start, end, cfg)
     codes, powers = np.asarray(codes, np.int64), np.asarray(powers, np.int64)
-    grid = AS.Grid(codes, powers, yrs, eval_start=start - AS._context(cfg))
+    grid = AS.dyad_grid(codes, powers, start, end, cfg)
+    yrs = grid.years
     ev = AS.gather(grid, cfg, store=store)
     cols = (yrs >= start) & (yrs <= end)
     d = len(codes)
@@ -392,9 +392,7 @@ def _engine(store, codes: np.ndarray, powers: np.ndarray, start: int, end: int, 
     if not stages:
         return _Engine(v, None, None)
     dec = AS.decide(ev)
-    ga, gb, gy = grid.flat()
-    member = (E.member(store, ga, gy) & E.member(store, gb, gy)).reshape(grid.shape)
-    stg = AS.stable_stages(ev, dec, member)
+    stg = AS.stable_stages(ev, dec, AS.grid_members(store, grid))
     code = stg.stage[:, cols]
     names = np.array(STAGES, dtype=object)
     text = np.where(code >= 0, names[np.clip(code, 0, len(STAGES) - 1)], "unassessed").astype(object)

@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError
+from ..memory import release_freed_memory
 from .core import UNIT_LABEL, PanelInfo, panel_info, with_info
 from .fast import (DYAD_ONLY, MILEX_SERIES, NMC_SERIES, REGIME_SERIES, STATE_VERBS, TECH_SERIES, VERB_NAMES, sides,
                    sources_of, state_plan, verb_names)
@@ -454,18 +455,6 @@ def add_dependence(panel: pd.DataFrame, *, store=None) -> pd.DataFrame:
     return _attach(panel, info, cols, sources_of(store, [s for s in used if s in store.series_index]))
 
 
-def _return_freed_memory() -> None:
-    """Give heap pages freed by Python and numpy back to the operating system (glibc's
-    ``malloc_trim``; elsewhere nothing). glibc keeps the freed pages of many mid-sized arrays,
-    so without this a process's peak memory is what it held before plus what comes next."""
-    import ctypes
-
-    try:
-        ctypes.CDLL("libc.so.6").malloc_trim(0)
-    except (OSError, AttributeError):  # not glibc: no malloc_trim, nothing to do
-        pass
-
-
 def add_asymmetry(panel: pd.DataFrame, *, store=None, progress: Callable[[str], None] | None = None
                   ) -> pd.DataFrame:
     """Wong's stage of power asymmetry for every dyad-year, from the assessment engine
@@ -495,7 +484,7 @@ def add_asymmetry(panel: pd.DataFrame, *, store=None, progress: Callable[[str], 
     # directed frame only repeats each row with the codes swapped, and doubling and sorting
     # two million rows of it would cost more memory than the rest of the verb.
     asym = asymmetry_panel(years[0], years[1], directed=False, store=store, progress=progress)
-    _return_freed_memory()  # the engine's evidence arrays, before the join copies its rows
+    release_freed_memory()  # the engine's evidence arrays, before the join copies its rows
     sources = [k for k in asym.attrs.get("sources", []) if k in store.source_index]
     lo, hi = (np.minimum(c1, c2), np.maximum(c1, c2)) if info.directed else (c1, c2)
     rows, hit = DyadLocator(lo, hi, year).place(pack_dyads(asym["ccode1"], asym["ccode2"], asym["year"]))

@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Sequence
 
 from ..errors import InputError, PowergapError
+from ..memory import release_freed_memory
 from .page import Figure, Markup, Section, esc, fmt, fmt_number, fmt_ratio, fmt_share, render_page, tidy_text
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -1218,7 +1219,7 @@ def pair_claims(a: str, b: str, store, *, extra_claims: str | Path | None = None
         chosen += extra
         origin += [Path(extra_claims).name] * len(extra)
     checked = check_scoped(chosen, store) if chosen else None
-    _trim()
+    release_freed_memory()
     return chosen, origin, checked
 
 
@@ -1436,19 +1437,6 @@ def _is_assessment(obj: Any) -> bool:
     return all(hasattr(obj, k) for k in ("years", "changes", "sources", "summary", "config", "state_a", "state_b"))
 
 
-def _trim() -> None:
-    """Give freed heap pages back to the system (glibc's malloc_trim): the Parquet decoding
-    of a section leaves megabytes of freed buffers in malloc's arenas, one per thread, which
-    would otherwise add up in the report's peak memory. A no-op elsewhere."""
-    import ctypes
-    import ctypes.util
-
-    try:
-        ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim(0)
-    except (OSError, AttributeError):
-        pass
-
-
 class _Background:
     """``fn(*args, **kwargs)`` run beside the caller; :meth:`result` waits for it and returns
     its value or raises its exception. A report that fails elsewhere does not wait for it.
@@ -1637,7 +1625,7 @@ def build_report(a: Any = None, b: Any = None, *, start: int | None = None, end:
 
         say("assessing the stages, year by year")
         assessment = timed("assessment", lambda: assess(a, b, start=start, end=end, config=config, store=st))
-        _trim()
+        release_freed_memory()
     elif not _is_assessment(assessment):
         raise InputError("assessment= must be a powergap Assessment")
     sa, sb = assessment.state_a, assessment.state_b
@@ -1707,7 +1695,7 @@ def build_report(a: Any = None, b: Any = None, *, start: int | None = None, end:
     def trimmed(fn: Callable[[_Ctx], list[Section]]) -> Callable[[_Ctx], list[Section]]:
         def run(c: _Ctx) -> list[Section]:
             out = fn(c)
-            _trim()
+            release_freed_memory()
             return out
         return run
 

@@ -283,7 +283,7 @@ class Snapshot:
                 try:
                     self._footers[key] = pq.read_metadata(p)
                 except Exception as exc:
-                    raise DataError(f"{p}: cannot be read ({type(exc).__name__}); run 'powergap data verify'") from None
+                    raise _unreadable(p, exc) from None
             return self._footers[key]
 
     def rows(self, series_id: str, *, involving: Sequence[int] | None = None, first: Sequence[int] | None = None,
@@ -298,7 +298,6 @@ class Snapshot:
         ``series``). The store's one reader of series rows: a filtered ``read_table`` builds
         a dataset and compares strings, several times slower for the same rows."""
         import pyarrow as pa
-        import pyarrow.parquet as pq
 
         dyadic = bool(self.series_meta(series_id).get("dyadic"))
         name = DYAD_YEAR if dyadic else STATE_YEAR
@@ -334,7 +333,7 @@ class Snapshot:
                 continue  # no value of a test can be in this group
             groups.append(i)
             whole.append(one)
-        pf = pq.ParquetFile(self.path / name, metadata=md, read_dictionary=["series", "source"])
+        pf = open_arrow(self.path / name, metadata=md, read_dictionary=["series", "source"])
         parts = []
         try:
             for i, one in zip(groups, whole):
@@ -351,7 +350,7 @@ class Snapshot:
                 if t.num_rows:
                     parts.append(t.select(out_cols))
         except Exception as exc:  # corrupt parquet raises ArrowInvalid/OSError
-            raise DataError(f"{self.path / name}: cannot be read ({type(exc).__name__}); run 'powergap data verify'") from None
+            raise _unreadable(self.path / name, exc) from None
         if not parts:
             empty = pa.schema([pa.field(c, pa.dictionary(pa.int32(), pa.string()) if c == "source"
                                         else schema.field(c).type) for c in out_cols])
@@ -430,6 +429,12 @@ def _isin_mask(column, values: Sequence[int]) -> np.ndarray:
 _VERIFIED: set[tuple[str, int, int, int]] = set()
 
 
+def _unreadable(path: Path | str, exc: BaseException) -> DataError:
+    """The one error for a snapshot file that pyarrow cannot read (corrupt Parquet raises
+    ArrowInvalid or OSError)."""
+    return DataError(f"{path}: cannot be read ({type(exc).__name__}); run 'powergap data verify'")
+
+
 def read_arrow(path: Path | str, **kwargs):
     """The one Parquet read of snapshot files (pyarrow.parquet.read_table's keyword arguments:
     columns, filters, read_dictionary); a corrupt file is one DataError. Callers outside this
@@ -443,7 +448,7 @@ def read_arrow(path: Path | str, **kwargs):
             return pq.ParquetFile(path, read_dictionary=kwargs.get("read_dictionary")).read(columns=kwargs.get("columns"))
         return pq.read_table(path, **kwargs)
     except Exception as exc:  # corrupt parquet raises ArrowInvalid/OSError
-        raise DataError(f"{path}: cannot be read ({type(exc).__name__}); run 'powergap data verify'") from None
+        raise _unreadable(path, exc) from None
 
 
 def open_arrow(path: Path | str, **kwargs):
@@ -453,7 +458,7 @@ def open_arrow(path: Path | str, **kwargs):
     try:
         return pq.ParquetFile(path, **kwargs)
     except Exception as exc:
-        raise DataError(f"{path}: cannot be read ({type(exc).__name__}); run 'powergap data verify'") from None
+        raise _unreadable(path, exc) from None
 
 
 @functools.lru_cache(maxsize=4)
