@@ -10,6 +10,7 @@ pure logic; :mod:`powergap.assess` gathers the evidence from the data.
 from __future__ import annotations
 
 import copy
+import functools
 import json
 from dataclasses import asdict, dataclass, field
 from importlib import resources
@@ -25,6 +26,12 @@ STAGES: tuple[str, ...] = ("none", "potential", "emerging", "actual")
 # ----------------------------------------------------------------------------- config
 
 def default_config() -> dict:
+    """The shipped assessment configuration (a fresh copy: callers may change it)."""
+    return copy.deepcopy(_default_config_parsed())
+
+
+@functools.lru_cache(maxsize=1)
+def _default_config_parsed() -> dict:
     from .validate import load_yaml_text
 
     text = (resources.files("powergap") / "data" / "assess_config.yaml").read_text(encoding="utf-8")

@@ -357,14 +357,15 @@ def space_dict(sp: Space) -> dict:
 def sentence(df: pd.DataFrame) -> str:
     """One quotable sentence: the last year's share of specifications at or above the
     default's stage, and the choice the verdict depends on most."""
+    a, b = df.attrs["names"]
+    inf = df.attrs["influence"]
+    df = pd.DataFrame(df, copy=False)  # a view without the attrs, which pandas deep-copies at every step
     allr = df[df["choice"] == "all"]
     if allr.empty:
         return "no years assessed"
     last = allr.iloc[-1]
     n = int(last["n"])
-    a, b = df.attrs["names"]
     st = last["default_stage"]
-    inf = df.attrs["influence"]
     most = inf.iloc[0]["choice"].replace("_", " ") if len(inf) and inf.iloc[0]["influence"] > 0 else None
     if st is None:
         text = (f"In {int(last['year'])}, the default specification leaves {a}-{b} unassessed; "

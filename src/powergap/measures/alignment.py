@@ -35,6 +35,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError
+from .evidence import base_store
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..snapshot.store import Snapshot
@@ -130,49 +131,89 @@ def state_year_values(store: "Snapshot", series_id: str, ccode: int, years: Sequ
     Columns ``year, value`` (+ ``source``). For a series flagged ``zero_within_coverage``
     an absent year inside the series' coverage is 0, outside it is missing.
     """
-    out = pd.DataFrame({"year": np.asarray(list(years), dtype="int64")})
-    if not has_series(store, series_id):
-        out["value"] = np.nan
-        if with_source:
-            out["source"] = None
-        return out
-    out = _on_years(out, _state_one(store, series_id, int(ccode)))
-    out = _zero_fill(store, series_id, out, (int(ccode),))
-    return out if with_source else out.drop(columns="source")
+    return _values_frame(store, series_id, years, (int(ccode),), with_source,
+                         lambda: _state_one(store, series_id, int(ccode)))
 
 
 def dyad_year_values(store: "Snapshot", series_id: str, ccode1: int, ccode2: int, years: Sequence[int], *,
                      with_source: bool = False) -> pd.DataFrame:
     """Values of a dyadic series from ``ccode1`` to ``ccode2`` (symmetric series: either order)."""
-    out = pd.DataFrame({"year": np.asarray(list(years), dtype="int64")})
+    return _values_frame(store, series_id, years, (int(ccode1), int(ccode2)), with_source,
+                         lambda: _dyad_pair(store, series_id, int(ccode1), int(ccode2)))
+
+
+def _values_frame(store: "Snapshot", series_id: str, years: Sequence[int], codes: tuple[int, ...],
+                  with_source: bool, rows: Any) -> pd.DataFrame:
+    """``year, value`` (+ ``source``) of the rows ``rows()`` on ``years``, with the
+    absent-means-zero rule for ``codes``; built on arrays (these are asked for many times)."""
+    yy = np.asarray(list(years), dtype="int64")
     if not has_series(store, series_id):
+        out = pd.DataFrame({"year": yy})
         out["value"] = np.nan
         if with_source:
             out["source"] = None
         return out
-    out = _on_years(out, _dyad_pair(store, series_id, int(ccode1), int(ccode2)))
-    out = _zero_fill(store, series_id, out, (int(ccode1), int(ccode2)))
-    return out if with_source else out.drop(columns="source")
+    df = rows()
+    found = _year_arrays(df, yy)
+    if found is None:  # several rows in a year: the merge keeps them all
+        out = _zero_fill(store, series_id, _on_years(pd.DataFrame({"year": yy}), df), codes)
+        return out if with_source else out.drop(columns="source")
+    value, source = found
+    inside = _zero_years(store, series_id, yy, codes) & np.isnan(value)
+    if inside.any():
+        value[inside] = 0.0
+        source[inside] = store.series_meta(series_id).get("source")
+    cols: dict[str, Any] = {"year": yy, "value": value}
+    if with_source:
+        cols["source"] = source
+    return pd.DataFrame(cols)
+
+
+def _year_arrays(df: pd.DataFrame, yy: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+    """The ``value`` and ``source`` of ``df`` on the years ``yy`` (NaN where ``df`` has no
+    row), or None when ``df`` has several rows in some year."""
+    yrs = df["year"].to_numpy()
+    if len(yrs) == 0 or len(np.unique(yrs)) != len(yrs):
+        return None
+    idx = pd.Index(yrs).get_indexer(yy)
+    hit = idx >= 0
+    value = np.full(len(idx), np.nan)
+    value[hit] = df["value"].to_numpy(dtype=float)[idx[hit]]
+    source = np.full(len(idx), np.nan, dtype=object)
+    source[hit] = df["source"].to_numpy(dtype=object)[idx[hit]]
+    return value, source
+
+
+def _zero_years(store: "Snapshot", series_id: str, yy: np.ndarray, codes: tuple[int, ...]) -> np.ndarray:
+    """Years where an absent row means 0 (:func:`_zero_fill`'s rule): inside the coverage of
+    a series that lists events, every state of ``codes`` a system member."""
+    from .evidence import absent_means_zero, coverage, member
+
+    if not absent_means_zero(store, series_id):
+        return np.zeros(len(yy), dtype=bool)
+    first, last = coverage(store, series_id)
+    inside = (yy >= first) & (yy <= last)
+    for c in codes:
+        inside &= member(store, np.full(len(yy), int(c)), yy)
+    return inside
 
 
 def _on_years(out: pd.DataFrame, df: pd.DataFrame) -> pd.DataFrame:
     """``out`` (a ``year`` column) left-joined with the ``value`` and ``source`` of ``df`` on
     the year: missing where ``df`` has no row. One row per year of ``df`` (as in the
     snapshot) is looked up directly; anything else goes through a merge."""
-    yrs = df["year"].to_numpy()
-    if len(yrs) == 0 or len(np.unique(yrs)) != len(yrs):
+    found = _year_arrays(df, out["year"].to_numpy())
+    if found is None:
         return out.merge(df[["year", "value", "source"]], on="year", how="left")
-    idx = pd.Index(yrs).get_indexer(out["year"].to_numpy())
-    hit = idx >= 0
-    value = np.full(len(idx), np.nan)
-    value[hit] = df["value"].to_numpy(dtype=float)[idx[hit]]
-    source = np.full(len(idx), np.nan, dtype=object)
-    source[hit] = df["source"].to_numpy(dtype=object)[idx[hit]]
-    return out.assign(value=value, source=source)
+    return out.assign(value=found[0], source=found[1])
+
+
+def _state_one(store: "Snapshot", series_id: str, ccode: int) -> pd.DataFrame:
+    return _state_one_cached(base_store(store), series_id, ccode)  # views scope dyadic series only
 
 
 @functools.lru_cache(maxsize=512)
-def _state_one(store: "Snapshot", series_id: str, ccode: int) -> pd.DataFrame:
+def _state_one_cached(store: "Snapshot", series_id: str, ccode: int) -> pd.DataFrame:
     df = store.series(series_id)  # the state-year file is read once per process and sliced
     df = df[df["ccode"] == ccode].reset_index(drop=True)
     return df.assign(source=df["source"].astype(object))
@@ -226,8 +267,12 @@ def _read_series_fast(store: "Snapshot", series_id: str, *, dyadic: bool,
     return df
 
 
-@functools.lru_cache(maxsize=128)
 def _state_frame_cached(store: "Snapshot", series_id: str) -> pd.DataFrame:
+    return _state_frame_base(base_store(store), series_id)  # views scope dyadic series only
+
+
+@functools.lru_cache(maxsize=128)
+def _state_frame_base(store: "Snapshot", series_id: str) -> pd.DataFrame:
     try:
         return _read_series_fast(store, series_id, dyadic=False)
     except Exception:
@@ -509,8 +554,15 @@ def coop_conflict_ratio(coop: Any, conflict: Any) -> np.ndarray:
 
 # ============================================================================ snapshot layer
 
-@functools.lru_cache(maxsize=4)
 def _un_tables(store: "Snapshot") -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame | None]:
+    """The UN vote tables (``rcid, ccode, vote``; ``rcid, year``; issues or None), read once per
+    snapshot: a view of the store (evidence.Scoped, the report's claim store) scopes dyadic
+    series only, so it shares the snapshot's tables."""
+    return _un_tables_cached(base_store(store))
+
+
+@functools.lru_cache(maxsize=4)
+def _un_tables_cached(store: "Snapshot") -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame | None]:
     votes = store.table("un_votes")[["rcid", "ccode", "vote"]]
     rc = store.table("un_roll_calls")
     rc = rc[["rcid", "year"]].astype({"rcid": "int64", "year": "int64"})
@@ -522,6 +574,19 @@ def _un_tables(store: "Snapshot") -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFr
         issues = iss[["rcid", "issue_code", "issue_label"]]
     votes = votes.astype({"rcid": "int64", "ccode": "int64", "vote": "int64"})
     return votes, rc, issues
+
+
+def _state_dyad_votes(store: "Snapshot", a: int, b: int) -> pd.DataFrame:
+    """:func:`dyad_votes` on the store's vote table (the same rows in the same order), with
+    numpy masks on the table's arrays (a pandas row selection copies every column)."""
+    votes = _un_tables(store)[0]
+    cc, rcid, vote = (votes[k].to_numpy() for k in ("ccode", "rcid", "vote"))
+
+    def part(c: int, name: str) -> pd.DataFrame:
+        m = cc == int(c)
+        return pd.DataFrame({"rcid": rcid[m], name: vote[m]})
+
+    return part(a, "vote_a").merge(part(b, "vote_b"), on="rcid", how="inner")
 
 
 def _require_votes(store: "Snapshot") -> None:
@@ -552,8 +617,8 @@ def vote_agreement(a: "str | int | State", b: "str | int | State", *, start: int
     sa, sb = resolve_states(a, b)
     start, end = check_years(start, end, store)
     _require_votes(store)
-    votes, rc, _ = _un_tables(store)
-    dv = dyad_votes(votes, sa.ccode, sb.ccode).merge(rc, on="rcid", how="inner")
+    _, rc, _ = _un_tables(store)
+    dv = _state_dyad_votes(store, sa.ccode, sb.ccode).merge(rc, on="rcid", how="inner")
     dv = dv[dv["year"].between(start, end)]
     res = agreement_by_group(dv, "year")
     yy = np.arange(start, end + 1, dtype="int64")
@@ -576,10 +641,10 @@ def vote_agreement_by_issue(a: "str | int | State", b: "str | int | State", *, s
     sa, sb = resolve_states(a, b)
     start, end = check_years(start, end, store)
     _require_votes(store)
-    votes, rc, issues = _un_tables(store)
+    _, rc, issues = _un_tables(store)
     if issues is None:
         return pd.DataFrame(columns=["year", "issue_code", "issue_label"] + AGREEMENT_COLUMNS)
-    dv = dyad_votes(votes, sa.ccode, sb.ccode).merge(rc, on="rcid", how="inner")
+    dv = _state_dyad_votes(store, sa.ccode, sb.ccode).merge(rc, on="rcid", how="inner")
     dv = dv[dv["year"].between(start, end)].merge(issues, on="rcid", how="inner")
     res = agreement_by_group(dv, ["year", "issue_code", "issue_label"])
     return res.astype({"year": "int64"}) if len(res) else res
@@ -600,19 +665,25 @@ def median_agreement_by_year(store: "Snapshot", min_votes: int = 1) -> pd.Series
     return pd.Series(out, name="median_agreement", dtype=float)
 
 
-@functools.lru_cache(maxsize=8)
 def median_ideal_point_distance_by_year(store: "Snapshot", variant: str = "all") -> pd.Series:
-    """Median |theta_i - theta_j| over all pairs of states with an ideal point, per year."""
+    """Median |theta_i - theta_j| over all pairs of states with an ideal point, per year
+    (cached per snapshot, shared by its views)."""
+    return _median_ideal_cached(base_store(store), variant)
+
+
+@functools.lru_cache(maxsize=8)
+def _median_ideal_cached(store: "Snapshot", variant: str) -> pd.Series:
     sid = _ideal_ids(variant)[0]
     if not has_series(store, sid):
         return pd.Series(dtype=float, name="median_distance")
     df = state_frame(store, sid)
     out = {}
     for year, part in df.groupby("year", sort=True):
-        x = np.sort(part["value"].to_numpy(dtype=float))
+        x = part["value"].to_numpy(dtype=float)
         if x.size < 2:
             continue
-        d = np.abs(np.subtract.outer(x, x))[np.triu_indices(x.size, k=1)]
+        # every pair twice (off the diagonal): the same median as each pair once
+        d = np.abs(x[:, None] - x[None, :])[~np.eye(x.size, dtype=bool)]
         out[int(year)] = float(np.median(d))
     return pd.Series(out, name="median_distance", dtype=float)
 

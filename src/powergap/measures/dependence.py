@@ -372,27 +372,25 @@ def _trade_year_rows(store: "Snapshot", sa: "State", sb: "State", years: list[in
     ``intensity=False`` leaves trade intensity missing (it needs the world's exports).
 
     Flows, totals and shares come from :func:`powergap.measures.evidence.trade_shares` (the
-    one definition the assessment and the claims use too); this adds GDP shares, trade
-    intensity and, for years no source covers, product-table flows (reported as flows only:
-    never divided by a total from another source).
+    one definition the assessment and the claims use too), GDP from
+    :func:`powergap.measures.evidence.state_values`; this adds GDP shares, trade intensity
+    and, for years no source covers, product-table flows (reported as flows only: never
+    divided by a total from another source). Built on arrays, one frame at the end: the
+    claims check asks it for one year at a time.
     """
-    from .evidence import trade_shares
+    from .evidence import state_values, trade_shares
 
     a, b = sa.ccode, sb.ccode
     yy = np.asarray(years, dtype=np.int64)
-    ts = trade_shares(store, np.full(len(yy), a), np.full(len(yy), b), yy)
-    gdp_a = state_year_values(store, "gdp_usd", a, years).set_index("year")["value"]
-    gdp_b = state_year_values(store, "gdp_usd", b, years).set_index("year")["value"]
-    gdp_src = source_of(store, "gdp_usd")
-    out = pd.DataFrame({
-        "year": yy, "exports_ab_usd": ts.x_ab, "exports_ba_usd": ts.x_ba, "trade_usd": ts.trade,
-        "total_a_usd": ts.total_a, "total_b_usd": ts.total_b, "source_trade": ts.source,
-        "source_total": ts.source_total_a, "source_total_b": ts.source_total_b, "curated": ts.curated,
-        "citation": ts.citation, "fact_ids": ts.fact_ids,
-        "gdp_a_usd": gdp_a.reindex(years).to_numpy(), "gdp_b_usd": gdp_b.reindex(years).to_numpy(),
-        "source_gdp": gdp_src, "intensity_ab": np.nan, "intensity_ba": np.nan, "note": "",
-        "source_label": ts.label})
-    out["a_on_b_share"], out["b_on_a_share"] = ts.share_ab, ts.share_ba
+    n = len(yy)
+    ts = trade_shares(store, np.full(n, a), np.full(n, b), yy)
+    # copies: product-table flows fill years no source covers
+    x_ab, x_ba, trade = (np.array(v, dtype=float) for v in (ts.x_ab, ts.x_ba, ts.trade))
+    source_trade = np.array(ts.source, dtype=object)
+    gdp_a = state_values(store, "gdp_usd", np.full(n, a), yy)
+    gdp_b = state_values(store, "gdp_usd", np.full(n, b), yy)
+    int_ab, int_ba = np.full(n, np.nan), np.full(n, np.nan)
+    note = np.full(n, "", dtype=object)
     product = None
     for i, y in enumerate(years):
         lab = ts.label[i]
@@ -403,40 +401,42 @@ def _trade_year_rows(store: "Snapshot", sa: "State", sb: "State", years: list[in
             pair = (min(a, b), max(a, b))
             (ex_a, im_a), (ex_b, im_b) = [(_lookup(_state_sums(store, lab, c, pair)[0], y),
                                            _lookup(_state_sums(store, lab, c, pair)[1], y)) for c in (a, b)]
-            out.at[i, "intensity_ab"] = float(trade_intensity(ts.x_ab[i], ex_a, im_b, world))
-            out.at[i, "intensity_ba"] = float(trade_intensity(ts.x_ba[i], ex_b, im_a, world))
+            int_ab[i] = float(trade_intensity(ts.x_ab[i], ex_a, im_b, world))
+            int_ba[i] = float(trade_intensity(ts.x_ba[i], ex_b, im_a, world))
             continue
         if lab is None:
             if product is None:
                 product = _product_table(store)
             if product is not None:
                 p = product[product["year"] == y]
-                x_ab = p.loc[(p["exporter"] == a) & (p["importer"] == b), "value_usd"]
-                x_ba = p.loc[(p["exporter"] == b) & (p["importer"] == a), "value_usd"]
-                if len(x_ab) and len(x_ba):
-                    out.at[i, "exports_ab_usd"], out.at[i, "exports_ba_usd"] = float(x_ab.sum()), float(x_ba.sum())
-                    out.at[i, "trade_usd"] = float(x_ab.sum()) + float(x_ba.sum())
-                    out.at[i, "source_trade"] = f"{p['source'].iloc[0]} (sum of product flows)"
-        r = out.loc[i]
-        if not np.isfinite(r["trade_usd"]):
-            out.at[i, "note"] = (("no bilateral trade figure with both directions in one source: neither IMF DOTS "
-                                  "(1960-2020) nor COW (1870-2014) reports the pair in both directions this year")
-                                 if y <= 2020 else
-                                 ("no bilateral trade figure with both directions in one source after IMF DOTS "
-                                  "(ends 2020): only China-Russia has one (CEPII BACI 2017-2023, curated customs "
-                                  "figures after)"))
-        elif not np.isfinite(r["a_on_b_share"]) or not np.isfinite(r["b_on_a_share"]):
-            who = [s.label for s, k in ((sa, "total_a_usd"), (sb, "total_b_usd")) if not np.isfinite(r[k])]
-            out.at[i, "note"] = ("bilateral flows from product data only: no total in the same source, no trade share"
-                                 if lab is None else
-                                 f"no total-trade figure for {' and '.join(who)} in this year: trade share unavailable")
-    out["a_on_b_gdp"] = dependence_share(out["trade_usd"], out["gdp_a_usd"])
-    out["b_on_a_gdp"] = dependence_share(out["trade_usd"], out["gdp_b_usd"])
-    out["asymmetry_ratio"], out["asymmetry_diff"] = asymmetry(out["a_on_b_share"], out["b_on_a_share"])
-    bb = barbieri(out["a_on_b_share"], out["b_on_a_share"])
-    for k, v in bb.items():
-        out[k] = v
-    return out
+                f_ab = p.loc[(p["exporter"] == a) & (p["importer"] == b), "value_usd"]
+                f_ba = p.loc[(p["exporter"] == b) & (p["importer"] == a), "value_usd"]
+                if len(f_ab) and len(f_ba):
+                    x_ab[i], x_ba[i] = float(f_ab.sum()), float(f_ba.sum())
+                    trade[i] = float(f_ab.sum()) + float(f_ba.sum())
+                    source_trade[i] = f"{p['source'].iloc[0]} (sum of product flows)"
+        if not np.isfinite(trade[i]):
+            note[i] = (("no bilateral trade figure with both directions in one source: neither IMF DOTS "
+                        "(1960-2020) nor COW (1870-2014) reports the pair in both directions this year")
+                       if y <= 2020 else
+                       ("no bilateral trade figure with both directions in one source after IMF DOTS "
+                        "(ends 2020): only China-Russia has one (CEPII BACI 2017-2023, curated customs "
+                        "figures after)"))
+        elif not np.isfinite(ts.share_ab[i]) or not np.isfinite(ts.share_ba[i]):
+            who = [s.label for s, tot in ((sa, ts.total_a), (sb, ts.total_b)) if not np.isfinite(tot[i])]
+            note[i] = ("bilateral flows from product data only: no total in the same source, no trade share"
+                       if lab is None else
+                       f"no total-trade figure for {' and '.join(who)} in this year: trade share unavailable")
+    ratio, diff = asymmetry(ts.share_ab, ts.share_ba)
+    return pd.DataFrame({
+        "year": yy, "exports_ab_usd": x_ab, "exports_ba_usd": x_ba, "trade_usd": trade,
+        "total_a_usd": ts.total_a, "total_b_usd": ts.total_b, "source_trade": source_trade,
+        "source_total": ts.source_total_a, "source_total_b": ts.source_total_b, "curated": ts.curated,
+        "citation": ts.citation, "fact_ids": ts.fact_ids, "gdp_a_usd": gdp_a, "gdp_b_usd": gdp_b,
+        "source_gdp": source_of(store, "gdp_usd"), "intensity_ab": int_ab, "intensity_ba": int_ba, "note": note,
+        "source_label": ts.label, "a_on_b_share": ts.share_ab, "b_on_a_share": ts.share_ba,
+        "a_on_b_gdp": dependence_share(trade, gdp_a), "b_on_a_gdp": dependence_share(trade, gdp_b),
+        "asymmetry_ratio": ratio, "asymmetry_diff": diff, **barbieri(ts.share_ab, ts.share_ba)})
 
 
 def _partner_measures(store: "Snapshot", ccode: int, partner: int, chosen: pd.Series) -> pd.DataFrame:

@@ -104,6 +104,16 @@ def absent_means_zero(store, sid: str) -> bool:
     return _has(store, sid) and (bool(store.series_meta(sid).get("zero_within_coverage")) or sid in EVENT_LISTS)
 
 
+def base_store(store):
+    """The snapshot behind a view of it (:class:`Scoped`, the report's claim store): views
+    narrow the dyadic series they read and nothing else, so caches of tables and state-year
+    series are keyed on the snapshot itself and shared by every view."""
+    seen = 0
+    while hasattr(store, "_store") and seen < 8:  # a view keeps what it wraps in ``_store``
+        store, seen = store._store, seen + 1
+    return store
+
+
 class Scoped:
     """The store seen by a small query: dyadic series are read only for the rows that involve
     the given states (every dyadic lookup of such a query has one of them on a side)."""
@@ -153,8 +163,12 @@ def _source_at(ix: _Index, pos: np.ndarray) -> np.ndarray:
     return out
 
 
-@functools.lru_cache(maxsize=128)
 def _state_index(store, sid: str) -> _Index:
+    return _state_index_cached(base_store(store), sid)  # views scope dyadic series only
+
+
+@functools.lru_cache(maxsize=128)
+def _state_index_cached(store, sid: str) -> _Index:
     d = store.series(sid)
     return _index(_key(d["ccode"].to_numpy(), 0, d["year"].to_numpy()), d["value"].to_numpy(dtype=float),
                   d["source"].astype(object).to_numpy())
@@ -537,20 +551,16 @@ def load_monetary_spells(path: Any = None) -> tuple[MonetarySpell, ...]:
     from importlib import resources
     from pathlib import Path
 
-    import yaml
-
     from ..errors import InputError, UnknownStateError
     from ..states import resolve
+    from ..validate import load_yaml_text
 
     if path is None:
         text = resources.files("powergap").joinpath("data", MONETARY_FILE).read_text(encoding="utf-8")
         where = MONETARY_FILE
     else:
         text, where = Path(path).read_text(encoding="utf-8"), str(path)
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as e:
-        raise InputError(f"{where}: not valid YAML ({' '.join(str(e).split())})") from None
+    data = load_yaml_text(text, where)  # strict: a key given twice is refused too
     rows = data.get("spells") if isinstance(data, dict) else None
     if not isinstance(rows, list):
         raise InputError(f"{where}: needs a list 'spells'")

@@ -1480,6 +1480,9 @@ class _Background:
         pid = os.fork()
         if pid == 0:  # the child: compute, send, leave without running any exit handler
             try:
+                import gc
+
+                gc.disable()  # it lives for a second and leaves by os._exit: collecting is wasted work
                 os.close(r)
                 try:
                     payload = pickle.dumps(("ok", fn(*args, **kwargs)), protocol=pickle.HIGHEST_PROTOCOL)
@@ -1490,6 +1493,7 @@ class _Background:
             finally:
                 os._exit(0)
         os.close(w)
+        self._pid = pid
         self._call = (fn, args, kwargs)  # kept for the fallback
 
         def read() -> None:  # a thread drains the pipe (the child never blocks) and reaps the child
@@ -1501,6 +1505,20 @@ class _Background:
 
         self._thread = threading.Thread(target=read, name="powergap-claims", daemon=True)
         self._thread.start()
+
+    def cancel(self) -> None:
+        """Stop the work: the forked process is killed (and reaped by the reading thread);
+        the call is not made here. For a report that fails before it needs the result."""
+        import os
+        import signal
+
+        self._call = None
+        pid = getattr(self, "_pid", None)
+        if pid is not None:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):  # it has already finished
+                pass
 
     def result(self) -> Any:
         if self._thread.ident is not None:
@@ -1618,157 +1636,166 @@ def build_report(a: Any = None, b: Any = None, *, start: int | None = None, end:
         pair = (resolve(a).label, resolve(b).label) if a is not None and b is not None else None
     claims_job = (_Background(pair_claims, *pair, st, extra_claims=extra_claims, seeds=seeds, threaded=WORKERS > 1)
                   if pair else None)
-    if assessment is None:
-        if a is None or b is None:
-            raise InputError("give two states (or an assessment) for the report")
-        from .. import assess  # the public name: the module behind it may move
+    try:
+        if assessment is None:
+            if a is None or b is None:
+                raise InputError("give two states (or an assessment) for the report")
+            from .. import assess  # the public name: the module behind it may move
 
-        say("assessing the stages, year by year")
-        assessment = timed("assessment", lambda: assess(a, b, start=start, end=end, config=config, store=st))
-        release_freed_memory()
-    elif not _is_assessment(assessment):
-        raise InputError("assessment= must be a powergap Assessment")
-    sa, sb = assessment.state_a, assessment.state_b
-    if a is not None and resolve(a).ccode != sa.ccode or b is not None and resolve(b).ccode != sb.ccode:
-        raise InputError("the assessment given is for another pair of states")
-    if sc is None:
-        sc = default_third(sa, sb, int(assessment.end), dict(assessment.config), st)
-    if sc.ccode in (sa.ccode, sb.ccode):
-        raise InputError(f"the third state of the triangle must differ from {sa.label} and {sb.label} (got {sc.label})")
-    cfg = dict(assessment.config)
-    ctx = _Ctx(sa, sb, sc, int(assessment.start), int(assessment.end), cfg, st)
-
-    sections: list[Section] = []
-    say("stage timeline")
-    sections.append(timed("timeline", lambda: _safe_section(
-        "timeline", "Stage timeline", "the stage timeline", ctx, lambda: timeline_section(assessment, ctx))))
-    # The sections below read different data and share nothing but the store's caches: they
-    # are gathered two at a time in threads (Parquet decoding and much of numpy and pandas run
-    # without the GIL), each with its own record of sources and headlines, merged back in the
-    # page's order so that the page is the same as gathered one by one.
-
-    def cap_and_robustness(c: _Ctx) -> list[Section]:
-        prof_box: list[Any] = []
-
-        def cap() -> Section:
-            sec, prof = capability_section(c)
-            prof_box.append(prof)
-            return sec
-
-        out = [timed("capability", lambda: _safe_section(
-            "capability", "Capability by dimension", "capabilities", c, cap))]
-        if prof_box:
-            out.append(timed("robustness", lambda: _safe_section(
-                "robustness", "Does the verdict depend on the weights?", "weight robustness", c,
-                lambda: robustness_section(prof_box[0], c))))
-        else:
-            out.append(Section(id="robustness", title="Does the verdict depend on the weights?",
-                               notes=[f"No data for weight robustness for {c.A}-{c.B} in {c.span}: "
-                                      f"there is no capability profile."]))
-        return out
-
-    def dependence_and_arms(c: _Ctx) -> list[Section]:
-        try:
-            return list(timed("dependence", lambda: dependence_sections(c)))
-        except PowergapError as exc:
-            return [Section(id="dependence", title="Dependence in both directions",
-                            notes=[f"No data for dependence for {c.A}-{c.B} in {c.span}: {exc}"]),
-                    Section(id="arms", title="Arms flows",
-                            notes=[f"No data for arms flows for {c.A}-{c.B} in {c.span}: {exc}"])]
-
-    jobs = [
-        ("capability by dimension and weight robustness", cap_and_robustness),
-        # issue 15: every specification of the multiverse on the assessment's own evidence
-        ("how sure the verdict is", lambda c: [timed("multiverse", lambda: _safe_section(
-            "multiverse", "How sure is this verdict?", "the multiverse", c,
-            lambda: _multiverse_section(assessment, c)))]),
-        ("dependence and arms flows", dependence_and_arms),
-        ("UN alignment and ideal points", lambda c: [timed("alignment", lambda: _safe_section(
-            "alignment", "UN alignment and ideal points", "UN alignment", c, lambda: alignment_section(c)))]),
-        (f"the triangle with {sc.label}", lambda c: [timed("triangle", lambda: _safe_section(
-            "triangle", f"The triangle with {sc.name}", "the triangle", c, lambda: triangle_section(c)))]),
-    ]
-    from concurrent.futures import ThreadPoolExecutor
-
-    forks = [ctx.fork() for _ in jobs]
-
-    def trimmed(fn: Callable[[_Ctx], list[Section]]) -> Callable[[_Ctx], list[Section]]:
-        def run(c: _Ctx) -> list[Section]:
-            out = fn(c)
+            say("assessing the stages, year by year")
+            assessment = timed("assessment", lambda: assess(a, b, start=start, end=end, config=config, store=st))
             release_freed_memory()
+        elif not _is_assessment(assessment):
+            raise InputError("assessment= must be a powergap Assessment")
+        sa, sb = assessment.state_a, assessment.state_b
+        if a is not None and resolve(a).ccode != sa.ccode or b is not None and resolve(b).ccode != sb.ccode:
+            raise InputError("the assessment given is for another pair of states")
+        if sc is None:
+            sc = default_third(sa, sb, int(assessment.end), dict(assessment.config), st)
+        if sc.ccode in (sa.ccode, sb.ccode):
+            raise InputError(f"the third state of the triangle must differ from {sa.label} and {sb.label} (got {sc.label})")
+        cfg = dict(assessment.config)
+        ctx = _Ctx(sa, sb, sc, int(assessment.start), int(assessment.end), cfg, st)
+
+        sections: list[Section] = []
+        say("stage timeline")
+        sections.append(timed("timeline", lambda: _safe_section(
+            "timeline", "Stage timeline", "the stage timeline", ctx, lambda: timeline_section(assessment, ctx))))
+        # The sections below read different data and share nothing but the store's caches: they
+        # are gathered two at a time in threads (Parquet decoding and much of numpy and pandas run
+        # without the GIL), each with its own record of sources and headlines, merged back in the
+        # page's order so that the page is the same as gathered one by one.
+
+        def cap_and_robustness(c: _Ctx) -> list[Section]:
+            prof_box: list[Any] = []
+
+            def cap() -> Section:
+                sec, prof = capability_section(c)
+                prof_box.append(prof)
+                return sec
+
+            out = [timed("capability", lambda: _safe_section(
+                "capability", "Capability by dimension", "capabilities", c, cap))]
+            if prof_box:
+                out.append(timed("robustness", lambda: _safe_section(
+                    "robustness", "Does the verdict depend on the weights?", "weight robustness", c,
+                    lambda: robustness_section(prof_box[0], c))))
+            else:
+                out.append(Section(id="robustness", title="Does the verdict depend on the weights?",
+                                   notes=[f"No data for weight robustness for {c.A}-{c.B} in {c.span}: "
+                                          f"there is no capability profile."]))
             return out
-        return run
 
-    jobs = [(message, trimmed(fn)) for message, fn in jobs]
-    if WORKERS > 1 and _can_fork():
-        # Two processes, each with its core (threads of one process run Python one at a time):
-        # the alignment and the triangle, which share their UN data, in a forked process that
-        # has every snapshot read of the assessment already; the rest here. Each section is
-        # then taken in the page's order, with its record of sources, as gathered one by one.
-        away = [3, 4]
+        def dependence_and_arms(c: _Ctx) -> list[Section]:
+            try:
+                return list(timed("dependence", lambda: dependence_sections(c)))
+            except PowergapError as exc:
+                return [Section(id="dependence", title="Dependence in both directions",
+                                notes=[f"No data for dependence for {c.A}-{c.B} in {c.span}: {exc}"]),
+                        Section(id="arms", title="Arms flows",
+                                notes=[f"No data for arms flows for {c.A}-{c.B} in {c.span}: {exc}"])]
 
-        def gather_away() -> tuple[list, dict[str, float]]:
-            out = []
-            for i in away:
-                c = forks[i]
-                out.append((jobs[i][1](c), c.used, c.facts, c.headlines))
-            return out, dict(timings)
+        jobs = [
+            ("capability by dimension and weight robustness", cap_and_robustness),
+            # issue 15: every specification of the multiverse on the assessment's own evidence
+            ("how sure the verdict is", lambda c: [timed("multiverse", lambda: _safe_section(
+                "multiverse", "How sure is this verdict?", "the multiverse", c,
+                lambda: _multiverse_section(assessment, c)))]),
+            ("dependence and arms flows", dependence_and_arms),
+            ("UN alignment and ideal points", lambda c: [timed("alignment", lambda: _safe_section(
+                "alignment", "UN alignment and ideal points", "UN alignment", c, lambda: alignment_section(c)))]),
+            (f"the triangle with {sc.label}", lambda c: [timed("triangle", lambda: _safe_section(
+                "triangle", f"The triangle with {sc.name}", "the triangle", c, lambda: triangle_section(c)))]),
+        ]
+        from concurrent.futures import ThreadPoolExecutor
 
-        remote = _Background(gather_away)
-        results: dict[int, list[Section]] = {}
-        for i, (_, fn) in enumerate(jobs):
-            if i not in away:
-                results[i] = fn(forks[i])
-        got, remote_timings = remote.result()
-        for i, (secs, used, facts, headlines) in zip(away, got):
-            results[i] = secs
-            forks[i].used, forks[i].facts, forks[i].headlines = used, facts, headlines
-        for k, v in remote_timings.items():
-            timings.setdefault(k, v)
-        for i, ((message, _), child) in enumerate(zip(jobs, forks)):
-            say(message)
-            sections += results[i]
-            ctx.merge(child)
-    elif WORKERS > 1:
-        with ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="powergap-section") as pool:
-            futures = [pool.submit(fn, c) for (_, fn), c in zip(jobs, forks)]
-            for (message, _), future, child in zip(jobs, futures, forks):
+        forks = [ctx.fork() for _ in jobs]
+
+        def trimmed(fn: Callable[[_Ctx], list[Section]]) -> Callable[[_Ctx], list[Section]]:
+            def run(c: _Ctx) -> list[Section]:
+                out = fn(c)
+                release_freed_memory()
+                return out
+            return run
+
+        jobs = [(message, trimmed(fn)) for message, fn in jobs]
+        if WORKERS > 1 and _can_fork():
+            # Two processes, each with its core (threads of one process run Python one at a time):
+            # the alignment and the triangle, which share their UN data, in a forked process that
+            # has every snapshot read of the assessment already; the rest here. Each section is
+            # then taken in the page's order, with its record of sources, as gathered one by one.
+            away = [0, 3, 4]
+
+            def gather_away() -> tuple[list, dict[str, float]]:
+                out = []
+                for i in away:
+                    c = forks[i]
+                    out.append((jobs[i][1](c), c.used, c.facts, c.headlines))
+                return out, dict(timings)
+
+            remote = _Background(gather_away)
+            results: dict[int, list[Section]] = {}
+            try:
+                for i, (_, fn) in enumerate(jobs):
+                    if i not in away:
+                        results[i] = fn(forks[i])
+            except BaseException:
+                remote.cancel()
+                raise
+            got, remote_timings = remote.result()
+            for i, (secs, used, facts, headlines) in zip(away, got):
+                results[i] = secs
+                forks[i].used, forks[i].facts, forks[i].headlines = used, facts, headlines
+            for k, v in remote_timings.items():
+                timings.setdefault(k, v)
+            for i, ((message, _), child) in enumerate(zip(jobs, forks)):
                 say(message)
-                sections += future.result()
+                sections += results[i]
                 ctx.merge(child)
-    else:
-        for (message, fn), child in zip(jobs, forks):
-            say(message)
-            sections += fn(child)
-            ctx.merge(child)
-    say("checking the claims")
+        elif WORKERS > 1:
+            with ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="powergap-section") as pool:
+                futures = [pool.submit(fn, c) for (_, fn), c in zip(jobs, forks)]
+                for (message, _), future, child in zip(jobs, futures, forks):
+                    say(message)
+                    sections += future.result()
+                    ctx.merge(child)
+        else:
+            for (message, fn), child in zip(jobs, forks):
+                say(message)
+                sections += fn(child)
+                ctx.merge(child)
+        say("checking the claims")
 
-    def claims() -> Section:
-        try:
-            checked = claims_job.result() if claims_job is not None else None
-            return claims_section(ctx, extra_claims=extra_claims, seeds=seeds, checked=checked)
-        except InputError:
-            raise  # a bad claim file is the user's error, not missing data
-        except PowergapError as exc:
-            return Section(id="claims", title="Claims checked",
-                           notes=[f"No data for the claims for {ctx.A}-{ctx.B}: {exc}"])
+        def claims() -> Section:
+            try:
+                checked = claims_job.result() if claims_job is not None else None
+                return claims_section(ctx, extra_claims=extra_claims, seeds=seeds, checked=checked)
+            except InputError:
+                raise  # a bad claim file is the user's error, not missing data
+            except PowergapError as exc:
+                return Section(id="claims", title="Claims checked",
+                               notes=[f"No data for the claims for {ctx.A}-{ctx.B}: {exc}"])
 
-    sections.append(timed("claims", claims))
+        sections.append(timed("claims", claims))
 
-    _complete_facts(ctx.facts)
-    title = f"{sa.name} and {sb.name}: power asymmetry and alignment, {ctx.span}"
-    summary = [assessment.summary()] + ctx.headlines
-    lede = (f"A powergap report on {sa.name} ({sa.label}) and {sb.name} ({sb.label}), {ctx.span}, with "
-            f"{sc.name} ({sc.label}) as the third state. Hover over a chart for values; each chart has its "
-            f"numbers in a table below it and its sources in the caption.")
-    ident = snapshot_identity(st)
-    config_doc = {
-        "pair": [sa.label, sb.label], "names": [sa.name, sb.name], "years": [ctx.start, ctx.end],
-        "third_state": sc.label,
-        "claims": {"seed_claims": bool(seeds), "extra_claim_file": Path(extra_claims).name if extra_claims else None},
-        "snapshot": ident,
-        "assessment_config": cfg,
-    }
-    return Report(a=sa, b=sb, third=sc, start=ctx.start, end=ctx.end, title=title, lede=lede, summary=summary,
-                  sections=sections, sources=sorted(ctx.used), config=config_doc, facts=list(ctx.facts.values()),
-                  timings=timings, snapshot=ident)
+        _complete_facts(ctx.facts)
+        title = f"{sa.name} and {sb.name}: power asymmetry and alignment, {ctx.span}"
+        summary = [assessment.summary()] + ctx.headlines
+        lede = (f"A powergap report on {sa.name} ({sa.label}) and {sb.name} ({sb.label}), {ctx.span}, with "
+                f"{sc.name} ({sc.label}) as the third state. Hover over a chart for values; each chart has its "
+                f"numbers in a table below it and its sources in the caption.")
+        ident = snapshot_identity(st)
+        config_doc = {
+            "pair": [sa.label, sb.label], "names": [sa.name, sb.name], "years": [ctx.start, ctx.end],
+            "third_state": sc.label,
+            "claims": {"seed_claims": bool(seeds), "extra_claim_file": Path(extra_claims).name if extra_claims else None},
+            "snapshot": ident,
+            "assessment_config": cfg,
+        }
+        return Report(a=sa, b=sb, third=sc, start=ctx.start, end=ctx.end, title=title, lede=lede, summary=summary,
+                      sections=sections, sources=sorted(ctx.used), config=config_doc, facts=list(ctx.facts.values()),
+                      timings=timings, snapshot=ident)
+    except BaseException:
+        if claims_job is not None:  # a report that fails does not leave its claims check running
+            claims_job.cancel()
+        raise

@@ -42,9 +42,11 @@ def share_chart(df: pd.DataFrame, *, start: int, end: int, height: int = 200) ->
 
 def multiverse_section(df: pd.DataFrame, *, top: int = 6) -> Section:
     """The section from a :func:`powergap.multiverse` result."""
+    attrs = df.attrs
+    df = pd.DataFrame(df, copy=False)  # a view without the attrs, which pandas deep-copies at every step
     start, end = int(df["year"].min()), int(df["year"].max())
-    n = df.attrs["n_specifications"]
-    inf = df.attrs["influence"].head(top)
+    n = attrs["n_specifications"]
+    inf = attrs["influence"].head(top)
     last = df[df["year"] == end]
     rows: list[dict[str, Any]] = []
     for ch in inf["choice"]:
@@ -59,7 +61,7 @@ def multiverse_section(df: pd.DataFrame, *, top: int = 6) -> Section:
                  caption=(f"Share of {n:,} specifications at each stage per year (the space: "
                           "powergap/data/multiverse_space.yaml); the default configuration is one of them."),
                  table=table, numeric=frozenset(ORDER))
-    return Section(id="multiverse", title="How sure is this verdict?", intro=df.attrs["sentence"],
+    return Section(id="multiverse", title="How sure is this verdict?", intro=attrs["sentence"],
                    figures=[fig], table=influence, numeric=frozenset({"influence"}),
                    caption=("Influence: the mean over years of the largest swing of a stage share between a "
                             f"choice's options (the numbers under the chart: stage shares in {end} with each "

@@ -335,9 +335,11 @@ class Snapshot:
             whole.append(one)
         pf = open_arrow(self.path / name, metadata=md, read_dictionary=["series", "source"])
         parts = []
+        # a group of this series only needs no decoding of the series name (unless asked for)
+        alone = need if "series" in out_cols else [c for c in need if c != "series"]
         try:
             for i, one in zip(groups, whole):
-                t = pf.read_row_group(i, columns=need)
+                t = pf.read_row_group(i, columns=alone if one else need)
                 mask = None if one else _equal_mask(t.column("series"), series_id)
                 for cols, vals in tests:
                     m = None

@@ -1,0 +1,219 @@
+"""The faster paths of the report's sections (issue 16 item 5) give what the plain ones gave.
+
+Each faster path is checked against an independent plain computation on the shipped snapshot:
+UN votes of a pair, year lookups of state-year and dyadic series (with the absent-means-zero
+rule), the median ideal-point distance, per-year trade rows, caches shared by the store's
+views, the default configuration, and the report's background process, which is stopped
+when the report fails.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+
+import numpy as np
+import pandas as pd
+import pytest
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from powergap.errors import InputError
+from powergap.measures import alignment as AL
+from powergap.measures import evidence as E
+
+CHN, RUS, USA, IND, PAK, FSM, KAZ = 710, 365, 2, 750, 770, 987, 705
+
+
+# ----------------------------------------------------------------------------- UN votes
+
+@pytest.mark.parametrize("a, b", [(CHN, RUS), (RUS, CHN), (USA, CHN), (IND, PAK), (USA, FSM), (CHN, 999)])
+def test_pair_votes_equal_the_table_scan(store, a, b):
+    votes = AL._un_tables(store)[0]
+    want = AL.dyad_votes(votes, a, b).reset_index(drop=True)  # the public pandas form
+    got = AL._state_dyad_votes(E.Scoped(store, [a, b]), a, b)
+    pd.testing.assert_frame_equal(got, want)
+    assert len(got) > 1000 or b == 999
+
+
+def test_views_share_the_snapshot_caches(store):
+    view = E.Scoped(store, [CHN, RUS, USA])
+    assert E.base_store(view) is store and E.base_store(store) is store
+    assert AL._un_tables(view) is AL._un_tables(store)  # the UN tables are read once, not per view
+    assert AL.median_ideal_point_distance_by_year(view) is AL.median_ideal_point_distance_by_year(store)
+    assert E._state_index(view, "gdp_usd") is E._state_index(store, "gdp_usd")
+
+
+# ----------------------------------------------------------------------------- year lookups
+
+def _plain_values(store, sid, rows, codes, years):
+    """The values on ``years`` by a merge, with the absent-means-zero rule read directly from
+    the catalog (coverage, members): the computation the array path replaced."""
+    out = pd.DataFrame({"year": np.asarray(years, dtype="int64")}).merge(
+        rows[["year", "value", "source"]], on="year", how="left")
+    if E.absent_means_zero(store, sid):
+        lo, hi = E.coverage(store, sid)
+        yy = out["year"].to_numpy()
+        ok = (yy >= lo) & (yy <= hi) & out["value"].isna().to_numpy()
+        for c in codes:
+            ok &= E.member(store, np.full(len(yy), c), yy)
+        out.loc[ok, "value"] = 0.0
+        out.loc[ok, "source"] = store.series_meta(sid)["source"]
+    return out
+
+
+STATE_SERIES = ["gdp_usd", "milex_usd", "nuclear_warheads", "arms_imports_tiv_sipri", "ideal_point", "cinc"]
+DYAD_SERIES = ["alliance_defense", "veto_joint", "icews_verbal_coop", "igo_joint", "arms_transfers_tiv",
+               "trade_exports_usd_dots"]
+CODES = [CHN, RUS, USA, IND, PAK, FSM, KAZ, 2, 200, 220, 255, 740]
+
+
+@settings(max_examples=60, deadline=None)
+@given(sid=st.sampled_from(STATE_SERIES), c=st.sampled_from(CODES),
+       years=st.lists(st.integers(1816, 2025), min_size=1, max_size=40))
+def test_state_year_values_equal_a_merge(store, sid, c, years):
+    got = AL.state_year_values(store, sid, c, years, with_source=True)
+    want = _plain_values(store, sid, AL._state_one(store, sid, c), (c,), years)
+    assert got["year"].tolist() == want["year"].tolist()
+    np.testing.assert_array_equal(got["value"].to_numpy(), want["value"].to_numpy())
+    known = want["value"].notna().to_numpy()
+    assert got["source"][known].tolist() == want["source"][known].tolist()
+    assert list(AL.state_year_values(store, sid, c, years).columns) == ["year", "value"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(sid=st.sampled_from(DYAD_SERIES), pair=st.sampled_from([(CHN, RUS), (RUS, CHN), (USA, CHN), (IND, PAK),
+                                                                (USA, FSM), (RUS, KAZ), (2, 200)]),
+       years=st.lists(st.integers(1900, 2025), min_size=1, max_size=40))
+def test_dyad_year_values_equal_a_merge(store, sid, pair, years):
+    a, b = pair
+    got = AL.dyad_year_values(store, sid, a, b, years, with_source=True)
+    want = _plain_values(store, sid, AL._dyad_pair(store, sid, a, b), (a, b), years)
+    np.testing.assert_array_equal(got["value"].to_numpy(), want["value"].to_numpy())
+    known = want["value"].notna().to_numpy()
+    assert got["source"][known].tolist() == want["source"][known].tolist()
+
+
+def test_zero_rule_and_missing_series_on_the_array_path(store):
+    # alliances list pacts: no row inside ATOP's coverage is 0 for members, missing after 2018
+    v = AL.dyad_year_values(store, "alliance_defense", USA, CHN, [2000, 2018, 2019])["value"].tolist()
+    assert v[:2] == [0.0, 0.0] and np.isnan(v[2])
+    miss = AL.state_year_values(store, "no_such_series", CHN, [2000], with_source=True)
+    assert np.isnan(miss["value"][0]) and miss["source"][0] is None
+
+
+# ----------------------------------------------------------------------------- ideal points
+
+@pytest.mark.parametrize("variant", ["all", "fp"])
+def test_median_ideal_distance_equals_each_pair_once(store, variant):
+    got = AL.median_ideal_point_distance_by_year(store, variant)
+    df = AL.state_frame(store, AL._ideal_ids(variant)[0])
+    for year in [1950, 1971, 1991, 2014, int(got.index.max())]:
+        x = df.loc[df["year"] == year, "value"].to_numpy(dtype=float)
+        i, j = np.triu_indices(x.size, k=1)
+        assert got[year] == float(np.median(np.abs(x[i] - x[j])))  # exactly: the same differences
+
+
+# ----------------------------------------------------------------------------- trade rows
+
+@pytest.mark.parametrize("a, b, years", [(CHN, RUS, range(1990, 2026)), (RUS, 305, [2014, 2021]),
+                                         (USA, FSM, range(1986, 2000)), (IND, PAK, range(1947, 1960))])
+def test_trade_rows_are_the_one_trade_function(store, a, b, years):
+    from powergap.measures.dependence import _trade_year_rows
+    from powergap.states import resolve
+
+    sa, sb = resolve(a), resolve(b)
+    yy = np.asarray(list(years), dtype=np.int64)
+    rows = _trade_year_rows(store, sa, sb, list(years), intensity=False)
+    ts = E.trade_shares(store, np.full(len(yy), a), np.full(len(yy), b), yy)
+    np.testing.assert_array_equal(rows["a_on_b_share"].to_numpy(), ts.share_ab)
+    np.testing.assert_array_equal(rows["b_on_a_share"].to_numpy(), ts.share_ba)
+    gdp = E.state_values(store, "gdp_usd", np.full(len(yy), a), yy)
+    np.testing.assert_array_equal(rows["gdp_a_usd"].to_numpy(), gdp)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        ratio = np.where(ts.share_ba > 0, ts.share_ab / ts.share_ba, np.nan)
+    np.testing.assert_array_equal(rows["asymmetry_ratio"].to_numpy(), ratio)
+    # a year without a figure says why, never 0
+    none = ~np.isfinite(rows["trade_usd"].to_numpy())
+    assert (rows.loc[none, "note"].str.len() > 0).all()
+    assert not (rows["a_on_b_share"] == 0).any() or (ts.share_ab == 0).any()
+
+
+# ----------------------------------------------------------------------------- store reads
+
+def test_series_column_read_on_demand(store):
+    t = store.rows("igo_joint", involving=[CHN], columns=["series", "year", "value"])
+    assert set(t.column("series").to_pylist()) == {"igo_joint"} and t.num_rows > 0
+    plain = store.rows("igo_joint", involving=[CHN], columns=["year", "value"])
+    assert plain.column("value").equals(t.column("value"))
+
+
+# ----------------------------------------------------------------------------- configuration
+
+def test_default_config_is_a_fresh_copy_each_time():
+    from powergap.assess_core import default_config
+
+    one = default_config()
+    one["capability"]["threshold"] = 99
+    assert default_config()["capability"]["threshold"] != 99
+
+
+def test_monetary_table_refuses_a_key_given_twice(tmp_path):
+    path = tmp_path / "m.yaml"
+    row = ("  - {id: zar-lso, state: LSO, anchor: ZAF, from: 1966, to: 2025, kind: par_agreement, "
+           "citation: Metzger 2006, checked: yes, kind: currency_use}\n")
+    path.write_text("spells:\n" + row, encoding="utf-8")
+    with pytest.raises(InputError, match="duplicate key 'kind'") as e:
+        E.load_monetary_spells(path)
+    assert "\n" not in str(e.value)
+    path.write_text(yaml.safe_dump({"spells": []}) + "spells: []\n", encoding="utf-8")
+    with pytest.raises(InputError, match="duplicate key 'spells'"):
+        E.load_monetary_spells(path)
+
+
+# ----------------------------------------------------------------------------- background work
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="processes are forked on Linux only")
+def test_cancel_stops_the_forked_work():
+    from powergap.report.build import _Background
+
+    job = _Background(time.sleep, 30)
+    pid = job._pid
+    assert _alive(pid)
+    job.cancel()
+    job._thread.join(5)  # the reading thread reaps the killed process
+    assert not job._thread.is_alive() and not _alive(pid)
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="processes are forked on Linux only")
+def test_a_failed_report_leaves_no_claims_process(monkeypatch, store):
+    import powergap
+    import powergap.report.build as B
+
+    started = []
+    real = B._Background.__init__
+
+    def spy(self, *args, **kwargs):
+        real(self, *args, **kwargs)
+        started.append(self)
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("assessment failed")
+
+    monkeypatch.setattr(B._Background, "__init__", spy)
+    monkeypatch.setattr(powergap, "assess", broken)
+    with pytest.raises(RuntimeError, match="assessment failed"):
+        B.build_report("CHN", "RUS", store=store)
+    assert started, "the claims check was not started beside the assessment"
+    for job in started:
+        job._thread.join(10)
+        assert not _alive(job._pid)
