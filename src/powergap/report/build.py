@@ -1724,7 +1724,7 @@ def build_report(a: Any = None, b: Any = None, *, start: int | None = None, end:
             # the alignment and the triangle, which share their UN data, in a forked process that
             # has every snapshot read of the assessment already; the rest here. Each section is
             # then taken in the page's order, with its record of sources, as gathered one by one.
-            away = [0, 3, 4]
+            away = [3, 4]
 
             def gather_away() -> tuple[list, dict[str, float]]:
                 out = []
