@@ -217,3 +217,49 @@ def test_a_failed_report_leaves_no_claims_process(monkeypatch, store):
     for job in started:
         job._thread.join(10)
         assert not _alive(job._pid)
+
+
+# ----------------------------------------------------------------------------- vote arrays, claim arrays
+
+@settings(max_examples=25, deadline=None)
+@given(pair=st.sampled_from([(CHN, RUS), (USA, CHN), (IND, PAK), (USA, FSM), (2, 200), (RUS, KAZ)]),
+       extra=st.lists(st.sampled_from(CODES), max_size=4), year=st.integers(1950, 2024))
+def test_agreement_among_a_few_voters_equals_all_voters(store, pair, extra, year):
+    from powergap.panels import votes as V
+
+    a, b = pair
+    c1, c2, yy = np.array([a, b]), np.array([b, a]), np.array([year, year])
+    few = V.vote_agreement(store, c1, c2, yy, only={a, b, *extra})
+    every = V.vote_agreement(store, c1, c2, yy)  # the matrices of every voter of the year
+    np.testing.assert_array_equal(few[0], every[0])
+    np.testing.assert_array_equal(few[1], every[1])
+    assert few[2].tolist() == every[2].tolist()
+
+
+def test_un_tables_are_the_stored_tables(store):
+    votes, rc, _ = AL._un_tables(store)
+    want = store.table("un_votes")[["rcid", "ccode", "vote"]].astype("int64").reset_index(drop=True)
+    pd.testing.assert_frame_equal(votes, want)
+    pd.testing.assert_frame_equal(rc, store.table("un_roll_calls")[["rcid", "year"]].astype("int64")
+                                  .reset_index(drop=True))
+
+
+def test_pair_rows_through_a_view_are_the_snapshot_rows(store):
+    for sid in ["alliance_defense", "cgit_investment_usd", "icews_verbal_coop", "igo_joint"]:
+        view = AL._dyad_pair(E.Scoped(store, [CHN, RUS]), sid, CHN, RUS)
+        assert view is AL._dyad_pair(store, sid, CHN, RUS)  # one cache for the snapshot and its views
+        rows = store.series(sid, directed=False, involving=(CHN, RUS))
+        fwd = rows[(rows["ccode1"] == CHN) & (rows["ccode2"] == RUS)]
+        assert len(view) >= len(fwd) and set(fwd["year"]) <= set(view["year"])
+
+
+def test_claim_arrays_keep_the_year_order_of_a_stable_sort():
+    from powergap.claims.evaluate import _Arrays
+
+    df = pd.DataFrame({"ccode1": [1, 2, 3, 4, 5], "ccode2": [9, 8, 7, 6, 5], "year": [2001, 2000, 2001, 2000, 1999],
+                       "value": [1.0, 2.0, 3.0, 4.0, 5.0], "source": pd.Categorical(["a", "b", "a", "b", "a"])})
+    arr = _Arrays(df, dyadic=True)
+    want = df.sort_values("year", kind="mergesort")
+    assert arr.year.tolist() == want["year"].tolist() and arr.c1.tolist() == want["ccode1"].tolist()
+    assert arr.source.tolist() == want["source"].astype(str).tolist()
+    assert all(type(s) is str for s in arr.source)

@@ -219,9 +219,15 @@ def _state_one_cached(store: "Snapshot", series_id: str, ccode: int) -> pd.DataF
     return df.assign(source=df["source"].astype(object))
 
 
-@functools.lru_cache(maxsize=512)
 def _dyad_pair(store: "Snapshot", series_id: str, ccode1: int, ccode2: int) -> pd.DataFrame:
-    """Rows of one directed pair (for a symmetric series, the pair stored in either order)."""
+    """Rows of one directed pair (for a symmetric series, the pair stored in either order).
+    A view of the snapshot holds every row of a pair it can be asked about, so the pair's
+    rows are read from (and cached on) the snapshot itself, shared with ``assess``."""
+    return _dyad_pair_cached(base_store(store), series_id, int(ccode1), int(ccode2))
+
+
+@functools.lru_cache(maxsize=512)
+def _dyad_pair_cached(store: "Snapshot", series_id: str, ccode1: int, ccode2: int) -> pd.DataFrame:
     meta = store.series_meta(series_id)
     try:  # the snapshot's rows of the two states (read once per process, shared with `assess`)
         df = store.series(series_id, directed=False, involving=(ccode1, ccode2))
@@ -563,16 +569,20 @@ def _un_tables(store: "Snapshot") -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFr
 
 @functools.lru_cache(maxsize=4)
 def _un_tables_cached(store: "Snapshot") -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame | None]:
-    votes = store.table("un_votes")[["rcid", "ccode", "vote"]]
-    rc = store.table("un_roll_calls")
-    rc = rc[["rcid", "year"]].astype({"rcid": "int64", "year": "int64"})
+    from ..panels.join import _file_key
+    from ..panels.votes import _table_arrays, _table_path
+
+    # the arrays the agreement matrices read (one read of each file per process)
+    votes = pd.DataFrame(dict(zip(("rcid", "ccode", "vote"),
+                                  _table_arrays(_file_key(_table_path(store, "un_votes")), ("rcid", "ccode", "vote")))))
+    rc = pd.DataFrame(dict(zip(("rcid", "year"),
+                               _table_arrays(_file_key(_table_path(store, "un_roll_calls")), ("rcid", "year")))))
     issues = None
     if has_table(store, "un_roll_call_issues"):
         iss = store.table("un_roll_call_issues")
         # the reader names them issue_code/issue_label; accept the brief's issue/label too
         iss = iss.rename(columns={"issue": "issue_code", "label": "issue_label"}) if "issue_code" not in iss else iss
         issues = iss[["rcid", "issue_code", "issue_label"]]
-    votes = votes.astype({"rcid": "int64", "ccode": "int64", "vote": "int64"})
     return votes, rc, issues
 
 
@@ -682,10 +692,15 @@ def _median_ideal_cached(store: "Snapshot", variant: str) -> pd.Series:
         x = part["value"].to_numpy(dtype=float)
         if x.size < 2:
             continue
-        # every pair twice (off the diagonal): the same median as each pair once
-        d = np.abs(x[:, None] - x[None, :])[~np.eye(x.size, dtype=bool)]
+        d = np.abs(x[:, None] - x[None, :])[_upper(x.size)]  # each pair once
         out[int(year)] = float(np.median(d))
     return pd.Series(out, name="median_distance", dtype=float)
+
+
+@functools.lru_cache(maxsize=64)
+def _upper(n: int) -> np.ndarray:
+    """Mask of the pairs i < j of an n x n matrix (a mask is faster than index arrays)."""
+    return np.triu(np.ones((n, n), dtype=bool), 1)
 
 
 def _ideal_ids(variant: str) -> tuple[str, str, str]:

@@ -40,21 +40,29 @@ class _Agreement:
 
 
 @functools.lru_cache(maxsize=4)
+def _table_arrays(file_key: tuple, columns: tuple[str, ...]) -> tuple[np.ndarray, ...]:
+    """Columns of a vote table as int64 arrays, read once per process and file version (each
+    set of voters is then a mask, not another read of the file)."""
+    from ..snapshot.store import read_arrow
+
+    t = read_arrow(file_key[0], columns=list(columns))
+    return tuple(t.column(c).to_numpy().astype(np.int64) for c in columns)
+
+
+@functools.lru_cache(maxsize=4)
 def _agreement_cached(votes_key: tuple, rollcalls_key: tuple, codes: tuple[int, ...] | None = None,
                       span: tuple[int, int] | None = None) -> _Agreement:
     """The year matrices for every voter, or only among ``codes``, for every year or only
     the years of ``span`` (the same numbers for those pairs and years: a pair's agreement in
     a year depends on its two rows of that year only)."""
-    from ..snapshot.store import read_arrow
-
-    filters = None if codes is None else [("ccode", "in", list(codes))]
-    votes = read_arrow(votes_key[0], columns=["rcid", "ccode", "vote"], filters=filters)
-    calls = read_arrow(rollcalls_key[0], columns=["rcid", "year"])
-    rcid = votes.column("rcid").to_numpy().astype(np.int64)
-    ccode = votes.column("ccode").to_numpy().astype(np.int64)
-    vote = votes.column("vote").to_numpy().astype(np.int64)
-    call_id = calls.column("rcid").to_numpy().astype(np.int64)
-    call_year = calls.column("year").to_numpy().astype(np.int64)
+    rcid, ccode, vote = _table_arrays(votes_key, ("rcid", "ccode", "vote"))
+    if codes is not None:  # those voters' rows, in file order (as a filtered read gives them)
+        keep = np.zeros(MAX_CCODE, dtype=bool)
+        keep[[c for c in codes if 0 <= c < MAX_CCODE]] = True
+        inside = (ccode >= 0) & (ccode < MAX_CCODE)
+        sel = inside & keep[np.where(inside, ccode, 0)]
+        rcid, ccode, vote = rcid[sel], ccode[sel], vote[sel]
+    call_id, call_year = _table_arrays(rollcalls_key, ("rcid", "year"))
     if len(call_id) == 0:
         raise DataError("un_roll_calls is empty: no years to compute vote agreement for")
     if span is not None:
