@@ -564,33 +564,43 @@ def _un_tables(store: "Snapshot") -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFr
     """The UN vote tables (``rcid, ccode, vote``; ``rcid, year``; issues or None), read once per
     snapshot: a view of the store (evidence.Scoped, the report's claim store) scopes dyadic
     series only, so it shares the snapshot's tables."""
-    return _un_tables_cached(base_store(store))
+    base = base_store(store)
+    return _votes_frame(base), _roll_calls(base), _issues(base)
 
 
-@functools.lru_cache(maxsize=4)
-def _un_tables_cached(store: "Snapshot") -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame | None]:
+def _table_columns(store: "Snapshot", name: str, columns: tuple[str, ...]) -> tuple[np.ndarray, ...]:
+    """Columns of a UN table as int64 arrays: the arrays the agreement matrices read
+    (:mod:`powergap.panels.votes`), one read of each file per process."""
     from ..panels.join import _file_key
     from ..panels.votes import _table_arrays, _table_path
 
-    # the arrays the agreement matrices read (one read of each file per process)
-    votes = pd.DataFrame(dict(zip(("rcid", "ccode", "vote"),
-                                  _table_arrays(_file_key(_table_path(store, "un_votes")), ("rcid", "ccode", "vote")))))
-    rc = pd.DataFrame(dict(zip(("rcid", "year"),
-                               _table_arrays(_file_key(_table_path(store, "un_roll_calls")), ("rcid", "year")))))
-    issues = None
-    if has_table(store, "un_roll_call_issues"):
-        iss = store.table("un_roll_call_issues")
-        # the reader names them issue_code/issue_label; accept the brief's issue/label too
-        iss = iss.rename(columns={"issue": "issue_code", "label": "issue_label"}) if "issue_code" not in iss else iss
-        issues = iss[["rcid", "issue_code", "issue_label"]]
-    return votes, rc, issues
+    return _table_arrays(_file_key(_table_path(base_store(store), name)), columns)
+
+
+@functools.lru_cache(maxsize=4)
+def _votes_frame(store: "Snapshot") -> pd.DataFrame:
+    return pd.DataFrame(dict(zip(("rcid", "ccode", "vote"), _table_columns(store, "un_votes", ("rcid", "ccode", "vote")))))
+
+
+@functools.lru_cache(maxsize=4)
+def _roll_calls(store: "Snapshot") -> pd.DataFrame:
+    return pd.DataFrame(dict(zip(("rcid", "year"), _table_columns(store, "un_roll_calls", ("rcid", "year")))))
+
+
+@functools.lru_cache(maxsize=4)
+def _issues(store: "Snapshot") -> pd.DataFrame | None:
+    if not has_table(store, "un_roll_call_issues"):
+        return None
+    iss = store.table("un_roll_call_issues")
+    # the reader names them issue_code/issue_label; accept the brief's issue/label too
+    iss = iss.rename(columns={"issue": "issue_code", "label": "issue_label"}) if "issue_code" not in iss else iss
+    return iss[["rcid", "issue_code", "issue_label"]]
 
 
 def _state_dyad_votes(store: "Snapshot", a: int, b: int) -> pd.DataFrame:
     """:func:`dyad_votes` on the store's vote table (the same rows in the same order), with
     numpy masks on the table's arrays (a pandas row selection copies every column)."""
-    votes = _un_tables(store)[0]
-    cc, rcid, vote = (votes[k].to_numpy() for k in ("ccode", "rcid", "vote"))
+    rcid, cc, vote = _table_columns(store, "un_votes", ("rcid", "ccode", "vote"))
 
     def part(c: int, name: str) -> pd.DataFrame:
         m = cc == int(c)
@@ -627,7 +637,7 @@ def vote_agreement(a: "str | int | State", b: "str | int | State", *, start: int
     sa, sb = resolve_states(a, b)
     start, end = check_years(start, end, store)
     _require_votes(store)
-    _, rc, _ = _un_tables(store)
+    rc = _roll_calls(base_store(store))
     dv = _state_dyad_votes(store, sa.ccode, sb.ccode).merge(rc, on="rcid", how="inner")
     dv = dv[dv["year"].between(start, end)]
     res = agreement_by_group(dv, "year")
@@ -651,7 +661,7 @@ def vote_agreement_by_issue(a: "str | int | State", b: "str | int | State", *, s
     sa, sb = resolve_states(a, b)
     start, end = check_years(start, end, store)
     _require_votes(store)
-    _, rc, issues = _un_tables(store)
+    rc, issues = _roll_calls(base_store(store)), _issues(base_store(store))
     if issues is None:
         return pd.DataFrame(columns=["year", "issue_code", "issue_label"] + AGREEMENT_COLUMNS)
     dv = _state_dyad_votes(store, sa.ccode, sb.ccode).merge(rc, on="rcid", how="inner")
@@ -666,7 +676,7 @@ def median_agreement_by_year(store: "Snapshot", min_votes: int = 1) -> pd.Series
     from .evidence import un_agreement_all
 
     _require_votes(store)
-    _, rc, _ = _un_tables(store)
+    rc = _roll_calls(base_store(store))
     out = {}
     for year in sorted(rc["year"].unique()):
         agree = un_agreement_all(store, int(year), min_votes=min_votes)[2]
