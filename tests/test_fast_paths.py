@@ -264,3 +264,42 @@ def test_claim_arrays_keep_the_year_order_of_a_stable_sort():
     assert arr.year.tolist() == want["year"].tolist() and arr.c1.tolist() == want["ccode1"].tolist()
     assert arr.source.tolist() == want["source"].astype(str).tolist()
     assert all(type(s) is str for s in arr.source)
+
+
+# ----------------------------------------------------------------------------- snapshot layout
+
+def test_dyad_file_is_year_major_within_each_series(store):
+    """The dyad-year file is sorted by series, then year: a question about some years (the
+    claims check) decodes only the row groups that can hold them."""
+    import pyarrow.parquet as pq
+
+    from powergap.snapshot.store import DYAD_YEAR
+
+    md = pq.read_metadata(store.path / DYAD_YEAR)
+    names = md.schema.to_arrow_schema().names
+    si, yi = names.index("series"), names.index("year")
+    groups = [(md.row_group(g).column(si).statistics, md.row_group(g).column(yi).statistics)
+              for g in range(md.num_row_groups)]
+    dots = [(y.min, y.max) for s, y in groups if s.min == s.max == "trade_exports_usd_dots"]
+    assert len(dots) >= 3
+    assert all(a[1] <= b[0] for a, b in zip(dots, dots[1:]))  # the groups follow each other in time
+
+    decoded = []
+    real = pq.ParquetFile.read_row_group
+
+    def counting(self, i, *args, **kwargs):
+        decoded.append(i)
+        return real(self, i, *args, **kwargs)
+
+    import pytest as _pytest
+
+    with _pytest.MonkeyPatch.context() as mp:
+        mp.setattr(pq.ParquetFile, "read_row_group", counting)
+        some = store.rows("trade_exports_usd_dots", involving=(RUS,), years=(2019,))
+        n_some = len(decoded)
+        decoded.clear()
+        every = store.rows("trade_exports_usd_dots", involving=(RUS,))
+    assert n_some < len(decoded) and some.num_rows > 0
+    assert set(some.column("year").to_pylist()) == {2019}
+    want = every.filter(__import__("pyarrow.compute", fromlist=["equal"]).equal(every.column("year"), 2019))
+    assert some.num_rows == want.num_rows

@@ -228,7 +228,10 @@ def build(raw: Path | str, out: Path | str, *, include_restricted: bool = False,
     try:
         say("writing snapshot")
         _write_parquet(sy, tmp / STATE_YEAR, ["series", "ccode", "year"])
-        _write_parquet(dy, tmp / DYAD_YEAR, ["series", "ccode1", "ccode2", "year"])
+        # year before pair: a question about some years (the claims check, a report's window)
+        # decodes only the row groups holding them (row-group statistics); a question about
+        # some states reads the whole series either way, as a state can be on either side
+        _write_parquet(dy, tmp / DYAD_YEAR, ["series", "year", "ccode1", "ccode2"])
         table_meta = {}
         for name in sorted(tables):
             key, t = tables[name]
