@@ -35,7 +35,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError
-from .evidence import base_store
+from .evidence import base_store, snapshot_cache
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..snapshot.store import Snapshot
@@ -185,8 +185,9 @@ def _year_arrays(df: pd.DataFrame, yy: np.ndarray) -> tuple[np.ndarray, np.ndarr
 
 
 def _zero_years(store: "Snapshot", series_id: str, yy: np.ndarray, codes: tuple[int, ...]) -> np.ndarray:
-    """Years where an absent row means 0 (:func:`_zero_fill`'s rule): inside the coverage of
-    a series that lists events, every state of ``codes`` a system member."""
+    """Years where an absent row means 0: inside the coverage of a series that lists events
+    (:func:`powergap.measures.evidence.absent_means_zero`), every state of ``codes`` a
+    system member."""
     from .evidence import absent_means_zero, coverage, member
 
     if not absent_means_zero(store, series_id):
@@ -208,26 +209,18 @@ def _on_years(out: pd.DataFrame, df: pd.DataFrame) -> pd.DataFrame:
     return out.assign(value=found[0], source=found[1])
 
 
+@snapshot_cache(maxsize=512)
 def _state_one(store: "Snapshot", series_id: str, ccode: int) -> pd.DataFrame:
-    return _state_one_cached(base_store(store), series_id, ccode)  # views scope dyadic series only
-
-
-@functools.lru_cache(maxsize=512)
-def _state_one_cached(store: "Snapshot", series_id: str, ccode: int) -> pd.DataFrame:
     df = store.series(series_id)  # the state-year file is read once per process and sliced
     df = df[df["ccode"] == ccode].reset_index(drop=True)
     return df.assign(source=df["source"].astype(object))
 
 
+@snapshot_cache(maxsize=512)
 def _dyad_pair(store: "Snapshot", series_id: str, ccode1: int, ccode2: int) -> pd.DataFrame:
     """Rows of one directed pair (for a symmetric series, the pair stored in either order).
     A view of the snapshot holds every row of a pair it can be asked about, so the pair's
     rows are read from (and cached on) the snapshot itself, shared with ``assess``."""
-    return _dyad_pair_cached(base_store(store), series_id, int(ccode1), int(ccode2))
-
-
-@functools.lru_cache(maxsize=512)
-def _dyad_pair_cached(store: "Snapshot", series_id: str, ccode1: int, ccode2: int) -> pd.DataFrame:
     meta = store.series_meta(series_id)
     try:  # the snapshot's rows of the two states (read once per process, shared with `assess`)
         df = store.series(series_id, directed=False, involving=(ccode1, ccode2))
@@ -273,12 +266,8 @@ def _read_series_fast(store: "Snapshot", series_id: str, *, dyadic: bool,
     return df
 
 
+@snapshot_cache(maxsize=128)
 def _state_frame_cached(store: "Snapshot", series_id: str) -> pd.DataFrame:
-    return _state_frame_base(base_store(store), series_id)  # views scope dyadic series only
-
-
-@functools.lru_cache(maxsize=128)
-def _state_frame_base(store: "Snapshot", series_id: str) -> pd.DataFrame:
     try:
         return _read_series_fast(store, series_id, dyadic=False)
     except Exception:
@@ -296,18 +285,10 @@ def dyad_frame(store: "Snapshot", series_id: str) -> pd.DataFrame:
 
 
 def _zero_fill(store: "Snapshot", series_id: str, out: pd.DataFrame, codes: tuple[int, ...]) -> pd.DataFrame:
-    """The evidence layer's absent-means-zero rule (:func:`powergap.measures.evidence.absent_means_zero`):
-    0 inside the coverage of a series that lists events, for years every state of ``codes``
-    is a system member; missing otherwise."""
-    from .evidence import absent_means_zero, coverage, member
-
-    if absent_means_zero(store, series_id):
-        first, last = coverage(store, series_id)
-        yy = out["year"].to_numpy(dtype="int64")
-        members = np.ones(len(yy), dtype=bool)
-        for c in codes:
-            members &= member(store, np.full(len(yy), int(c)), yy)
-        inside = out["year"].between(first, last) & out["value"].isna() & members
+    """The evidence layer's absent-means-zero rule (:func:`powergap.measures.evidence.absent_means_zero`)
+    on a ``year, value, source`` frame: :func:`_zero_years` where the value is missing."""
+    inside = _zero_years(store, series_id, out["year"].to_numpy(dtype="int64"), codes) & out["value"].isna().to_numpy()
+    if inside.any():
         out["source"] = out["source"].astype(object)
         out.loc[inside, "value"] = 0.0
         out.loc[inside, "source"] = store.series_meta(series_id).get("source")
@@ -423,9 +404,17 @@ def agreement_scores(va: Sequence[int], vb: Sequence[int]) -> dict[str, float]:
 
 def dyad_votes(votes: pd.DataFrame, a: int, b: int) -> pd.DataFrame:
     """Roll calls both ``a`` and ``b`` voted on: columns ``rcid, vote_a, vote_b``."""
-    va = votes.loc[votes["ccode"] == a, ["rcid", "vote"]].rename(columns={"vote": "vote_a"})
-    vb = votes.loc[votes["ccode"] == b, ["rcid", "vote"]].rename(columns={"vote": "vote_b"})
-    return va.merge(vb, on="rcid", how="inner")
+    return _pair_votes(votes["rcid"].to_numpy(), votes["ccode"].to_numpy(), votes["vote"].to_numpy(), a, b)
+
+
+def _pair_votes(rcid: np.ndarray, ccode: np.ndarray, vote: np.ndarray, a: int, b: int) -> pd.DataFrame:
+    """:func:`dyad_votes` on a vote table's columns, each state's rows in table order (numpy
+    masks: a pandas row selection would copy every column of the table)."""
+    def part(c: int, name: str) -> pd.DataFrame:
+        m = ccode == c
+        return pd.DataFrame({"rcid": rcid[m], name: vote[m]})
+
+    return part(a, "vote_a").merge(part(b, "vote_b"), on="rcid", how="inner")
 
 
 AGREEMENT_COLUMNS = ["agreement", "s_score", "kappa", "kappa_weighted", "exact_agreement", "n_votes"]
@@ -564,8 +553,7 @@ def _un_tables(store: "Snapshot") -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFr
     """The UN vote tables (``rcid, ccode, vote``; ``rcid, year``; issues or None), read once per
     snapshot: a view of the store (evidence.Scoped, the report's claim store) scopes dyadic
     series only, so it shares the snapshot's tables."""
-    base = base_store(store)
-    return _votes_frame(base), _roll_calls(base), _issues(base)
+    return _votes_frame(store), _roll_calls(store), _issues(store)
 
 
 def _table_columns(store: "Snapshot", name: str, columns: tuple[str, ...]) -> tuple[np.ndarray, ...]:
@@ -577,17 +565,17 @@ def _table_columns(store: "Snapshot", name: str, columns: tuple[str, ...]) -> tu
     return _table_arrays(_file_key(_table_path(base_store(store), name)), columns)
 
 
-@functools.lru_cache(maxsize=4)
+@snapshot_cache(maxsize=4)
 def _votes_frame(store: "Snapshot") -> pd.DataFrame:
     return pd.DataFrame(dict(zip(("rcid", "ccode", "vote"), _table_columns(store, "un_votes", ("rcid", "ccode", "vote")))))
 
 
-@functools.lru_cache(maxsize=4)
+@snapshot_cache(maxsize=4)
 def _roll_calls(store: "Snapshot") -> pd.DataFrame:
     return pd.DataFrame(dict(zip(("rcid", "year"), _table_columns(store, "un_roll_calls", ("rcid", "year")))))
 
 
-@functools.lru_cache(maxsize=4)
+@snapshot_cache(maxsize=4)
 def _issues(store: "Snapshot") -> pd.DataFrame | None:
     if not has_table(store, "un_roll_call_issues"):
         return None
@@ -598,15 +586,8 @@ def _issues(store: "Snapshot") -> pd.DataFrame | None:
 
 
 def _state_dyad_votes(store: "Snapshot", a: int, b: int) -> pd.DataFrame:
-    """:func:`dyad_votes` on the store's vote table (the same rows in the same order), with
-    numpy masks on the table's arrays (a pandas row selection copies every column)."""
-    rcid, cc, vote = _table_columns(store, "un_votes", ("rcid", "ccode", "vote"))
-
-    def part(c: int, name: str) -> pd.DataFrame:
-        m = cc == int(c)
-        return pd.DataFrame({"rcid": rcid[m], name: vote[m]})
-
-    return part(a, "vote_a").merge(part(b, "vote_b"), on="rcid", how="inner")
+    """:func:`dyad_votes` on the snapshot's vote table, from its arrays."""
+    return _pair_votes(*_table_columns(store, "un_votes", ("rcid", "ccode", "vote")), int(a), int(b))
 
 
 def _require_votes(store: "Snapshot") -> None:
@@ -637,7 +618,7 @@ def vote_agreement(a: "str | int | State", b: "str | int | State", *, start: int
     sa, sb = resolve_states(a, b)
     start, end = check_years(start, end, store)
     _require_votes(store)
-    rc = _roll_calls(base_store(store))
+    rc = _roll_calls(store)
     dv = _state_dyad_votes(store, sa.ccode, sb.ccode).merge(rc, on="rcid", how="inner")
     dv = dv[dv["year"].between(start, end)]
     res = agreement_by_group(dv, "year")
@@ -661,7 +642,7 @@ def vote_agreement_by_issue(a: "str | int | State", b: "str | int | State", *, s
     sa, sb = resolve_states(a, b)
     start, end = check_years(start, end, store)
     _require_votes(store)
-    rc, issues = _roll_calls(base_store(store)), _issues(base_store(store))
+    rc, issues = _roll_calls(store), _issues(store)
     if issues is None:
         return pd.DataFrame(columns=["year", "issue_code", "issue_label"] + AGREEMENT_COLUMNS)
     dv = _state_dyad_votes(store, sa.ccode, sb.ccode).merge(rc, on="rcid", how="inner")
@@ -676,7 +657,7 @@ def median_agreement_by_year(store: "Snapshot", min_votes: int = 1) -> pd.Series
     from .evidence import un_agreement_all
 
     _require_votes(store)
-    rc = _roll_calls(base_store(store))
+    rc = _roll_calls(store)
     out = {}
     for year in sorted(rc["year"].unique()):
         agree = un_agreement_all(store, int(year), min_votes=min_votes)[2]
@@ -685,14 +666,10 @@ def median_agreement_by_year(store: "Snapshot", min_votes: int = 1) -> pd.Series
     return pd.Series(out, name="median_agreement", dtype=float)
 
 
+@snapshot_cache(maxsize=8)
 def median_ideal_point_distance_by_year(store: "Snapshot", variant: str = "all") -> pd.Series:
     """Median |theta_i - theta_j| over all pairs of states with an ideal point, per year
     (cached per snapshot, shared by its views)."""
-    return _median_ideal_cached(base_store(store), variant)
-
-
-@functools.lru_cache(maxsize=8)
-def _median_ideal_cached(store: "Snapshot", variant: str) -> pd.Series:
     sid = _ideal_ids(variant)[0]
     if not has_series(store, sid):
         return pd.Series(dtype=float, name="median_distance")

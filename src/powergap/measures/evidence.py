@@ -114,6 +114,22 @@ def base_store(store):
     return store
 
 
+def snapshot_cache(maxsize: int):
+    """``functools.lru_cache`` keyed on the snapshot behind the store argument (the first):
+    for results that do not depend on which dyadic rows a view reads (tables, state-year
+    series, pairs it holds), so the snapshot and all its views share one cached result."""
+    def wrap(fn):
+        cached = functools.lru_cache(maxsize=maxsize)(fn)
+
+        @functools.wraps(fn)
+        def call(store, *args, **kwargs):
+            return cached(base_store(store), *args, **kwargs)
+
+        call.cache_clear = cached.cache_clear  # type: ignore[attr-defined]
+        return call
+    return wrap
+
+
 class Scoped:
     """The store seen by a small query: dyadic series are read only for the rows that involve
     the given states (every dyadic lookup of such a query has one of them on a side)."""
@@ -163,12 +179,8 @@ def _source_at(ix: _Index, pos: np.ndarray) -> np.ndarray:
     return out
 
 
+@snapshot_cache(maxsize=128)
 def _state_index(store, sid: str) -> _Index:
-    return _state_index_cached(base_store(store), sid)  # views scope dyadic series only
-
-
-@functools.lru_cache(maxsize=128)
-def _state_index_cached(store, sid: str) -> _Index:
     d = store.series(sid)
     return _index(_key(d["ccode"].to_numpy(), 0, d["year"].to_numpy()), d["value"].to_numpy(dtype=float),
                   d["source"].astype(object).to_numpy())
