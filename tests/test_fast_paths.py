@@ -303,3 +303,155 @@ def test_dyad_file_is_year_major_within_each_series(store):
     assert set(some.column("year").to_pylist()) == {2019}
     want = every.filter(__import__("pyarrow.compute", fromlist=["equal"]).equal(every.column("year"), 2019))
     assert some.num_rows == want.num_rows
+
+
+# ----------------------------------------------------------------------------- dependence formulas on arrays
+# The plain forms below are the pandas computations the array forms replaced (groupby,
+# rank, outer merge, pivot and rolling): the oracle for each.
+
+from powergap.measures import dependence as D  # noqa: E402
+
+
+def _plain_concentration(flows: pd.DataFrame) -> pd.DataFrame:
+    v = pd.to_numeric(flows["value"], errors="coerce")
+    f = flows[v.notna() & (v > 0)].astype({"value": "float64"})
+    tot = f.groupby("year")["value"].transform("sum")
+    g = ((f["value"] / tot) ** 2).groupby(f["year"])
+    out = pd.DataFrame({"hhi": g.sum(), "n_partners": g.size()}).reset_index()
+    out["hirschman"] = 100.0 * np.sqrt(out["hhi"])
+    return out[["year", "hhi", "hirschman", "n_partners"]]
+
+
+def _plain_rank(flows: pd.DataFrame, partner: int) -> pd.DataFrame:
+    v = pd.to_numeric(flows["value"], errors="coerce")
+    f = flows[v.notna() & (v > 0)].astype({"value": "float64"})
+    f["rank"] = f.groupby("year")["value"].rank(ascending=False, method="min")
+    n = f.groupby("year").size().rename("n_partners")
+    out = f[f["partner"] == partner][["year", "rank"]].merge(n.reset_index(), on="year")
+    out["rank"] = out["rank"].astype("int64")
+    return out.reset_index(drop=True)
+
+
+def _plain_arms(tr: pd.DataFrame, recipient: int, supplier: int, first: int, last: int,
+                total_imports: pd.Series | None) -> pd.DataFrame:
+    years = np.arange(first, last + 1)
+    f = tr[(tr["ccode2"] == recipient) & tr["year"].between(first, last)]
+    by_sup = f.groupby(["ccode1", "year"])["value"].sum().reset_index()
+    from_sup = by_sup[by_sup["ccode1"] == supplier].set_index("year")["value"].reindex(years, fill_value=0.0
+                                                                                     ).astype("float64")
+    total = by_sup.groupby("year")["value"].sum().reindex(years, fill_value=0.0).astype("float64")
+    if total_imports is not None:
+        total = np.fmax(total_imports.reindex(years).fillna(total), total)
+    out = pd.DataFrame({"year": years, "from_supplier": from_sup.to_numpy(), "imports": np.asarray(total)})
+    roll = out.set_index("year")[["from_supplier", "imports"]].rolling(5, min_periods=5).sum()
+    out["from_supplier_5y"], out["imports_5y"] = roll["from_supplier"].to_numpy(), roll["imports"].to_numpy()
+    out["share"] = np.where(out["imports"] == 0, 0.0, D.dependence_share(out["from_supplier"], out["imports"]))
+    out["share_5y"] = np.where(out["imports_5y"] == 0, 0.0,
+                               D.dependence_share(out["from_supplier_5y"], out["imports_5y"]))
+    sup = by_sup.rename(columns={"ccode1": "partner"})
+    wide = sup.pivot_table(index="partner", columns="year", values="value", aggfunc="sum").reindex(
+        columns=years).fillna(0.0)
+    sup5 = wide.T.rolling(5, min_periods=5).sum().rename_axis("year").reset_index().melt(
+        id_vars="year", var_name="partner", value_name="value").dropna(subset=["value"])
+    hhi1 = _plain_concentration(sup)[["year", "hhi"]].rename(columns={"hhi": "supplier_hhi"})
+    hhi5 = _plain_concentration(sup5)[["year", "hhi"]].rename(columns={"hhi": "supplier_hhi_5y"})
+    out = out.merge(hhi1, on="year", how="left").merge(hhi5, on="year", how="left")
+    cols = ["share", "share_5y", "supplier_hhi", "supplier_hhi_5y", "imports", "imports_5y", "from_supplier",
+            "from_supplier_5y"]
+    return out[["year", *cols]].astype({c: "float64" for c in cols})  # empty input: object columns
+
+
+_flow_rows = st.lists(st.tuples(st.integers(1990, 1994), st.integers(1, 6),
+                                st.one_of(st.floats(-5, 1e6, allow_nan=False), st.just(float("nan")))),
+                      max_size=40, unique_by=lambda r: (r[0], r[1]))
+
+
+@settings(max_examples=80, deadline=None)
+@given(rows=_flow_rows, partner=st.integers(1, 6))
+def test_concentration_and_rank_equal_the_groupby(rows, partner):
+    flows = pd.DataFrame(rows, columns=["year", "partner", "value"]).astype({"year": "int64", "partner": "int64"})
+    got = D.concentration_by_year(flows)
+    want = _plain_concentration(flows)
+    if len(want):
+        pd.testing.assert_frame_equal(got, want, check_exact=False, rtol=1e-12)
+    else:
+        assert got.empty
+    r_got, r_want = D.partner_rank(flows, partner), _plain_rank(flows, partner)
+    assert r_got["year"].tolist() == r_want["year"].tolist() and r_got["rank"].tolist() == r_want["rank"].tolist()
+    assert r_got["n_partners"].tolist() == r_want["n_partners"].tolist()
+
+
+@settings(max_examples=80, deadline=None)
+@given(rows=st.lists(st.tuples(st.integers(1, 5), st.integers(1, 5), st.integers(2000, 2003),
+                               st.one_of(st.floats(0, 1e6, allow_nan=False), st.just(float("nan")))),
+                     max_size=40, unique_by=lambda r: r[:3]),
+       ccode=st.integers(1, 5))
+def test_partner_flows_equal_the_outer_merge(rows, ccode):
+    ex = pd.DataFrame(rows, columns=["ccode1", "ccode2", "year", "value"]).astype(
+        {"ccode1": "int64", "ccode2": "int64", "year": "int64", "value": "float64"})
+    got = D.partner_flows(ex, ccode)
+    want = D._partner_flows_merge(ex, ccode)  # the plain outer merge
+    if len(want):
+        pd.testing.assert_frame_equal(got, want)
+    else:
+        assert got.empty and list(got.columns) == list(want.columns)
+
+
+def test_partner_flows_given_twice_keeps_every_combination():
+    ex = pd.DataFrame({"ccode1": [1, 1, 2], "ccode2": [2, 2, 1], "year": [2000] * 3, "value": [1.0, 2.0, 5.0]})
+    assert D.partner_flows(ex, 1)["value"].tolist() == [6.0, 7.0]  # as the merge gives
+
+
+@settings(max_examples=60, deadline=None)
+@given(rows=st.lists(st.tuples(st.integers(1, 4), st.integers(1, 3), st.integers(2015, 2024),
+                               st.floats(0, 500, allow_nan=False)), max_size=40),
+       supplier=st.integers(1, 4), published=st.booleans())
+def test_arms_import_shares_equal_the_pivot_and_rolling(rows, supplier, published):
+    tr = pd.DataFrame(rows, columns=["ccode1", "ccode2", "year", "value"]).astype(
+        {"ccode1": "int64", "ccode2": "int64", "year": "int64"})
+    total = pd.Series({y: 100.0 for y in range(2016, 2024, 2)}) if published else None
+    got = D.arms_import_shares(tr, 1, supplier, first_year=2016, last_year=2024, total_imports=total)
+    want = _plain_arms(tr, 1, supplier, 2016, 2024, total)
+    pd.testing.assert_frame_equal(got, want, check_exact=False, rtol=1e-12, atol=1e-12)
+
+
+def test_arms_import_shares_on_the_snapshot_equal_the_plain_form(store):
+    tr = AL.dyad_frame(store, D.ARMS_DYADIC)
+    first, last = D._coverage(store, D.ARMS_DYADIC)
+    imp = AL.state_frame(store, D._first_series(store, D.ARMS_IMPORTS))
+    for rcp, sup in ((CHN, RUS), (RUS, CHN), (IND, RUS), (PAK, CHN), (USA, 200)):
+        total = imp[imp["ccode"] == rcp].set_index("year")["value"]
+        got = D.arms_import_shares(tr, rcp, sup, first_year=first, last_year=last, total_imports=total)
+        want = _plain_arms(tr, rcp, sup, first, last, total)
+        pd.testing.assert_frame_equal(got, want, check_exact=False, rtol=1e-12)
+        assert got["share_5y"].notna().sum() > 40
+
+
+@pytest.mark.parametrize("a, b, years", [(CHN, RUS, range(1995, 2025)), (RUS, CHN, [2023, 2017, 1990]),
+                                         (USA, CHN, range(2015, 2025))])
+def test_composition_equals_the_group_share_formula(store, a, b, years):
+    from powergap.sources.products import hs_groups
+    from powergap.states import resolve
+
+    got = D._composition(store, resolve(a), resolve(b), list(years))
+    p = D._product_table(store)
+    groups = hs_groups()
+    for side, (me, other) in (("a", (a, b)), ("b", (b, a))):
+        for col, (exp_, imp_), group in ((f"{side}_exports_raw_material_share", (me, other), "raw_materials"),
+                                         (f"{side}_imports_machinery_share_84_85", (other, me), "machinery")):
+            for y, v in zip(years, got[col]):
+                rows = p[(p["exporter"] == exp_) & (p["importer"] == imp_) & (p["year"] == y)]
+                inside = rows["product"].astype(str).str[:2].isin(groups[group].chapters)
+                want = rows.loc[inside, "value_usd"].sum() / rows["value_usd"].sum() if len(rows) else np.nan
+                assert (np.isnan(v) and np.isnan(want)) or v == pytest.approx(want, rel=1e-12)
+    if (a, b) == (CHN, RUS):
+        assert got["a_imports_machinery_share_84_85"].notna().sum() == 7  # BACI 2017-2023
+
+
+def test_state_frame_is_the_series_read(store):
+    for sid in ("arms_imports_tiv_sipri", "ideal_point", "gdp_usd"):
+        got = AL.state_frame(store, sid)
+        want = store.rows(sid).to_pandas()
+        assert got["ccode"].tolist() == want["ccode"].astype("int64").tolist()
+        assert np.array_equal(got["value"].to_numpy(), want["value"].to_numpy(dtype="float64"), equal_nan=True)
+        assert got["value"].dtype == "float64" and got["year"].dtype == "int64"

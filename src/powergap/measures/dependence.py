@@ -93,37 +93,43 @@ def concentration(values: Sequence[float]) -> dict[str, float]:
     return {"hhi": hhi, "hirschman": 100.0 * float(np.sqrt(hhi)), "n_partners": int(v.size)}
 
 
+def _positive(flows: pd.DataFrame, *cols: str) -> tuple[np.ndarray, ...]:
+    """The rows of ``flows`` with a positive value (NaN and values <= 0 are not flows):
+    ``value`` as floats, then the columns ``cols``, as arrays in the frame's order."""
+    v = pd.to_numeric(flows["value"], errors="coerce").to_numpy(dtype=float)
+    keep = ~np.isnan(v) & (v > 0)
+    return (v[keep], *(flows[c].to_numpy()[keep] for c in cols))
+
+
 def concentration_by_year(flows: pd.DataFrame) -> pd.DataFrame:
-    """:func:`concentration` per year of a ``year, partner, value`` frame (vectorised)."""
-    v = pd.to_numeric(flows["value"], errors="coerce")
-    f = flows[v.notna() & (v > 0)].astype({"value": "float64"})
-    if f.empty:
+    """:func:`concentration` per year of a ``year, partner, value`` frame (vectorised: one
+    pass of sums over the rows, years in ascending order)."""
+    v, yr = _positive(flows, "year")
+    if not v.size:
         return pd.DataFrame({"year": pd.Series(dtype="int64"), "hhi": pd.Series(dtype=float),
                              "hirschman": pd.Series(dtype=float), "n_partners": pd.Series(dtype="int64")})
-    tot = f.groupby("year")["value"].transform("sum")
-    s2 = (f["value"] / tot) ** 2
-    g = s2.groupby(f["year"])
-    out = pd.DataFrame({"hhi": g.sum(), "n_partners": g.size()}).reset_index()
-    out["hirschman"] = 100.0 * np.sqrt(out["hhi"])
-    return out[["year", "hhi", "hirschman", "n_partners"]]
+    years, at = np.unique(yr, return_inverse=True)
+    total = np.bincount(at, weights=v)
+    hhi = np.bincount(at, weights=(v / total[at]) ** 2)
+    return pd.DataFrame({"year": years, "hhi": hhi, "hirschman": 100.0 * np.sqrt(hhi),
+                         "n_partners": np.bincount(at).astype("int64")})
 
 
 def partner_rank(flows: pd.DataFrame, partner: int) -> pd.DataFrame:
     """Rank of ``partner`` among a state's partners per year (1 = largest flow).
 
-    ``flows``: ``year, partner, value``. Ties share the best rank ("min" method). Years
-    where ``partner`` has no positive flow are left out. Columns ``year, rank, n_partners``.
+    ``flows``: ``year, partner, value``. Ties share the best rank ("min" method: 1 + the
+    number of larger flows that year). Years where ``partner`` has no positive flow are left
+    out. Columns ``year, rank, n_partners``, in the order of ``partner``'s rows.
     """
-    v = pd.to_numeric(flows["value"], errors="coerce")
-    f = flows[v.notna() & (v > 0)].astype({"value": "float64"})
-    if f.empty:
+    v, yr, who = _positive(flows, "year", "partner")
+    if not v.size:
         return pd.DataFrame({"year": pd.Series(dtype="int64"), "rank": pd.Series(dtype="int64"),
                              "n_partners": pd.Series(dtype="int64")})
-    f["rank"] = f.groupby("year")["value"].rank(ascending=False, method="min")
-    n = f.groupby("year").size().rename("n_partners")
-    out = f[f["partner"] == partner][["year", "rank"]].merge(n.reset_index(), on="year")
-    out["rank"] = out["rank"].astype("int64")
-    return out.reset_index(drop=True)
+    _, at = np.unique(yr, return_inverse=True)
+    mine = np.flatnonzero(who == partner)
+    rank = np.array([1 + np.count_nonzero((at == at[i]) & (v > v[i])) for i in mine], dtype="int64")
+    return pd.DataFrame({"year": yr[mine], "rank": rank, "n_partners": np.bincount(at)[at[mine]].astype("int64")})
 
 
 def trade_intensity(x_ab: Any, x_a: Any, x_wb: Any, x_w: Any) -> np.ndarray:
@@ -144,8 +150,33 @@ def partner_flows(exports: pd.DataFrame, ccode: int) -> pd.DataFrame:
 
     ``exports``: ``ccode1`` (exporter), ``ccode2`` (importer), ``year``, ``value``. Returns
     ``year, partner, exports, imports, value`` with imports the partner's exports to the
-    state (mirror) and value = exports + imports, summing the directions that are reported.
+    state (mirror) and value = exports + imports, summing the directions that are reported;
+    sorted by year and partner.
     """
+    c1, c2, yr = (exports[c].to_numpy() for c in ("ccode1", "ccode2", "year"))
+    v = exports["value"].to_numpy()
+    out_, in_ = c1 == ccode, c2 == ccode
+    keys = np.concatenate([np.stack([yr[out_], c2[out_]], 1), np.stack([yr[in_], c1[in_]], 1)])
+    if v.dtype.kind != "f" or keys.dtype.kind not in "iu":
+        return _partner_flows_merge(exports, ccode)
+    # one integer per year-partner (sorted as year, then partner): np.unique on rows is slower
+    lo = keys.min(axis=0) if len(keys) else np.zeros(2, dtype=np.int64)
+    span = int(keys[:, 1].max() - lo[1] + 1) if len(keys) else 1
+    flat = (keys[:, 0].astype(np.int64) - lo[0]) * span + (keys[:, 1].astype(np.int64) - lo[1])
+    uniq, at = np.unique(flat, return_inverse=True)
+    cells = np.stack([uniq // span + lo[0], uniq % span + lo[1]], 1).astype(keys.dtype)
+    n_out = int(out_.sum())
+    if len(np.unique(at[:n_out])) < n_out or len(np.unique(at[n_out:])) < len(at) - n_out:
+        return _partner_flows_merge(exports, ccode)  # a year-partner given twice: the merge's rows
+    ex, im = np.full(len(cells), np.nan), np.full(len(cells), np.nan)
+    ex[at[:n_out]], im[at[n_out:]] = v[out_], v[in_]
+    value = np.where(np.isnan(ex) & np.isnan(im), np.nan, np.where(np.isnan(ex), 0.0, ex) + np.where(np.isnan(im), 0.0, im))
+    return pd.DataFrame({"year": cells[:, 0], "partner": cells[:, 1], "exports": ex, "imports": im, "value": value})
+
+
+def _partner_flows_merge(exports: pd.DataFrame, ccode: int) -> pd.DataFrame:
+    """:func:`partner_flows` as an outer merge of the two directions (any column types, and
+    every combination where a year-partner is given twice)."""
     out_ = exports.loc[exports["ccode1"] == ccode, ["year", "ccode2", "value"]].rename(
         columns={"ccode2": "partner", "value": "exports"})
     in_ = exports.loc[exports["ccode2"] == ccode, ["year", "ccode1", "value"]].rename(
@@ -200,31 +231,61 @@ def arms_import_shares(transfers: pd.DataFrame, recipient: int, supplier: int, *
     NaN for a window reaching outside the coverage).
     """
     years = np.arange(first_year, last_year + 1)
-    f = transfers[(transfers["ccode2"] == recipient) & transfers["year"].between(first_year, last_year)]
-    by_sup = f.groupby(["ccode1", "year"])["value"].sum().reset_index()
-    from_sup = by_sup[by_sup["ccode1"] == supplier].set_index("year")["value"].reindex(years, fill_value=0.0)
-    state_total = by_sup.groupby("year")["value"].sum().reindex(years, fill_value=0.0)
+    supplier_rows, yr, val = _received(transfers, recipient, first_year, last_year)
+    # received[k, t]: TIV from the k-th supplier (ascending codes) in year first_year + t
+    suppliers, at = np.unique(supplier_rows, return_inverse=True)
+    received = np.zeros((len(suppliers), len(years)))
+    np.add.at(received, (at, yr - first_year), val)
+    from_sup = received[suppliers == supplier].sum(axis=0)
+    state_total = received.sum(axis=0)
     total = state_total
     if total_imports is not None:
-        ti = total_imports.reindex(years)
+        ti = total_imports.reindex(years).to_numpy(dtype=float)
         # a published total below the sum of its own parts would be a vintage mismatch:
         # never let it push a share above 1
-        total = np.fmax(ti.fillna(state_total), state_total)
-    out = pd.DataFrame({"year": years, "from_supplier": from_sup.to_numpy(), "imports": np.asarray(total)})
-    roll = out.set_index("year")[["from_supplier", "imports"]].rolling(width, min_periods=width).sum()
-    out["from_supplier_5y"] = roll["from_supplier"].to_numpy()
-    out["imports_5y"] = roll["imports"].to_numpy()
-    out["share"] = np.where(out["imports"] == 0, 0.0, dependence_share(out["from_supplier"], out["imports"]))
-    out["share_5y"] = np.where(out["imports_5y"] == 0, 0.0,
-                               dependence_share(out["from_supplier_5y"], out["imports_5y"]))
-    sup = by_sup.rename(columns={"ccode1": "partner"})
-    hhi1 = concentration_by_year(sup)[["year", "hhi"]].rename(columns={"hhi": "supplier_hhi"})
-    sup5 = window_sum(sup[["partner", "year", "value"]], "partner", width=width, first_year=first_year,
-                      last_year=last_year).dropna(subset=["value"])
-    hhi5 = concentration_by_year(sup5)[["year", "hhi"]].rename(columns={"hhi": "supplier_hhi_5y"})
-    out = out.merge(hhi1, on="year", how="left").merge(hhi5, on="year", how="left")
-    return out[["year", "share", "share_5y", "supplier_hhi", "supplier_hhi_5y", "imports", "imports_5y",
-                "from_supplier", "from_supplier_5y"]]
+        total = np.fmax(np.where(np.isnan(ti), state_total, ti), state_total)
+    from_5y, total_5y = _rolling_sum(from_sup, width), _rolling_sum(total, width)
+    with np.errstate(invalid="ignore"):
+        share_1 = np.where(total == 0, 0.0, dependence_share(from_sup, total))
+        share_5 = np.where(total_5y == 0, 0.0, dependence_share(from_5y, total_5y))
+    return pd.DataFrame({
+        "year": years, "share": share_1, "share_5y": share_5,
+        "supplier_hhi": _hhi_by_column(received), "supplier_hhi_5y": _hhi_by_column(_rolling_sum(received, width)),
+        "imports": total, "imports_5y": total_5y, "from_supplier": from_sup, "from_supplier_5y": from_5y})
+
+
+def _received(transfers: pd.DataFrame, recipient: int, first_year: int, last_year: int
+              ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Supplier codes, years and TIV of ``recipient``'s deliveries inside the years (a
+    missing TIV counts as none)."""
+    yr = transfers["year"].to_numpy()
+    keep = (transfers["ccode2"].to_numpy() == recipient) & (yr >= first_year) & (yr <= last_year)
+    val = pd.to_numeric(transfers["value"], errors="coerce").to_numpy(dtype=float)[keep]
+    return transfers["ccode1"].to_numpy()[keep], yr[keep].astype(np.int64), np.where(np.isnan(val), 0.0, val)
+
+
+def _rolling_sum(x: np.ndarray, width: int) -> np.ndarray:
+    """Sums over the ``width`` columns (years) ending at each column of ``x`` (last axis);
+    NaN where the window starts before the first column."""
+    x = np.asarray(x, dtype=float)
+    out = np.full(x.shape, np.nan)
+    n = x.shape[-1]
+    if n >= width:
+        acc = x[..., 0:n - width + 1].copy()
+        for k in range(1, width):
+            acc += x[..., k:n - width + 1 + k]
+        out[..., width - 1:] = acc
+    return out
+
+
+def _hhi_by_column(flows: np.ndarray) -> np.ndarray:
+    """:func:`concentration`'s HHI of each column of a (partners x years) matrix: positive
+    flows only; NaN for a column without any (or with a NaN window)."""
+    pos = np.where(flows > 0, flows, 0.0)  # NaN > 0 is false
+    total = pos.sum(axis=0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        hhi = ((pos / total) ** 2).sum(axis=0)
+    return np.where(total > 0, hhi, np.nan)
 
 
 def world_export_shares(exports: pd.DataFrame, world: pd.Series, ccodes: Sequence[int], *,
@@ -655,27 +716,35 @@ def _composition(store: "Snapshot", sa: "State", sb: "State", years: list[int]) 
         groups = hs_groups()
     except (ImportError, PowergapError):
         return out
-    p = product[product["year"].isin(years)]
-    pair = p[((p["exporter"] == sa.ccode) & (p["importer"] == sb.ccode))
-             | ((p["exporter"] == sb.ccode) & (p["importer"] == sa.ccode))]
-    if pair.empty:
-        return out
     # hs_group_share's formula (value in the group's chapters / all value) for each
-    # exporter-importer-year, with the chapter computed once for the three groups
-    chapter = pair["product"].astype(str).str[:2]
-    keys = [pair["exporter"], pair["importer"], pair["year"]]
-    total = pair["value_usd"].groupby(keys).sum()
-    shares = {}
-    for group in ("raw_materials", "machinery", "machinery_instruments"):
-        in_group = pair["value_usd"].where(chapter.isin(groups[group].chapters), 0.0)
-        shares[group] = (in_group.groupby(keys).sum() / total).where(total > 0)
-    for side, (me, other) in (("a", (sa.ccode, sb.ccode)), ("b", (sb.ccode, sa.ccode))):
-        out[f"{side}_exports_raw_material_share"] = [shares["raw_materials"].get((me, other, y), np.nan) for y in years]
-        out[f"{side}_imports_machinery_share_84_85"] = [shares["machinery"].get((other, me, y), np.nan) for y in years]
-        out[f"{side}_imports_machinery_share_84_90"] = [shares["machinery_instruments"].get((other, me, y), np.nan)
-                                                         for y in years]
-    have = pair.groupby("year").size()
-    out["product_source"] = [pair["source"].iloc[0] if y in have.index else None for y in years]
+    # direction and year, on arrays: the pair's rows only, the chapter read once for the
+    # three groups (a missing value counts as none)
+    a, b = sa.ccode, sb.ccode
+    ex, im, yr = (product[c].to_numpy() for c in ("exporter", "importer", "year"))
+    yy = np.asarray(years, dtype=np.int64)
+    rows = np.flatnonzero((((ex == a) & (im == b)) | ((ex == b) & (im == a))) & np.isin(yr, yy))
+    if not rows.size:
+        return out
+    chapter = product["product"].to_numpy()[rows].astype(str).astype("U2")
+    value = product["value_usd"].to_numpy(dtype=float)[rows]
+    value = np.where(np.isnan(value), 0.0, value)
+    n = len(yy)
+    order = np.argsort(yy, kind="stable")
+    cell = np.where(ex[rows] == a, 0, n) + order[np.searchsorted(yy, yr[rows], sorter=order)]  # a->b, then b->a
+    total = np.bincount(cell, weights=value, minlength=2 * n)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        shares = {group: np.where(total > 0, np.bincount(cell, weights=np.where(np.isin(chapter, groups[group].chapters),
+                                                                                value, 0.0), minlength=2 * n) / total,
+                                  np.nan)
+                  for group in ("raw_materials", "machinery", "machinery_instruments")}
+    for side, (mine, other) in (("a", (slice(0, n), slice(n, 2 * n))), ("b", (slice(n, 2 * n), slice(0, n)))):
+        out[f"{side}_exports_raw_material_share"] = shares["raw_materials"][mine]
+        out[f"{side}_imports_machinery_share_84_85"] = shares["machinery"][other]
+        out[f"{side}_imports_machinery_share_84_90"] = shares["machinery_instruments"][other]
+    have = np.zeros(n, dtype=bool)
+    have[cell % n] = True
+    source = product["source"].to_numpy()[rows[0]]
+    out["product_source"] = [source if h else None for h in have]
     return out
 
 
