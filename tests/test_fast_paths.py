@@ -114,6 +114,11 @@ def test_median_ideal_distance_equals_each_pair_once(store, variant):
         x = df.loc[df["year"] == year, "value"].to_numpy(dtype=float)
         i, j = np.triu_indices(x.size, k=1)
         assert got[year] == float(np.median(np.abs(x[i] - x[j])))  # exactly: the same differences
+    # some years only (the triangle's): the same numbers, NaN outside the ideal-point years
+    years = [1940, 1946, 1991, 2014, int(got.index.max()), int(got.index.max()) + 1]
+    some = AL.median_ideal_point_distance(E.Scoped(store, [CHN]), years, variant)
+    assert [got.get(y, np.nan) for y in years] == pytest.approx(list(some), nan_ok=True)
+    assert np.isnan(some[0]) and np.isnan(some[-1]) and np.isfinite(some[1:-1]).all()
 
 
 # ----------------------------------------------------------------------------- trade rows
@@ -455,3 +460,45 @@ def test_state_frame_is_the_series_read(store):
         assert got["ccode"].tolist() == want["ccode"].astype("int64").tolist()
         assert np.array_equal(got["value"].to_numpy(), want["value"].to_numpy(dtype="float64"), equal_nan=True)
         assert got["value"].dtype == "float64" and got["year"].dtype == "int64"
+
+
+# ----------------------------------------------------------------------------- Womack stability on arrays
+
+def _plain_stability(side: np.ndarray, flag: np.ndarray, k: int) -> np.ndarray:
+    """The year-by-year loop the array form replaced: a run grows while the flag holds with
+    the same stronger side; a short run that began after a year without data is unknown."""
+    d, t = flag.shape
+    out = np.full((d, t), np.nan)
+    for i in range(d):
+        run, unknown = 0, True
+        for j in range(t):
+            on = flag[i, j] == 1
+            same = j > 0 and on and flag[i, j - 1] == 1 and side[i, j] == side[i, j - 1]
+            if same:
+                run += 1
+            else:
+                run, unknown = (1 if on else 0), (j == 0 or bool(np.isnan(flag[i, j - 1])))
+            if np.isnan(flag[i, j]):
+                continue
+            out[i, j] = np.nan if on and run < k and unknown else float(run >= k)
+    return out
+
+
+@settings(max_examples=200, deadline=None)
+@given(data=st.data(), d=st.integers(1, 4), t=st.integers(1, 14), k=st.integers(1, 6))
+def test_stability_runs_equal_the_year_by_year_loop(data, d, t, k):
+    from powergap.measures.capability import stability_runs
+
+    cell = st.sampled_from([0.0, 1.0, float("nan")])
+    flag = np.array(data.draw(st.lists(st.lists(cell, min_size=t, max_size=t), min_size=d, max_size=d)))
+    side = np.array(data.draw(st.lists(st.lists(st.sampled_from([1.0, -1.0, 0.0, float("nan")]), min_size=t,
+                                                max_size=t), min_size=d, max_size=d)))
+    assert np.array_equal(stability_runs(side, flag, k), _plain_stability(side, flag, k), equal_nan=True)
+
+
+def test_dependence_columns_joined_by_year_as_a_merge():
+    frame = pd.DataFrame({"year": [2000, 2001, 2002], "x": [1.0, 2.0, 3.0]})
+    part = pd.DataFrame({"year": [2002, 2000, 1999], "n": [5, 6, 7], "s": ["a", "b", "c"]})
+    pd.testing.assert_frame_equal(D._attach(frame, part), frame.merge(part, on="year", how="left"))
+    twice = pd.DataFrame({"year": [2000, 2000], "n": [1, 2]})
+    pd.testing.assert_frame_equal(D._attach(frame, twice), frame.merge(twice, on="year", how="left"))

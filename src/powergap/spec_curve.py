@@ -170,17 +170,17 @@ def specifications(space: Space, cfg: dict) -> pd.DataFrame:
     configuration ``cfg`` itself (it need not be in the space)."""
     combos = list(itertools.product(*[range(len(c.labels)) for c in space.choices]))
     paths = sorted({p for c in space.choices for s in c.settings for p in s})
+    base = {p: _default(cfg, p) for p in paths}  # each setting's value in cfg, read once
     rows = []
     for combo in combos:
         row: dict[str, Any] = {c.name: c.labels[k] for c, k in zip(space.choices, combo)}
-        vals = {p: _default(cfg, p) for p in paths}
+        row.update(base)
         for c, k in zip(space.choices, combo):
-            vals.update(c.settings[k])
-        row.update(vals)
+            row.update(c.settings[k])
         row["default"] = False
         rows.append(row)
     default = {c.name: None for c in space.choices}
-    default.update({p: _default(cfg, p) for p in paths})
+    default.update(base)
     default["default"] = True
     for c in space.choices:  # the default's label, where one option is the default
         for lab, s in zip(c.labels, c.settings):

@@ -672,18 +672,32 @@ def median_agreement_by_year(store: "Snapshot", min_votes: int = 1) -> pd.Series
 def median_ideal_point_distance_by_year(store: "Snapshot", variant: str = "all") -> pd.Series:
     """Median |theta_i - theta_j| over all pairs of states with an ideal point, per year
     (cached per snapshot, shared by its views)."""
+    years = _ideal_points_by_year(store, variant)
+    out = {y: _median_distance(store, variant, y) for y in years}
+    return pd.Series({y: v for y, v in out.items() if v == v}, name="median_distance", dtype=float)
+
+
+def median_ideal_point_distance(store: "Snapshot", years: Sequence[int], variant: str = "all") -> np.ndarray:
+    """:func:`median_ideal_point_distance_by_year` for some years only (NaN where a year has
+    fewer than two ideal points): each year is computed once per snapshot, when first asked."""
+    return np.array([_median_distance(store, variant, int(y)) for y in years], dtype=float)
+
+
+@snapshot_cache(maxsize=4)
+def _ideal_points_by_year(store: "Snapshot", variant: str) -> dict[int, np.ndarray]:
     sid = _ideal_ids(variant)[0]
     if not has_series(store, sid):
-        return pd.Series(dtype=float, name="median_distance")
+        return {}
     df = state_frame(store, sid)
-    out = {}
-    for year, part in df.groupby("year", sort=True):
-        x = part["value"].to_numpy(dtype=float)
-        if x.size < 2:
-            continue
-        d = np.abs(x[:, None] - x[None, :])[_upper(x.size)]  # each pair once
-        out[int(year)] = float(np.median(d))
-    return pd.Series(out, name="median_distance", dtype=float)
+    return {int(y): part["value"].to_numpy(dtype=float) for y, part in df.groupby("year", sort=True)}
+
+
+@snapshot_cache(maxsize=1024)
+def _median_distance(store: "Snapshot", variant: str, year: int) -> float:
+    x = _ideal_points_by_year(store, variant).get(year)
+    if x is None or x.size < 2:
+        return float("nan")
+    return float(np.median(np.abs(x[:, None] - x[None, :])[_upper(x.size)]))  # each pair once
 
 
 @functools.lru_cache(maxsize=64)

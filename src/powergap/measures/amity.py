@@ -103,11 +103,10 @@ def tie_evidence(a: int, b: int, years: Sequence[int], store: "Snapshot") -> pd.
     med = np.full(len(yy), np.nan)
     ip_variant: list[str | None] = [None] * len(yy)
     for variant in ("all", "fp"):
-        from .alignment import median_ideal_point_distance_by_year
+        from .alignment import median_ideal_point_distance
 
         d = ideal_points_dyad(a, b, yy, store, variant=variant)["ideal_point_distance"].to_numpy(dtype=float)
-        m_s = median_ideal_point_distance_by_year(store, variant)
-        m = np.array([float(m_s.get(int(y), np.nan)) for y in yy])
+        m = median_ideal_point_distance(store, yy, variant)
         fill = ~np.isfinite(dist) & np.isfinite(d) & np.isfinite(m)
         dist[fill], med[fill] = d[fill], m[fill]
         for i in np.flatnonzero(fill):

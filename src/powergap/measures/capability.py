@@ -353,20 +353,21 @@ def stability_runs(side: np.ndarray, womack: np.ndarray, k: int) -> np.ndarray:
     side = np.atleast_2d(np.asarray(side, dtype=float))
     flag = np.atleast_2d(np.asarray(womack, dtype=float))
     d, t = flag.shape
-    run = np.zeros((d, t))
-    unknown_start = np.zeros((d, t), dtype=bool)
-    for j in range(t):
-        cur = flag[:, j] == 1
-        if j == 0:
-            run[:, j] = cur
-            unknown_start[:, j] = True
-            continue
-        same = cur & (flag[:, j - 1] == 1) & (side[:, j] == side[:, j - 1])
-        run[:, j] = np.where(same, run[:, j - 1] + 1, cur.astype(float))
-        unknown_start[:, j] = np.where(same, unknown_start[:, j - 1], np.isnan(flag[:, j - 1]))
+    on = flag == 1
+    # a year continues the run of the year before when the flag holds in both with the same
+    # stronger side; each year's run starts at the last year that did not continue one
+    cont = np.zeros((d, t), dtype=bool)
+    cont[:, 1:] = on[:, 1:] & on[:, :-1] & (side[:, 1:] == side[:, :-1])
+    cols = np.broadcast_to(np.arange(t), (d, t))
+    start = np.maximum.accumulate(np.where(cont, 0, cols), axis=1)
+    run = np.where(on, cols - start + 1, 0)
+    # whether the year before the run's start was without data (or the run starts the columns)
+    before_unknown = np.ones((d, t), dtype=bool)
+    before_unknown[:, 1:] = np.isnan(flag[:, :-1])
+    unknown_start = np.take_along_axis(before_unknown, start, axis=1)
     out = np.where(run >= k, 1.0, 0.0)
     out[np.isnan(flag)] = np.nan
-    out[(flag == 1) & (run < k) & unknown_start] = np.nan
+    out[on & (run < k) & unknown_start] = np.nan
     return out
 
 

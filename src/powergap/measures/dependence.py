@@ -766,6 +766,16 @@ def _dyad_values(store: "Snapshot", sid: str, c1: int, c2: int, years: list[int]
     return dyad_year_values(store, sid, c1, c2, years)["value"].to_numpy()
 
 
+def _attach(frame: pd.DataFrame, part: pd.DataFrame) -> pd.DataFrame:
+    """``frame.merge(part, on="year", how="left")`` for a ``part`` with one row per year (a
+    reindex on the years, without the merge's key matching); any other part is merged."""
+    by_year = part.set_index("year")
+    if not by_year.index.is_unique:
+        return frame.merge(part, on="year", how="left")
+    got = by_year.reindex(frame["year"].to_numpy())
+    return pd.concat([frame, got.reset_index(drop=True)], axis=1)
+
+
 @dataclass
 class DependenceResult:
     """Dependence of ``a`` on ``b`` and of ``b`` on ``a``, year by year.
@@ -899,9 +909,9 @@ def dependence(a: "str | int | State", b: "str | int | State", *, start: int | N
         pm = _partner_measures(store, me.ccode, other.ccode, src_label)
         pm = pm.rename(columns={"hhi": f"hhi_{side}", "hirschman": f"hirschman_{side}",
                                 "n_partners": f"n_partners_{side}", "rank": f"rank_{'b' if side == 'a' else 'a'}_in_{side}"})
-        frame = frame.merge(pm, on="year", how="left")
+        frame = _attach(frame, pm)
 
-    frame = frame.merge(_composition(store, sa, sb, years), on="year", how="left")
+    frame = _attach(frame, _composition(store, sa, sb, years))
     for side, st in (("a", sa), ("b", sb)):
         for sid in ("fuel_exports_pct", "ores_metals_exports_pct"):
             frame[f"{side}_{sid}"] = state_year_values(store, sid, st.ccode, years)["value"].to_numpy()
@@ -915,21 +925,21 @@ def dependence(a: "str | int | State", b: "str | int | State", *, start: int | N
             for c in cols.values():
                 frame[c] = np.nan
         else:
-            frame = frame.merge(res[["year", *cols]].rename(columns=cols), on="year", how="left")
+            frame = _attach(frame, res[["year", *cols]].rename(columns=cols))
         exp = _arms_export_side(store, rcp.ccode)
         ecols = {"share": f"{side}_arms_world_export_share", "share_5y": f"{side}_arms_world_export_share_5y"}
         if exp is None:
             for c in ecols.values():
                 frame[c] = np.nan
         else:
-            frame = frame.merge(exp[["year", *ecols]].rename(columns=ecols), on="year", how="left")
+            frame = _attach(frame, exp[["year", *ecols]].rename(columns=ecols))
 
     # investment: the other state's position in this one
     for side, (host, inv) in (("a", (sa, sb)), ("b", (sb, sa))):
         gdp = frame.set_index("year")[f"gdp_{side}_usd"]
         inv_df = _investment(store, host, inv, years, gdp)
         inv_df = inv_df.rename(columns={c: f"{side}_{c}" for c in inv_df.columns if c != "year"})
-        frame = frame.merge(inv_df, on="year", how="left")
+        frame = _attach(frame, inv_df)
 
     for sid in ("trade_exports_usd_dots", "trade_exports_usd_baci", "trade_exports_usd_cow", "merch_exports_usd_dots",
                 "merch_exports_usd_wto", "merch_imports_usd_wto", "merch_exports_usd_cow", "merch_imports_usd_cow",

@@ -414,15 +414,16 @@ def capability_section(ctx: _Ctx) -> tuple[Section, Any]:
                      ("used", "Series used", ""), ("flag", "Womack", "")])
     # wide table: one row per year, one column per dimension
     wide = {"Year": [str(y) for y in ctx.years]}
+    rows = {(r["name"], int(r["year"])): r for r in dims[["name", "year", "ratio", "stronger", "stable", "womack"]]
+            .to_dict("records")}  # one row per dimension and year
     for d in names:
-        sub = dims[dims["name"] == d].set_index("year")
         col = []
         for y in ctx.years:
-            ratio = sub.at[y, "ratio"] if y in sub.index else None
+            r = rows.get((d, y))
+            ratio = r["ratio"] if r is not None else None
             if ratio is None or ratio != ratio:  # missing
                 col.append("no data")
                 continue
-            r = sub.loc[y]
             side = r["stronger"] if isinstance(r["stronger"], str) else "="
             mark = " ✓" if _truth(r["stable"]) else (" ·" if _truth(r["womack"]) else "")
             if math.isinf(float(ratio)):  # the weaker side has none
