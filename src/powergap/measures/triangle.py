@@ -39,9 +39,9 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError
-from .alignment import (FEW_VOTES, _store, check_years, clean_tree, has_series, ideal_points_dyad,
-                        median_agreement_by_year, median_ideal_point_distance_by_year, resolve_states,
-                        vote_agreement, _ideal_ids)
+from .alignment import (FEW_VOTES, _ideal_ids, _require_votes, _store, check_years, clean_tree, has_series,
+                        ideal_points_dyad, median_agreement_by_year, median_ideal_point_distance_by_year,
+                        resolve_states)
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..snapshot.store import Snapshot
@@ -283,11 +283,17 @@ def triangle(a: "str | int | State", b: "str | int | State", c: "str | int | Sta
         sources.update(sources_used(store))
         thr = thr_label = "evidence order: rivalry, war, alliance, no rivalry; UN ideal points after the rivalry data"
     elif measure == "agreement":
+        from .evidence import un_agreement
+
+        _require_votes(store)
+        yy = np.asarray(years, dtype=np.int64)
         for i, (p, q) in enumerate(pairs):
-            va = vote_agreement(p, q, start=start, end=end, store=store, min_votes=max(min_votes, 1))
-            v = va["agreement"].where(va["n_votes"] >= max(min_votes, 1))
-            values[f"v{i}"] = v.to_numpy()
-            nvotes[f"n{i}"] = va["n_votes"].to_numpy()
+            # the agreement and count of vote_agreement (the one definition: missing below the
+            # minimum of common roll calls), without the other scores it computes beside them
+            agree, n = un_agreement(store, np.full(len(yy), p.ccode), np.full(len(yy), q.ccode), yy,
+                                    min_votes=max(min_votes, 1), only=(p.ccode, q.ccode))
+            values[f"v{i}"] = agree
+            nvotes[f"n{i}"] = n.astype("int64")
         sources["un_votes"] = store.catalog["tables"]["un_votes"].get("source", "")
         if threshold is None:
             thr: pd.Series | float = DEFAULT_AGREEMENT_THRESHOLD
