@@ -102,14 +102,17 @@ def tie_evidence(a: int, b: int, years: Sequence[int], store: "Snapshot") -> pd.
     dist = np.full(len(yy), np.nan)
     med = np.full(len(yy), np.nan)
     ip_variant: list[str | None] = [None] * len(yy)
-    for variant in ("all", "fp"):
-        from .alignment import median_ideal_point_distance
+    from .alignment import median_ideal_point_distance
 
-        d = ideal_points_dyad(a, b, yy, store, variant=variant)["ideal_point_distance"].to_numpy(dtype=float)
-        m = median_ideal_point_distance(store, yy, variant)
-        fill = ~np.isfinite(dist) & np.isfinite(d) & np.isfinite(m)
-        dist[fill], med[fill] = d[fill], m[fill]
-        for i in np.flatnonzero(fill):
+    for variant in ("all", "fp"):
+        open_ = np.flatnonzero(~np.isfinite(dist))  # the years no earlier estimate filled
+        if not open_.size:
+            break
+        d = ideal_points_dyad(a, b, yy[open_], store, variant=variant)["ideal_point_distance"].to_numpy(dtype=float)
+        m = median_ideal_point_distance(store, yy[open_], variant)
+        fill = np.isfinite(d) & np.isfinite(m)
+        dist[open_[fill]], med[open_[fill]] = d[fill], m[fill]
+        for i in open_[fill]:
             ip_variant[i] = variant
     cov = coverage(store, RIVALRY_SERIES[0])
     last_coded = None
