@@ -502,3 +502,16 @@ def test_dependence_columns_joined_by_year_as_a_merge():
     pd.testing.assert_frame_equal(D._attach(frame, part), frame.merge(part, on="year", how="left"))
     twice = pd.DataFrame({"year": [2000, 2000], "n": [1, 2]})
     pd.testing.assert_frame_equal(D._attach(frame, twice), frame.merge(twice, on="year", how="left"))
+
+
+def test_one_view_per_store_and_states(store):
+    """The assessment and the report's sections ask for the same view of the same states:
+    one object, so the caches keyed on it are built once."""
+    v = E.Scoped(store, [CHN, RUS])
+    assert E.Scoped(store, {RUS, CHN}) is v and E.Scoped(store, [RUS, CHN, CHN]) is v
+    assert E.Scoped(store, [CHN, RUS, USA]) is not v and E.Scoped(v, [CHN, RUS]) is not v
+    assert v._codes == (RUS, CHN) and v._store is store
+    got = E.dyad_values(v, "trade_exports_usd_dots", [CHN], [RUS], [2015])
+    assert E._dyad_index(E.Scoped(store, [RUS, CHN]), "trade_exports_usd_dots") is E._dyad_index(
+        v, "trade_exports_usd_dots")
+    assert got[0] == E.dyad_values(store, "trade_exports_usd_dots", [CHN], [RUS], [2015])[0] > 0

@@ -27,6 +27,8 @@ rules: ``docs/relations.md`` and ``docs/assessment.md``.
 from __future__ import annotations
 
 import functools
+import threading
+import weakref
 from dataclasses import dataclass
 from typing import Any
 
@@ -132,11 +134,31 @@ def snapshot_cache(maxsize: int):
 
 class Scoped:
     """The store seen by a small query: dyadic series are read only for the rows that involve
-    the given states (every dyadic lookup of such a query has one of them on a side)."""
+    the given states (every dyadic lookup of such a query has one of them on a side).
+
+    One view per store and set of states: asking again gives the same object, so the caches
+    keyed on a view (indices of its rows, partner totals) serve every query about those
+    states (the report's sections reuse what the assessment built)."""
+
+    _views: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+    _lock = threading.Lock()
+
+    def __new__(cls, store, codes):
+        key = tuple(sorted({int(c) for c in codes}))
+        with cls._lock:
+            try:
+                per = cls._views.setdefault(store, {})
+            except TypeError:  # a store that cannot be weakly referenced: a view of its own
+                per = {}
+            view = per.get(key)
+            if view is None or type(view) is not cls:
+                view = super().__new__(cls)
+                view._store, view._codes = store, key
+                per[key] = view
+        return view
 
     def __init__(self, store, codes):
-        self._store = store
-        self._codes = tuple(sorted(int(c) for c in codes))
+        pass  # set once, in __new__
 
     def __getattr__(self, name):
         return getattr(self._store, name)
