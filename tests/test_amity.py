@@ -46,6 +46,32 @@ def test_after_the_rivalry_data_other_pairs_take_the_ideal_points(distance, medi
                          "(no rivalry data after 2020)")
 
 
+def test_after_the_alliance_data_an_alliance_is_carried_forward_after_any_rivalry():
+    allied = (2018, "defence pact")
+    got = tie(2023, rivalry=NAN, rivalry_source=None, mid_hostility=NAN, distance=0.9, median=0.7,
+              ideal_point_variant="all", last_coded=(2020, 0.0), last_alliance=allied)
+    assert got == ("+", "alliance (ATOP defence pact, last coded 2018, carried forward)")
+    # a carried rivalry comes first, as inside the data (allies that are rivals: Greece-Turkey)
+    got = tie(2023, rivalry=NAN, rivalry_source=None, mid_hostility=NAN, last_coded=(2020, 1.0), last_alliance=allied)
+    assert got[0] == "-" and "rivalry" in got[1]
+    # inside the rivalry data the coded evidence decides; no pact in the last year carries nothing
+    assert tie(2019, last_alliance=allied) == ("+", "no strategic rivalry (Thompson-Sakuwa-Suhas)")
+    got = tie(2023, rivalry=NAN, rivalry_source=None, mid_hostility=NAN, distance=0.9, median=0.7,
+              ideal_point_variant="all", last_coded=(2020, 0.0), last_alliance=(2018, None))
+    assert got[0] == "-" and got[1].startswith("UN ideal points")
+
+
+@pytest.mark.parametrize("pair", [(2, 20), (2, 255), (2, 220), (255, 220)])  # NATO allies
+def test_allies_stay_allies_after_the_data_end(store, pair):
+    ev = tie_evidence(*pair, range(2015, 2025), store).set_index("year")
+    assert (ev["tie"] == "+").all(), ev[["tie", "basis"]]
+    assert ev.loc[2024, "basis"] == "alliance (ATOP defence pact, last coded 2018, carried forward)"
+    assert ev.loc[2020, "basis"].startswith("no strategic rivalry")
+    # a window that starts after the alliance data end reads the last year itself
+    late = tie_evidence(*pair, [2022, 2024], store)
+    assert late["basis"].tolist() == [ev.loc[2022, "basis"], ev.loc[2024, "basis"]]
+
+
 def test_no_evidence_is_no_tie():
     assert tie(2024, rivalry=NAN, rivalry_source=None, mid_hostility=NAN, last_coded=(2020, 0.0)) == (None, None)
 

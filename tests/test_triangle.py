@@ -187,7 +187,8 @@ def test_real_triangle_evidence_cold_war(store):
         assert f.loc[y, "pattern"] == "stable marriage" and f.loc[y, "outcast"] == "USA", y
     basis = f.loc[1955, "basis"]
     assert basis[2] == "alliance (ATOP defence pact)" and basis[0].startswith("strategic rivalry")
-    assert "carried forward" in f.loc[2023, "basis"][0] and f.loc[2023, "basis"][2].startswith("UN ideal points")
+    assert "carried forward" in f.loc[2023, "basis"][0]
+    assert f.loc[2023, "basis"][2] == "alliance (ATOP consultation pact, last coded 2018, carried forward)"
     d = res.to_dict()
     assert d["measure"] == "evidence" and d["years"][0]["basis"]["CHN-RUS"] == "alliance (ATOP defence pact)"
 

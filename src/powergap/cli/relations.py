@@ -283,7 +283,7 @@ def _evidence_triangle_table(console, d: dict, pairs: list[str]) -> None:
     from rich.table import Table
 
     t = Table(title=f"Strategic triangle {'-'.join(d['states'])}: ties from rivalry, war, alliances "
-                    "(UN ideal points after the rivalry data end)")
+                    "(after the rivalry data end: carried forward, else UN ideal points)")
     for col in ("years", *pairs, "pattern", "roles"):
         t.add_column(col, justify="right" if col == "years" else "left")
     rows: list[list] = []

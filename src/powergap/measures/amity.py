@@ -19,10 +19,12 @@ The default reading here combines the evidence the literature uses, in a fixed o
    Dittmer's binary sense ("normal" relations, as after Sino-American rapprochement).
 5. After the rivalry data end (2020): a rivalry active in the last coded year is carried
    forward, labelled "carried forward" (rivalries last decades; the dataset's end is not
-   their end). For other pairs the UN signal decides, labelled as such: ideal-point
-   distance (Bailey, Strezhnev and Voeten; the all-votes estimate, else the estimate that
-   reaches further) at or below that year's median over all pairs of states is amity,
-   above it enmity.
+   their end). So is an alliance active in the alliance data's last year (2018): pacts such
+   as NATO's outlive the dataset too, and allies are not read as enemies from their UN
+   votes (a carried rivalry still comes first, as inside the data). For other pairs the UN
+   signal decides, labelled as such: ideal-point distance (Bailey, Strezhnev and Voeten;
+   the all-votes estimate, else the estimate that reaches further) at or below that year's
+   median over all pairs of states is amity, above it enmity.
 
 Each tie keeps the evidence that decided it (``basis``) and the other signals beside it
 (militarised disputes below war level, ideal-point distance), so a reader can audit it.
@@ -90,14 +92,7 @@ def tie_evidence(a: int, b: int, years: Sequence[int], store: "Snapshot") -> pd.
     td = _dyad_flags(store, RIVALRY_SERIES[1], a, b, yy)
     rivalry = np.where(np.isfinite(tss), tss, td)
     rsource = np.where(np.isfinite(tss), "rivalry_tss", np.where(np.isfinite(td), "rivalry_td", None))
-    alliance: list[str | None] = [None] * len(yy)
-    alliance_known = np.zeros(len(yy), dtype=bool)
-    for sid in ALLIANCE_SERIES:
-        f = _dyad_flags(store, sid, a, b, yy)
-        alliance_known |= np.isfinite(f)
-        for i in np.flatnonzero(f == 1.0):
-            if alliance[i] is None:
-                alliance[i] = ALLIANCE_LABEL[sid]
+    alliance, alliance_known = _alliances(store, a, b, yy)
     host = _mid_hostility(store, a, b, yy)
     dist = np.full(len(yy), np.nan)
     med = np.full(len(yy), np.nan)
@@ -123,12 +118,19 @@ def tie_evidence(a: int, b: int, years: Sequence[int], store: "Snapshot") -> pd.
             f = _dyad_flags(store, RIVALRY_SERIES[0], a, b, np.array([cov[1]]))
             last_coded = (cov[1], f[0])
 
+    last_alliance = None
+    ends = [c[1] for c in (coverage(store, sid) for sid in ALLIANCE_SERIES) if c is not None]
+    if ends:  # the pact of the alliance data's last year (read for it when the window ends before)
+        end = max(ends)
+        at = np.flatnonzero(yy == end)
+        last_alliance = (end, alliance[at[0]] if at.size else _alliances(store, a, b, np.array([end]))[0][0])
+
     tie: list[str | None] = []
     basis: list[str | None] = []
     for i, y in enumerate(yy):
         t, b = decide_tie(int(y), rivalry=rivalry[i], rivalry_source=rsource[i], mid_hostility=host[i],
                           alliance=alliance[i], distance=dist[i], median=med[i], ideal_point_variant=ip_variant[i],
-                          last_coded=last_coded)
+                          last_coded=last_coded, last_alliance=last_alliance)
         tie.append(t)
         basis.append(b)
     return pd.DataFrame({
@@ -136,6 +138,20 @@ def tie_evidence(a: int, b: int, years: Sequence[int], store: "Snapshot") -> pd.
         "alliance": [x if alliance_known[i] else None for i, x in enumerate(alliance)],
         "mid_hostility": host, "ideal_point_distance": dist, "ideal_point_median": med,
     })[TIE_COLUMNS]
+
+
+def _alliances(store: "Snapshot", a: int, b: int, yy: np.ndarray) -> tuple[list[str | None], np.ndarray]:
+    """The pact of the pair in each year (the first kind of :data:`ALLIANCE_SERIES` in force,
+    None for none) and whether the alliance data cover the year."""
+    alliance: list[str | None] = [None] * len(yy)
+    known = np.zeros(len(yy), dtype=bool)
+    for sid in ALLIANCE_SERIES:
+        f = _dyad_flags(store, sid, a, b, yy)
+        known |= np.isfinite(f)
+        for i in np.flatnonzero(f == 1.0):
+            if alliance[i] is None:
+                alliance[i] = ALLIANCE_LABEL[sid]
+    return alliance, known
 
 
 def sources_used(store: "Snapshot") -> dict[str, str]:
@@ -149,13 +165,15 @@ def sources_used(store: "Snapshot") -> dict[str, str]:
 
 def decide_tie(year: int, *, rivalry: float, rivalry_source: str | None, mid_hostility: float,
                alliance: str | None, distance: float, median: float, ideal_point_variant: str | None,
-               last_coded: tuple[int, float] | None) -> tuple[str | None, str | None]:
+               last_coded: tuple[int, float] | None,
+               last_alliance: tuple[int, str | None] | None = None) -> tuple[str | None, str | None]:
     """The sign of one tie in one year and the evidence that decided it (the order of the module doc).
 
     ``rivalry`` 1/0/NaN (NaN: outside the rivalry data); ``mid_hostility`` the year's highest MID
     hostility level (0 none, NaN outside the MID data); ``alliance`` the pact's kind or None;
     ``distance``/``median`` the pair's ideal-point distance and the year's median pair distance;
-    ``last_coded`` (year, rivalry flag) of the rivalry data's last year.
+    ``last_coded`` (year, rivalry flag) of the rivalry data's last year; ``last_alliance``
+    (year, pact or None) of the alliance data's last year.
     """
     src = "Thompson-Sakuwa-Suhas" if rivalry_source == "rivalry_tss" else "Thompson-Dreyer"
     if rivalry == 1.0:
@@ -168,6 +186,8 @@ def decide_tie(year: int, *, rivalry: float, rivalry_source: str | None, mid_hos
         return "+", f"no strategic rivalry ({src})"
     if last_coded is not None and year > last_coded[0] and last_coded[1] == 1.0:
         return "-", f"strategic rivalry (Thompson-Sakuwa-Suhas, last coded {last_coded[0]}, carried forward)"
+    if last_alliance is not None and year > last_alliance[0] and last_alliance[1] is not None:
+        return "+", f"alliance (ATOP {last_alliance[1]}, last coded {last_alliance[0]}, carried forward)"
     if np.isfinite(distance) and np.isfinite(median):
         closer = distance <= median
         est = "all votes" if ideal_point_variant == "all" else "foreign-policy votes"

@@ -18,7 +18,8 @@ or - (enmity) from an alignment measure and a threshold,
   pairs of states ("closer than the typical pair").
 
 * ``measure="evidence"`` (the default): the reading of amity and enmity that the field uses
-  (strategic rivalry, war, alliances, then UN ideal points after the rivalry data end), tie by
+  (strategic rivalry, war, alliances; after the rivalry data end, rivalries and then alliances
+  carried forward, else UN ideal points), tie by
   tie with the evidence that decided it; see :mod:`powergap.measures.amity`. UN General
   Assembly agreement alone measured Third-World-majority voting in the Cold War decades, not
   amity, so it is an option, not the default.
@@ -213,8 +214,9 @@ class TriangleResult:
         rule = {"agreement": "+ if UN agreement > threshold (abstention = half agreement)",
                 "ideal_point": "+ if ideal-point distance <= threshold",
                 "evidence": "- if a strategic rivalry or war; + if an alliance or no rivalry; after the rivalry "
-                            "data end, a rivalry is carried forward and other pairs are + when their UN ideal "
-                            "points are closer than the year's median pair"}[self.measure]
+                            "data end, a rivalry is carried forward, then an alliance of the alliance data's last "
+                            "year, and other pairs are + when their UN ideal points are closer than the year's "
+                            "median pair"}[self.measure]
         return clean_tree({
             "states": self.labels, "measure": self.measure, "threshold": self.threshold,
             "rule": rule,

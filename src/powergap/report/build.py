@@ -1062,7 +1062,8 @@ def triangle_section(ctx: _Ctx) -> Section:
                  f"{FEW_VOTES} common roll calls are left out). The pattern in the table is Dittmer's strategic "
                  f"triangle read from the evidence the field uses: a strategic rivalry or a war is enmity (-), an "
                  f"alliance or the absence of rivalry amity (+); after the rivalry data end, rivalries are carried "
-                 f"forward and UN ideal points decide the other ties. Three positive ties make a ménage à trois, two "
+                 f"forward, then alliances of the alliance data's last year, and UN ideal points decide the other "
+                 f"ties. Three positive ties make a ménage à trois, two "
                  f"a romantic triangle (the state in both is the pivot), one a stable marriage (the third state is "
                  f"the outcast), none a unit veto."),
         sources=ctx.use(un.sources.values()), table_sources=sources, table=table,
