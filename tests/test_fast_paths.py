@@ -515,3 +515,20 @@ def test_one_view_per_store_and_states(store):
     assert E._dyad_index(E.Scoped(store, [RUS, CHN]), "trade_exports_usd_dots") is E._dyad_index(
         v, "trade_exports_usd_dots")
     assert got[0] == E.dyad_values(store, "trade_exports_usd_dots", [CHN], [RUS], [2015])[0] > 0
+
+
+def test_views_go_with_their_store(store):
+    """The views are kept on the store: a store nobody holds is freed with them (a registry
+    of its own would keep every store ever viewed)."""
+    import gc
+    import weakref
+
+    from powergap.snapshot.store import Snapshot
+
+    other = Snapshot(store.path)
+    gone = weakref.ref(other)
+    view = E.Scoped(other, [CHN, RUS])
+    assert E.Scoped(other, [RUS, CHN]) is view and E.Scoped(store, [CHN, RUS]) is not view
+    del view, other
+    gc.collect()
+    assert gone() is None

@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import functools
 import threading
-import weakref
 from dataclasses import dataclass
 from typing import Any
 
@@ -138,18 +137,17 @@ class Scoped:
 
     One view per store and set of states: asking again gives the same object, so the caches
     keyed on a view (indices of its rows, partner totals) serve every query about those
-    states (the report's sections reuse what the assessment built)."""
+    states (the report's sections reuse what the assessment built). The views are kept on
+    the store itself and go with it."""
 
-    _views: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
     _lock = threading.Lock()
 
     def __new__(cls, store, codes):
         key = tuple(sorted({int(c) for c in codes}))
         with cls._lock:
-            try:
-                per = cls._views.setdefault(store, {})
-            except TypeError:  # a store that cannot be weakly referenced: a view of its own
-                per = {}
+            attrs = getattr(store, "__dict__", None)
+            # a store without attributes of its own (a plain stand-in): a view of its own
+            per = attrs.setdefault("_scoped_views", {}) if isinstance(attrs, dict) else {}
             view = per.get(key)
             if view is None or type(view) is not cls:
                 view = super().__new__(cls)
