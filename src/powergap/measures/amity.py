@@ -32,7 +32,7 @@ Each tie keeps the evidence that decided it (``basis``) and the other signals be
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Sequence
+from typing import TYPE_CHECKING, Any, Sequence
 
 import numpy as np
 import pandas as pd
@@ -109,21 +109,13 @@ def tie_evidence(a: int, b: int, years: Sequence[int], store: "Snapshot") -> pd.
         dist[open_[fill]], med[open_[fill]] = d[fill], m[fill]
         for i in open_[fill]:
             ip_variant[i] = variant
+    # the rivalry flag and the pact of each dataset's last year, carried forward after it
     cov = coverage(store, RIVALRY_SERIES[0])
-    last_coded = None
-    if cov is not None:
-        coded = np.flatnonzero(np.isfinite(rivalry))
-        last_coded = (int(yy[coded[-1]]), rivalry[coded[-1]]) if coded.size and yy[coded[-1]] == cov[1] else None
-        if last_coded is None:  # the window starts after the data end: read the last coded year itself
-            f = _dyad_flags(store, RIVALRY_SERIES[0], a, b, np.array([cov[1]]))
-            last_coded = (cov[1], f[0])
-
-    last_alliance = None
+    last_coded = None if cov is None else _last_year(
+        yy, rivalry, cov[1], lambda y: _dyad_flags(store, RIVALRY_SERIES[0], a, b, y))
     ends = [c[1] for c in (coverage(store, sid) for sid in ALLIANCE_SERIES) if c is not None]
-    if ends:  # the pact of the alliance data's last year (read for it when the window ends before)
-        end = max(ends)
-        at = np.flatnonzero(yy == end)
-        last_alliance = (end, alliance[at[0]] if at.size else _alliances(store, a, b, np.array([end]))[0][0])
+    last_alliance = None if not ends else _last_year(
+        yy, alliance, max(ends), lambda y: _alliances(store, a, b, y)[0])
 
     tie: list[str | None] = []
     basis: list[str | None] = []
@@ -138,6 +130,13 @@ def tie_evidence(a: int, b: int, years: Sequence[int], store: "Snapshot") -> pd.
         "alliance": [x if alliance_known[i] else None for i, x in enumerate(alliance)],
         "mid_hostility": host, "ideal_point_distance": dist, "ideal_point_median": med,
     })[TIE_COLUMNS]
+
+
+def _last_year(yy: np.ndarray, values: Sequence, year: int, read) -> tuple[int, Any]:
+    """(``year``, the value in it): from the window's ``values`` when it holds the year, else
+    ``read`` for that year alone (a window that starts after the data end)."""
+    at = np.flatnonzero(yy == year)
+    return year, (values[at[0]] if at.size else read(np.array([year]))[0])
 
 
 def _alliances(store: "Snapshot", a: int, b: int, yy: np.ndarray) -> tuple[list[str | None], np.ndarray]:

@@ -5,7 +5,7 @@ Pure formulas (tested on hand-made panels):
 * :func:`dependence_share`, :func:`asymmetry`, :func:`barbieri` (salience, symmetry,
   interdependence), :func:`concentration` / :func:`concentration_by_year` (Herfindahl
   and Hirschman), :func:`partner_rank`, :func:`trade_intensity`;
-* arms: :func:`sipri_window`, :func:`window_sum`, :func:`arms_import_shares`,
+* arms: :func:`sipri_window`, :func:`arms_import_shares`,
   :func:`world_export_shares`, :func:`supplier_hhi`.
 
 The snapshot layer picks one trade source per year (IMF DOTS 1960-2020 with mirror
@@ -109,10 +109,19 @@ def concentration_by_year(flows: pd.DataFrame) -> pd.DataFrame:
         return pd.DataFrame({"year": pd.Series(dtype="int64"), "hhi": pd.Series(dtype=float),
                              "hirschman": pd.Series(dtype=float), "n_partners": pd.Series(dtype="int64")})
     years, at = np.unique(yr, return_inverse=True)
-    total = np.bincount(at, weights=v)
-    hhi = np.bincount(at, weights=(v / total[at]) ** 2)
-    return pd.DataFrame({"year": years, "hhi": hhi, "hirschman": 100.0 * np.sqrt(hhi),
-                         "n_partners": np.bincount(at).astype("int64")})
+    hhi, n = _grouped_hhi(v, at, len(years))
+    return pd.DataFrame({"year": years, "hhi": hhi, "hirschman": 100.0 * np.sqrt(hhi), "n_partners": n})
+
+
+def _grouped_hhi(v: np.ndarray, group: np.ndarray, n_groups: int) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`concentration`'s HHI of the positive flows ``v`` of each group (``group``: its
+    index, 0..n_groups-1; flows summed in their order) and the number of flows; NaN for a
+    group without any."""
+    total = np.bincount(group, weights=v, minlength=n_groups)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        hhi = np.bincount(group, weights=(v / total[group]) ** 2, minlength=n_groups)
+    n = np.bincount(group, minlength=n_groups).astype("int64")
+    return np.where(n > 0, hhi, np.nan), n
 
 
 def partner_rank(flows: pd.DataFrame, partner: int) -> pd.DataFrame:
@@ -194,24 +203,6 @@ def sipri_window(year: int, *, width: int = WINDOW) -> tuple[int, int]:
     return first, first + width - 1
 
 
-def window_sum(panel: pd.DataFrame, key: str, *, width: int = WINDOW, first_year: int,
-               last_year: int) -> pd.DataFrame:
-    """Rolling ``width``-year sums ending at each year, per ``key`` group.
-
-    ``panel``: ``key, year, value`` with absent years meaning 0 inside
-    [``first_year``, ``last_year``] (the data's coverage). A window reaching outside the
-    coverage is NaN (never a partial sum). Columns ``year, key, value``.
-    """
-    years = np.arange(first_year, last_year + 1)
-    if panel.empty:
-        return pd.DataFrame(columns=["year", key, "value"])
-    wide = panel.pivot_table(index=key, columns="year", values="value", aggfunc="sum")
-    wide = wide.reindex(columns=years).fillna(0.0)
-    roll = wide.T.rolling(width, min_periods=width).sum()
-    roll.index.name = "year"
-    return roll.reset_index().melt(id_vars="year", var_name=key, value_name="value")
-
-
 def arms_import_shares(transfers: pd.DataFrame, recipient: int, supplier: int, *, first_year: int,
                        last_year: int, total_imports: pd.Series | None = None,
                        width: int = WINDOW) -> pd.DataFrame:
@@ -281,11 +272,8 @@ def _rolling_sum(x: np.ndarray, width: int) -> np.ndarray:
 def _hhi_by_column(flows: np.ndarray) -> np.ndarray:
     """:func:`concentration`'s HHI of each column of a (partners x years) matrix: positive
     flows only; NaN for a column without any (or with a NaN window)."""
-    pos = np.where(flows > 0, flows, 0.0)  # NaN > 0 is false
-    total = pos.sum(axis=0)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        hhi = ((pos / total) ** 2).sum(axis=0)
-    return np.where(total > 0, hhi, np.nan)
+    row, col = np.nonzero(flows > 0)  # row by row: each column's flows in partner order
+    return _grouped_hhi(flows[row, col], col, flows.shape[1])[0]
 
 
 def world_export_shares(exports: pd.DataFrame, world: pd.Series, ccodes: Sequence[int], *,
