@@ -532,3 +532,100 @@ def test_views_go_with_their_store(store):
     del view, other
     gc.collect()
     assert gone() is None
+
+
+# ----------------------------------------------------------------------------- the report's reads
+
+# every row of the one trade function is its own: the claims check computes all its
+# dependence(A, B, YEAR) calls in one call (Evaluator.prepare)
+_TRADE_STATES = [CHN, RUS, USA, IND, PAK, KAZ, 255, 220, 740, 305, 987, 2, 710]
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(_TRADE_STATES), st.sampled_from(_TRADE_STATES),
+                          st.integers(1946, 2025)).filter(lambda t: t[0] != t[1]), min_size=2, max_size=12))
+def test_trade_shares_of_many_rows_are_each_rows_own(store, rows):
+    c1, c2, yy = (np.array(col, dtype=np.int64) for col in zip(*rows))
+    many = E.trade_shares(store, c1, c2, yy)
+    for i, (a, b, y) in enumerate(rows):
+        one = E.trade_shares(store, np.array([a]), np.array([b]), np.array([y]))
+        for f in ("share_ab", "source", "source_total_a", "curated", "fact_ids", "citation"):
+            got, want = getattr(many, f)[i], getattr(one, f)[0]
+            assert got == want or (isinstance(want, float) and np.isnan(want) and np.isnan(got)), (rows[i], f)
+
+
+def test_claims_checked_with_the_trade_rows_computed_at_once_are_the_same(store, monkeypatch):
+    # the seed claims' 31 dependence calls: one trade_shares call, the same verdicts, values,
+    # sources, missing lists and curated facts as one call per claim
+    from powergap.claims import check_claims, load_claims, seeds_path
+    from powergap.claims.evaluate import Evaluator
+
+    claims = load_claims(seeds_path(), store=store)
+    seen = []
+    real = Evaluator.prepare
+    monkeypatch.setattr(Evaluator, "prepare", lambda self, bounds: (real(self, bounds), seen.append(len(self._trade))))
+    batched = check_claims(claims, store=store)
+    assert seen and seen[0] >= 20  # the batch was used
+    monkeypatch.setattr(Evaluator, "prepare", lambda self, bounds: None)
+    single = check_claims(claims, store=store)
+
+    def key(r):
+        return r.id, r.verdict, r.value, sorted(r.sources), r.missing, r.facts
+
+    assert [key(r) for r in batched.results] == [key(r) for r in single.results]
+
+
+def test_claim_rows_read_a_looked_up_series_for_the_first_states_only(store, tmp_path):
+    # trade_total_usd(RUS, DEU, 2019) and partner_rank(trade_exports_usd, RUS, NLD, 2019) need
+    # Russia's rows only; dependence(RUS, AUT, 2019) reads the trade series for both states
+    from powergap.claims import check_claims, load_claims
+    from powergap.report.build import ClaimRows, check_scoped
+
+    path = tmp_path / "c.yaml"
+    path.write_text(yaml.safe_dump([
+        {"id": "a", "text": "t", "source": "s", "value": "trade_total_usd(RUS, DEU, 2019)",
+         "expect": {"op": ">", "target": 0}},
+        {"id": "b", "text": "t", "source": "s", "value": "partner_rank(trade_exports_usd, RUS, NLD, 2019)",
+         "expect": {"op": "<=", "target": 10}},
+        {"id": "c", "text": "t", "source": "s", "value": "dependence(RUS, AUT, 2019)",
+         "expect": {"op": ">", "target": 0}}]), encoding="utf-8")
+    claims = load_claims(path, store=store)
+    rows = ClaimRows(store, claims)
+    assert rows._named_codes["trade_total_usd"] == {RUS}
+    assert rows._named_codes["trade_exports_usd"] == {RUS}
+    assert rows._indirect_codes == {RUS, 305}
+    got = rows.series("trade_total_usd")
+    assert (got["ccode1"].isin([RUS, 305]) | got["ccode2"].isin([RUS, 305])).all()
+    assert ((got["ccode1"] == RUS) & (got["ccode2"] == 255)).any()  # Russia's row with Germany
+
+    def key(r):
+        return r.id, r.verdict, r.value, sorted(r.sources), r.missing
+
+    full, fast = check_claims(claims, store=store), check_scoped(claims, store)
+    assert [key(r) for r in fast.results] == [key(r) for r in full.results]
+    assert [r.verdict for r in full.results] == ["supported"] * 3  # values 57.7 bn, rank 2, 0.95%
+
+
+def test_triangle_rows_read_before_the_assessment_change_nothing(store):
+    # the report reads the tie series for the pair and the third state before assessing; the
+    # assessment then reads the pair's rows from them: the same assessment, the same triangle
+    from powergap.assessment import assess
+    from powergap.measures.amity import ALLIANCE_SERIES, RIVALRY_SERIES
+    from powergap.measures.triangle import triangle
+    from powergap.report.build import _warm_triangle, scoped_store
+    from powergap.snapshot.store import Snapshot
+    from powergap.states import resolve
+
+    fresh, warm = Snapshot(store.path), Snapshot(store.path)
+    _warm_triangle(warm, "CHN", "RUS", None, None)
+    assert {(sid, (USA, RUS, CHN)) for sid in (*RIVALRY_SERIES, *ALLIANCE_SERIES)} <= \
+        {(sid, codes) for sid, codes, _ in warm._pair_cache}
+    assert assess("CHN", "RUS", store=warm).to_json() == assess("CHN", "RUS", store=fresh).to_json()
+    trio = [resolve(x) for x in ("CHN", "RUS", "USA")]
+    for measure in ("evidence", "agreement"):
+        a = triangle(*trio, start=1995, end=2024, store=scoped_store(warm, {710, 365, 2}), measure=measure)
+        b = triangle(*trio, start=1995, end=2024, store=scoped_store(fresh, {710, 365, 2}), measure=measure)
+        assert a.to_json() == b.to_json(), measure
+    # a pair with the third state among them, or a bad state: nothing read, no error
+    _warm_triangle(fresh, "USA", "CHN", resolve("USA"), None)
+    _warm_triangle(fresh, "CHN", "XXX", None, None)

@@ -385,6 +385,7 @@ def check_claims(path_or_claims: str | os.PathLike | Iterable, *, store=None) ->
         else:
             claims = _parse_claims(items, label, st)
     evaluator = Evaluator(st)
+    evaluator.prepare(b for c in claims for b in (c.bound or {}).values())
     results = []
     for c in claims:
         ev = Evaluation()

@@ -24,7 +24,7 @@ import math
 import re
 from dataclasses import dataclass, field
 from importlib import resources
-from typing import Any, Callable
+from typing import Any, Callable, Iterable
 
 import numpy as np
 
@@ -424,6 +424,25 @@ class Evaluator:
         self.store = store
         self._arrays: dict[str, _Arrays] = {}
         self._measured: dict[tuple, tuple] = {}  # (function, states, year) -> result or error
+        self._trade: dict[tuple[int, int, int], tuple[Any, int]] = {}  # (a, b, year) -> (TradeShares, row)
+
+    def prepare(self, bounds: Iterable[Any]) -> None:
+        """Compute at once what the calls among ``bounds`` would ask one at a time: the trade
+        dependence of every ``dependence(A, B, YEAR)`` (the one trade function works row by
+        row, so each row is what a call of its own gives; tests/test_fast_paths.py checks
+        it). A failure here leaves each call to ask, and report, on its own."""
+        keys = sorted({(int(b.countries[0].ccode), int(b.countries[1].ccode), int(b.years[0])) for b in bounds
+                       if isinstance(b, Bound) and b.func == "dependence" and len(b.countries) == 2 and b.years})
+        if len(keys) < 2:
+            return
+        from ..measures.evidence import trade_shares
+
+        c1, c2, yy = (np.array(col, dtype=np.int64) for col in zip(*keys))
+        try:
+            ts = trade_shares(self.store, c1, c2, yy)
+        except PowergapError:
+            return
+        self._trade.update({k: (ts, i) for i, k in enumerate(keys)})
 
     # -- data access --------------------------------------------------------------------
     def arrays(self, info: SeriesInfo) -> _Arrays:
@@ -675,12 +694,14 @@ class Evaluator:
 
         from ..measures.evidence import trade_shares
 
-        ts = trade_shares(self.store, np.array([a.ccode]), np.array([c.ccode]), np.array([year]))
-        if not np.isfinite(ts.share_ab[0]):
+        ts, i = self._trade.get((int(a.ccode), int(c.ccode), int(year))) or (
+            trade_shares(self.store, np.array([a.ccode]), np.array([c.ccode]), np.array([year])), 0)
+        if not np.isfinite(ts.share_ab[i]):
             return None
-        return pd.DataFrame({"year": [year], "a_on_b_share": ts.share_ab, "source_trade": ts.source,
-                             "source_total": ts.source_total_a, "curated": ts.curated, "fact_ids": ts.fact_ids,
-                             "citation": ts.citation})
+        one = slice(i, i + 1)
+        return pd.DataFrame({"year": [year], "a_on_b_share": ts.share_ab[one], "source_trade": ts.source[one],
+                             "source_total": ts.source_total_a[one], "curated": ts.curated[one],
+                             "fact_ids": ts.fact_ids[one], "citation": ts.citation[one]})
 
     def _measure(self, b: Bound, ev: Evaluation, *, module: str, function: str, column: str,
                  source_columns: tuple[str, ...] = ("source", "sources"),

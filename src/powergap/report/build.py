@@ -1133,14 +1133,20 @@ def scoped_store(store, codes: Iterable[int]) -> Any:
 # (trade flows, alliance and IGO ties): those series are read for the years such calls ask
 # about and the MARGIN years before them (stability windows, five-year arms windows).
 _INDIRECT = frozenset({"dependence", "dimension_ratio", "agreement", "product_share"})
+# Functions that read a named dyadic series only at rows with their first state on one side:
+# its value for a pair in a year (or over years), and its rank among that state's partners.
+_LOOKUPS = frozenset({"series", "sum", "mean", "max", "min", "growth", "change", "partner_rank"})
 _MARGIN = 10
 
 
 class ClaimRows:
     """The store as a claims check needs it: dyadic series read only for the rows that involve
-    the states the claims name, in the years they ask about (a series the claims name: those
-    years; any other, read by a measure such as trade dependence: the years of those calls
-    with a margin). State-year series, tables and the catalog are the store's own.
+    the states the claims name, in the years they ask about. A series the claims name is read
+    for its years and, where it is only looked up (a value, a sum over years, a partner rank),
+    for the rows of each call's first state: the pair's row and the first state's partners are
+    among them. A series read by a measure such as trade dependence is read for every state
+    those calls name, in their years with a margin. State-year series, tables and the catalog
+    are the store's own.
 
     Every dyadic lookup of the claim language names its states and years, and a state's
     total over its partners has that state on one side of each row, so the values, sources
@@ -1151,24 +1157,33 @@ class ClaimRows:
         from ..claims.evaluate import Bound
 
         self._store = store
-        codes: set[int] = set()
-        named: dict[str, set[int]] = {}
+        named: dict[str, set[int]] = {}         # series -> years asked
+        named_codes: dict[str, set[int]] = {}   # series -> states whose rows those lookups need
         indirect: set[int] = set()
+        indirect_codes: set[int] = set()
         for c in claims:
-            _claim_codes(getattr(c, "bound", None), codes)
             for b in (getattr(c, "bound", None) or {}).values():
                 if not isinstance(b, Bound):
                     continue
                 ys = set(b.years)
                 if b.func in ("sum", "mean", "max", "min") and len(b.years) == 2:
                     ys = set(range(b.years[0], b.years[1] + 1))
+                codes = _claim_codes(b, set())
                 if b.series is not None:
                     named.setdefault(b.series.id, set()).update(ys)
+                    if b.func in _LOOKUPS and b.countries:
+                        first = b.countries[0]
+                        named_codes.setdefault(b.series.id, set()).update(
+                            {int(first.ccode)} | {int(first.code_in(y)) for y in ys | set(b.years)})
+                    else:
+                        named_codes.setdefault(b.series.id, set()).update(codes)
                 if b.func in _INDIRECT or b.series is None:
                     indirect.update(y - k for y in ys for k in range(_MARGIN + 1))
-        self._codes = tuple(sorted(codes))
+                    indirect_codes.update(codes)
         self._named = named
+        self._named_codes = named_codes
         self._indirect = indirect
+        self._indirect_codes = indirect_codes
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._store, name)
@@ -1178,7 +1193,8 @@ class ClaimRows:
         if not meta.get("dyadic"):  # the store's own: the state-year file is read once per process
             return self._store.series(series_id)
         years = self._named.get(series_id, set()) | self._indirect
-        return self._store.series(series_id, directed=directed, involving=self._codes, years=years)
+        codes = self._named_codes.get(series_id, set()) | self._indirect_codes
+        return self._store.series(series_id, directed=directed, involving=tuple(sorted(codes)), years=years)
 
 
 def claims_store(claims: Sequence[Any], store) -> Any:
@@ -1584,6 +1600,31 @@ def default_third(a: "State", b: "State", year: int, cfg: dict, store) -> "State
     return max(options, key=lambda o: (float(last.get(o.ccode, float("-inf"))), -options.index(o)))
 
 
+def _warm_triangle(store, a: Any, b: Any, third: "State | None", config: Any) -> None:
+    """Read the triangle's tie series (rivalries and alliances) for the rows of the pair and
+    the third state before the assessment reads them for the pair's rows: the row groups are
+    decoded once, the assessment's reads are answered from these rows (the same rows, see
+    Snapshot._dyad_rows), and the triangle's reads are ready. The third state is the one
+    given or the default for the snapshot's last year (the assessment's last year may be
+    earlier; a different default only leaves these rows unused)."""
+    from ..assess_core import load_config
+    from ..measures.amity import ALLIANCE_SERIES, RIVALRY_SERIES
+    from ..states import resolve
+
+    try:
+        sa, sb = resolve(a), resolve(b)
+        sc = third if third is not None else default_third(sa, sb, int(store.end_year), load_config(config), store)
+        codes = {sa.ccode, sb.ccode, sc.ccode}
+        if len(codes) < 3:
+            return
+        view = scoped_store(store, codes)
+        for sid in (*RIVALRY_SERIES, *ALLIANCE_SERIES):
+            if sid in store.series_index:
+                view.series(sid, directed=False)
+    except PowergapError:  # the assessment raises it again, where it belongs
+        return
+
+
 def build_report(a: Any = None, b: Any = None, *, start: int | None = None, end: int | None = None,
                  third: Any = None, config: dict | str | Path | None = None, assessment: Any = None,
                  extra_claims: str | Path | None = None, seeds: bool = True, store=None,
@@ -1644,6 +1685,7 @@ def build_report(a: Any = None, b: Any = None, *, start: int | None = None, end:
                 raise InputError("give two states (or an assessment) for the report")
             from .. import assess  # the public name: the module behind it may move
 
+            _warm_triangle(st, a, b, sc, config)
             say("assessing the stages, year by year")
             assessment = timed("assessment", lambda: assess(a, b, start=start, end=end, config=config, store=st))
             release_freed_memory()
