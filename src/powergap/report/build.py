@@ -1670,9 +1670,9 @@ def build_report(a: Any = None, b: Any = None, *, start: int | None = None, end:
         from ..claims.draft import is_text_file, load_drafts
 
         (load_drafts if is_text_file(extra_claims) else load_claims)(extra_claims, store=st)
-    # The claims check needs nothing the other sections compute: it starts now, in a thread
-    # beside them (much of it is Parquet decoding and numpy, which release the GIL), and its
-    # result, or its error, is taken where the claims section stands.
+    # The claims check needs nothing the other sections compute: it starts now, beside the
+    # assessment (a forked process on Linux, else a thread: _Background), and its result, or
+    # its error, is taken where the claims section stands.
     if _is_assessment(assessment):
         pair = (assessment.state_a.label, assessment.state_b.label)
     else:
@@ -1706,9 +1706,9 @@ def build_report(a: Any = None, b: Any = None, *, start: int | None = None, end:
         sections.append(timed("timeline", lambda: _safe_section(
             "timeline", "Stage timeline", "the stage timeline", ctx, lambda: timeline_section(assessment, ctx))))
         # The sections below read different data and share nothing but the store's caches: they
-        # are gathered two at a time in threads (Parquet decoding and much of numpy and pandas run
-        # without the GIL), each with its own record of sources and headlines, merged back in the
-        # page's order so that the page is the same as gathered one by one.
+        # are gathered two at a time (in a forked process beside this one on Linux, else in
+        # threads), each with its own record of sources and headlines, merged back in the page's
+        # order so that the page is the same as gathered one by one.
 
         def cap_and_robustness(c: _Ctx) -> list[Section]:
             prof_box: list[Any] = []
