@@ -698,3 +698,23 @@ def test_assessment_frame_has_each_criterion_value_and_met_flag():
             assert met is c.met or (c.met is None and (met is None or met != met))
     assert {"disparity_military_value", "dependence_trade_met",
             "independence_foreign_policy_difference_value"} <= set(f.columns)
+
+
+def test_weight_robustness_headline_names_the_other_sides_share():
+    # USA-CHN 2024: the composite favours China under most weightings while the military
+    # dimension favours the USA; the headline gives the USA's share too (either side's share
+    # minus China's: the two are disjoint at t = 1.5), and leaves a 0% share out (CHN-RUS)
+    from powergap.report.build import _Ctx, capability_section, robustness_section
+    from powergap.snapshot.store import default_store
+
+    st = default_store()
+    lines = {}
+    for a, b in (("USA", "CHN"), ("CHN", "RUS")):
+        ctx = _Ctx(resolve(a), resolve(b), resolve("GBR"), 1995, 2024, {}, st)
+        _, prof = capability_section(ctx)
+        robustness_section(prof, ctx)
+        lines[a + b] = next(h for h in ctx.headlines if h.startswith("Weight robustness"))
+    assert lines["USACHN"] == ("Weight robustness in 2024: 54% of all weightings of 5 dimensions make CHN at least "
+                               "1.5 times the other; 3% make USA at least 1.5 times CHN.")
+    assert lines["CHNRUS"] == ("Weight robustness in 2024: 100% of all weightings of 4 dimensions make CHN at least "
+                               "1.5 times the other.")

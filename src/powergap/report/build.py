@@ -594,8 +594,16 @@ def robustness_section(prof: Any, ctx: _Ctx) -> Section:
     last = frame.dropna(subset=["fraction"])
     if not last.empty:
         r = last.iloc[-1]
-        ctx.headlines.append(f"Weight robustness in {int(r['year'])}: {fmt_share(r['fraction'], 0)} of all weightings "
-                             f"of {int(r['n'])} dimensions make {r['stronger']} at least {t:g} times the other.")
+        line = (f"Weight robustness in {int(r['year'])}: {fmt_share(r['fraction'], 0)} of all weightings of "
+                f"{int(r['n'])} dimensions make {r['stronger']} at least {t:g} times the other")
+        if r["stronger"] in (ctx.A, ctx.B) and _num(r["either"]) is not None:
+            # the two sides' shares are disjoint (t > 1): the rest of "either side" is the other's,
+            # named where it shows (a composite can favour one side while a dimension favours the other)
+            other = ctx.B if r["stronger"] == ctx.A else ctx.A
+            rest = max(float(r["either"]) - float(r["fraction"]), 0.0)
+            if fmt_share(rest, 0) != fmt_share(0.0, 0):
+                line += f"; {fmt_share(rest, 0)} make {other} at least {t:g} times {r['stronger']}"
+        ctx.headlines.append(line + ".")
     return Section(id="robustness", title="Does the verdict depend on the weights?",
                    intro=("Composite measures of power depend on how the dimensions are weighted. Instead of picking "
                           "weights, this section asks how much of the space of all weightings supports the verdict."),
