@@ -283,7 +283,8 @@ def triangle(a: "str | int | State", b: "str | int | State", c: "str | int | Sta
             values[f"v{i}"] = ev["tie"].to_numpy()
             basis[f"b{i}"] = ev["basis"].to_numpy()
         sources.update(sources_used(store))
-        thr = thr_label = "evidence order: rivalry, war, alliance, no rivalry; UN ideal points after the rivalry data"
+        thr = thr_label = ("evidence order: rivalry, war, alliance, no rivalry; after the rivalry data, rivalries "
+                            "and then alliances carried forward, else UN ideal points")
     elif measure == "agreement":
         from .evidence import un_agreement
 

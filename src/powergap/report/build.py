@@ -1182,7 +1182,7 @@ class ClaimRows:
                     if b.func in _LOOKUPS and b.countries:
                         first = b.countries[0]
                         named_codes.setdefault(b.series.id, set()).update(
-                            {int(first.ccode)} | {int(first.code_in(y)) for y in ys | set(b.years)})
+                            {int(first.ccode)} | {int(first.code_in(y)) for y in ys})  # ys holds b.years
                     else:
                         named_codes.setdefault(b.series.id, set()).update(codes)
                 if b.func in _INDIRECT or b.series is None:
